@@ -1,0 +1,179 @@
+"""Command line: ``python -m segmentation FILE`` prints the cleaning report, the elbow table
+and the segment profiles, and writes the labelled customers, summary and recipe."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+import pandas as pd
+
+from .cleaning import CleaningOptions
+from .demo import demo_csv_bytes
+from .errors import SegmentationError
+from .export import to_csv_bytes, to_xlsx_bytes
+from .loading import load_transactions
+from .pipeline import PRESETS, Settings, apply_recipe, load_recipe, recipe_to_json, segment
+from .rfm import FREQUENCY_MODES, METRICS
+from .sampling import SAMPLE_UNITS
+from .transforms import TRANSFORMS
+
+ALIASES = {"recency": "recency_days", "r": "recency_days", "f": "frequency", "m": "monetary"}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line and exit 2, like every user error
+        raise SegmentationError(message)
+
+
+def _pairs(text: str, what: str) -> dict[str, str]:
+    out = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise SegmentationError(f"{what} must look like NAME=VALUE (got '{part}').")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def parse_transforms(text: str) -> str | dict[str, str]:
+    """``auto``, one transform for all, or ``recency=boxcox,frequency=boxcox,monetary=cbrt``."""
+    if "=" not in text:
+        return text
+    pairs = {ALIASES.get(k.lower(), k.lower()): v for k, v in _pairs(text, "--transform").items()}
+    unknown = set(pairs) - set(METRICS)
+    if unknown:
+        raise SegmentationError(f"Unknown metric in --transform: {', '.join(sorted(unknown))}.")
+    return pairs
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m segmentation", description=__doc__)
+    p.add_argument("file", nargs="?", help="transactions file: xlsx, xls, csv, txt or parquet")
+    p.add_argument("--demo", action="store_true", help="use the built-in demo data")
+    p.add_argument("--sheet", help="workbook sheet (default: every sheet with the same columns)")
+    p.add_argument("--map", action="append", default=[], metavar="ROLE=COLUMN",
+                   help="set a column role, e.g. --map customer_id='Customer ID'")
+    p.add_argument("--dayfirst", action="store_true", default=None,
+                   help="text dates are day/month/year")
+    for f in fields(CleaningOptions):
+        p.add_argument(f"--keep-{f.name.replace('_', '-')}", dest=f"keep_{f.name}",
+                       action="store_true", help=f"turn off the '{f.name}' cleaning rule")
+    p.add_argument("--drop-non-product", action="store_true",
+                   help="remove non-product codes (POST, fees, ...)")
+    p.add_argument("--preset", choices=sorted(PRESETS), help="reproduce a known method")
+    p.add_argument("--snapshot", help="snapshot date YYYY-MM-DD (default: day after last invoice)")
+    p.add_argument("--sample", type=int, help="sample size")
+    p.add_argument("--sample-unit", choices=SAMPLE_UNITS)
+    p.add_argument("--transform", help=f"auto or metric=name,... ({', '.join(TRANSFORMS)})")
+    p.add_argument("--frequency", choices=FREQUENCY_MODES)
+    p.add_argument("--k", default=None, help="number of segments, or auto (default)")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--out", help="labelled customers, .csv or .xlsx")
+    p.add_argument("--summary", help="cluster summary .csv")
+    p.add_argument("--recipe", help="save the recipe (.json)")
+    p.add_argument("--apply-recipe", help="label FILE with a saved recipe instead of fitting")
+    return p
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    base = PRESETS[args.preset] if args.preset else Settings()
+    cleaning = base.cleaning
+    changes = {f.name: False for f in fields(CleaningOptions) if getattr(args, f"keep_{f.name}")}
+    if args.drop_non_product:
+        changes["non_product"] = True
+    cleaning = CleaningOptions(**{**vars(cleaning), **changes})
+    k = base.k
+    if args.k is not None and args.k != "auto":
+        try:
+            k = int(args.k)
+        except ValueError:
+            raise SegmentationError(f"--k must be a number or 'auto' (got '{args.k}').") from None
+    elif args.k == "auto":
+        k = None
+    return Settings(
+        cleaning=cleaning,
+        snapshot=args.snapshot or base.snapshot,
+        frequency=args.frequency or base.frequency,
+        sample_size=args.sample if args.sample is not None else base.sample_size,
+        sample_unit=args.sample_unit or base.sample_unit,
+        transforms=parse_transforms(args.transform) if args.transform else base.transforms,
+        k=k,
+        k_max=base.k_max,
+        seed=args.seed if args.seed is not None else base.seed,
+        n_init=base.n_init,
+    )
+
+
+def _write(path: str, frame: pd.DataFrame, sheet: str) -> None:
+    suffix = Path(path).suffix.lower()
+    if suffix == ".xlsx":
+        data = to_xlsx_bytes({sheet: frame})
+    elif suffix == ".csv":
+        data = to_csv_bytes(frame)
+    else:
+        raise SegmentationError(f"Output '{path}' must end in .csv or .xlsx.")
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise SegmentationError(f"Cannot write '{path}': {exc.strerror or exc}.") from exc
+
+
+def run(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    sheet: str | int | None = args.sheet
+    roles = {}
+    for item in args.map:
+        roles.update(_pairs(item, "--map"))
+    if args.file:
+        source, name = args.file, None
+    elif args.demo:
+        source, name = demo_csv_bytes(), "demo.csv"
+    else:
+        raise SegmentationError("Give a transactions file, or --demo for the built-in demo data.")
+    loaded = load_transactions(source, name, sheet=sheet, roles=roles, dayfirst=args.dayfirst)
+    pd.set_option("display.width", 160)
+    pd.set_option("display.max_columns", 20)
+    if args.apply_recipe:
+        try:
+            text = Path(args.apply_recipe).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise SegmentationError(f"Cannot read recipe '{args.apply_recipe}'.") from exc
+        customers, report = apply_recipe(loaded.transactions, load_recipe(text))
+        print(report.summary())
+        print(customers["segment"].value_counts().to_string())
+        if args.out:
+            _write(args.out, customers, "customers")
+        return
+    result = segment(loaded.transactions, settings_from_args(args))
+    print(f"Read {loaded.name}: columns {loaded.roles.used()}")
+    print("\nCleaning\n" + result.report.summary())
+    print("\nChoosing k (suggested k = %d, used k = %d)" % (result.suggested_k, result.k))
+    print(result.elbow.round(4).to_string(index=False))
+    print("\nTransforms: " + ", ".join(f"{m}={t}" for m, t in result.transformer.methods_.items()))
+    print("\nSegments")
+    print(result.profile.round(2).to_string(index=False))
+    if args.out:
+        _write(args.out, result.customers, "customers")
+    if args.summary:
+        _write(args.summary, result.profile, "summary")
+    if args.recipe:
+        try:
+            Path(args.recipe).write_text(recipe_to_json(result.recipe()), encoding="utf-8")
+        except OSError as exc:
+            raise SegmentationError(f"Cannot write '{args.recipe}': {exc.strerror}.") from exc
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: user errors print one line ``error: ...`` and return 2."""
+    try:
+        run(argv)
+    except SegmentationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("error: the file is too large for this machine's memory.", file=sys.stderr)
+        return 2
+    return 0

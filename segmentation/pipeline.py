@@ -1,0 +1,215 @@
+"""The whole method as one call, its settings, the tutorial preset, and recipes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from importlib import metadata
+from typing import Any
+
+import pandas as pd
+
+from .cleaning import CleaningOptions, CleaningReport, clean_transactions
+from .clustering import Segments, assign_segments, elbow_metrics, fit_segments, standardize, suggest_k
+from .errors import SegmentationError, SettingsError
+from .export import customers_table
+from .profiles import cluster_profile, name_segments, relative_importance
+from .rfm import METRICS, compute_rfm
+from .sampling import sample_transactions
+from .transforms import RFMTransformer
+
+RECIPE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every choice the method makes, with the defaults a careful analyst would use.
+
+    ``transforms`` is ``"auto"`` or metric -> transform; ``k=None`` takes the suggested k;
+    ``snapshot=None`` is the day after the last invoice date.
+    """
+
+    cleaning: CleaningOptions = field(default_factory=CleaningOptions)
+    snapshot: str | None = None
+    frequency: str | None = None
+    sample_size: int | None = None
+    sample_unit: str = "customers"
+    transforms: str | Mapping[str, str] = "auto"
+    k: int | None = None
+    k_max: int = 10
+    seed: int = 42
+    n_init: int | str = 4
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["transforms"] = (
+            self.transforms if isinstance(self.transforms, str) else dict(self.transforms)
+        )
+        return data
+
+
+# The tutorial's steps exactly: keep cancellations and everything but missing ids, sample 10,000
+# rows with random_state=42, count invoice lines, Box-Cox R and F, cube-root M, k=3.
+TUTORIAL = Settings(
+    cleaning=CleaningOptions.only("missing_customer"),
+    frequency="lines",
+    sample_size=10_000,
+    sample_unit="rows",
+    transforms={"recency_days": "boxcox", "frequency": "boxcox", "monetary": "cbrt"},
+    k=3,
+    seed=42,
+    n_init="auto",
+)
+PRESETS = {"tutorial": TUTORIAL}
+
+
+@dataclass(frozen=True)
+class SegmentationResult:
+    """Everything the method produced, step by step."""
+
+    settings: Settings
+    report: CleaningReport
+    rfm: pd.DataFrame
+    transformer: RFMTransformer
+    scaler: Any
+    scaled: pd.DataFrame
+    elbow: pd.DataFrame
+    suggested_k: int
+    k: int
+    segments: Segments
+    names: dict[int, str]
+    profile: pd.DataFrame
+    importance: pd.DataFrame
+    customers: pd.DataFrame
+
+    def recipe(self) -> dict[str, Any]:
+        return build_recipe(self)
+
+
+def k_range(n_customers: int, k_max: int = 10) -> range:
+    return range(1, max(1, min(k_max, n_customers)) + 1)
+
+
+def segment(
+    tx: pd.DataFrame,
+    settings: Settings | None = None,
+    names: Mapping[int, str] | None = None,
+) -> SegmentationResult:
+    """Clean, sample, RFM, transform, standardize, choose k, fit, profile and name.
+
+    Parameters
+    ----------
+    tx : canonical transactions (see :func:`segmentation.load_transactions`).
+    settings : the method's choices; defaults are every cleaning rule but non-product codes,
+        all customers, auto transforms and the suggested k.
+    names : segment names chosen by the user, by cluster number.
+    """
+    settings = settings or Settings()
+    cleaned, report = clean_transactions(tx, settings.cleaning)
+    sampled = sample_transactions(cleaned, settings.sample_size, settings.sample_unit,
+                                  settings.seed)
+    rfm = compute_rfm(sampled, settings.snapshot, settings.frequency)
+    transformer = RFMTransformer(settings.transforms).fit(rfm)
+    scaled, scaler = standardize(transformer.transform(rfm))
+    elbow = elbow_metrics(scaled, k_range(len(rfm), settings.k_max), settings.seed,
+                          settings.n_init)
+    suggested = suggest_k(elbow)
+    k = settings.k or min(suggested, len(rfm))
+    if settings.k and settings.k > len(rfm):
+        raise SettingsError(
+            f"There are {len(rfm):,} customers, fewer than the {settings.k} segments asked for."
+        )
+    segments = fit_segments(scaled, rfm["monetary"], k, settings.seed, settings.n_init)
+    labels = name_segments(segments.centroids, names)
+    return SegmentationResult(
+        settings=settings,
+        report=report,
+        rfm=rfm,
+        transformer=transformer,
+        scaler=scaler,
+        scaled=scaled,
+        elbow=elbow,
+        suggested_k=suggested,
+        k=k,
+        segments=segments,
+        names=labels,
+        profile=cluster_profile(rfm, segments.labels, labels),
+        importance=relative_importance(rfm, segments.labels),
+        customers=customers_table(rfm, segments.labels, labels),
+    )
+
+
+# --------------------------------------------------------------------------- recipes
+def _versions() -> dict[str, str]:
+    out = {}
+    for pkg in ("pandas", "numpy", "scipy", "scikit-learn", "fastexcel"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def build_recipe(result: SegmentationResult) -> dict[str, Any]:
+    """Everything needed to label another file the same way without refitting."""
+    return {
+        "recipe_version": RECIPE_VERSION,
+        "settings": result.settings.to_dict(),
+        "snapshot_rule": "day after the last invoice date" if result.settings.snapshot is None
+        else f"fixed: {result.settings.snapshot}",
+        "snapshot_used": result.rfm.attrs.get("snapshot"),
+        "frequency": result.rfm.attrs.get("frequency"),
+        "transforms": result.transformer.to_dict(),
+        "scaler": {"mean": list(map(float, result.scaler.mean_)),
+                   "scale": list(map(float, result.scaler.scale_)),
+                   "columns": list(METRICS)},
+        "k": result.k,
+        "centroids": result.segments.centroids.to_numpy().tolist(),
+        "names": {str(c): n for c, n in result.names.items()},
+        "versions": _versions(),
+    }
+
+
+def recipe_to_json(recipe: Mapping[str, Any]) -> str:
+    return json.dumps(recipe, indent=2, default=str)
+
+
+def load_recipe(text: str | bytes) -> dict[str, Any]:
+    """Parse and check a recipe written by :func:`build_recipe`."""
+    try:
+        recipe = json.loads(text)
+        if recipe.get("recipe_version") != RECIPE_VERSION:
+            raise ValueError("version")
+        for key in ("settings", "transforms", "scaler", "centroids", "names"):
+            recipe[key]  # noqa: B018 - presence check
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise SegmentationError(
+            "The recipe file is not a segmentation recipe saved by this tool."
+        ) from exc
+    return recipe
+
+
+def apply_recipe(tx: pd.DataFrame, recipe: Mapping[str, Any]) -> tuple[pd.DataFrame, CleaningReport]:
+    """Label the customers of new transactions with a saved recipe (no refitting).
+
+    The same cleaning rules, frequency, transforms (with their fitted parameters), scaler and
+    centroids are used; the snapshot follows the recipe's rule.
+    """
+    settings = recipe["settings"]
+    cleaning = CleaningOptions(**settings["cleaning"])
+    cleaned, report = clean_transactions(tx, cleaning)
+    rfm = compute_rfm(cleaned, settings.get("snapshot"), recipe.get("frequency"))
+    transformed = RFMTransformer.from_dict(recipe["transforms"]).transform(rfm)
+    mean = pd.Series(recipe["scaler"]["mean"], index=list(METRICS))
+    scale = pd.Series(recipe["scaler"]["scale"], index=list(METRICS))
+    scaled = (transformed - mean) / scale
+    centroids = pd.DataFrame(recipe["centroids"], columns=list(METRICS))
+    labels = assign_segments(scaled, centroids)
+    names = {int(c): n for c, n in recipe["names"].items()}
+    return customers_table(rfm, labels, names), report
+
+
+def with_overrides(settings: Settings, **changes: Any) -> Settings:
+    """A copy of ``settings`` with some fields changed (``None`` values are ignored)."""
+    return replace(settings, **{k: v for k, v in changes.items() if v is not None})
