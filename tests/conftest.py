@@ -1,0 +1,60 @@
+"""Shared fixtures. Real data comes only through ``shared_data``, which skips when absent."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data`` beside the project; tests using it skip on a fresh clone without it."""
+    if not (SHARED / "online_retail" / "online_retail.parquet").exists():
+        pytest.skip(f"real data not found at {SHARED} (a fresh clone has none)")
+    return SHARED
+
+
+def xlsx_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
+    """A workbook from rows of cells, one sheet per entry (header and title lines included)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def small_tx() -> pd.DataFrame:
+    """A hand-built canonical transactions frame (see segmentation.columns)."""
+    rows = [
+        # customer, invoice, date, quantity, unit price
+        ("A", "1", "2024-01-01 10:00", 2, 5.0),
+        ("A", "1", "2024-01-01 10:00", 1, 10.0),
+        ("A", "2", "2024-01-10 09:00", 1, 30.0),
+        ("B", "3", "2024-01-05 12:00", 4, 2.5),
+        ("B", "C3", "2024-01-06 12:00", -1, 2.5),
+        ("C", "4", "2024-01-09 16:00", 1, 100.0),
+        ("C", "4", "2024-01-09 16:00", 1, 100.0),
+        (None, "5", "2024-01-08 11:00", 3, 1.0),
+        ("D", "6", "2024-01-02 08:00", 0, 4.0),
+        ("D", "7", "2024-01-03 08:00", 2, 0.0),
+        ("D", "8", "2024-01-04 08:00", 1, 7.0),
+    ]
+    frame = pd.DataFrame(rows, columns=["customer_id", "invoice_id", "invoice_date", "quantity",
+                                        "unit_price"])
+    frame["customer_id"] = frame["customer_id"].astype("str").where(frame["customer_id"].notna())
+    frame["invoice_date"] = pd.to_datetime(frame["invoice_date"])
+    frame["quantity"] = frame["quantity"].astype("float64")
+    frame["revenue"] = frame["quantity"] * frame["unit_price"]
+    return frame

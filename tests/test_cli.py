@@ -1,0 +1,74 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from segmentation.cli import main, parse_transforms
+from segmentation.demo import demo_transactions
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def demo_csv(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "shop.csv"
+    demo_transactions(n_customers=400, seed=5).to_csv(path, index=False)
+    return path
+
+
+def test_run_writes_customers_summary_and_recipe(demo_csv, tmp_path, capsys):
+    out, summary, recipe = tmp_path / "c.csv", tmp_path / "s.csv", tmp_path / "r.json"
+    code = main([str(demo_csv), "--k", "3", "--out", str(out), "--summary", str(summary),
+                 "--recipe", str(recipe)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Rows kept:" in printed and "suggested k =" in printed and "Segments" in printed
+    customers = pd.read_csv(out, encoding="utf-8-sig")
+    assert list(customers.columns) == ["customer_id", "recency_days", "frequency", "monetary",
+                                       "cluster", "segment"]
+    assert sorted(customers["cluster"].unique()) == [0, 1, 2]
+    assert pd.read_csv(summary, encoding="utf-8-sig")["customers"].sum() == len(customers)
+    again = tmp_path / "again.xlsx"
+    assert main([str(demo_csv), "--apply-recipe", str(recipe), "--out", str(again)]) == 0
+    relabelled = pd.read_excel(again, dtype={"customer_id": str})
+    assert relabelled["cluster"].tolist() == customers["cluster"].tolist()
+
+
+def test_transform_option_parsing():
+    assert parse_transforms("recency=boxcox,frequency=boxcox,monetary=cbrt") == {
+        "recency_days": "boxcox", "frequency": "boxcox", "monetary": "cbrt"}
+    assert parse_transforms("auto") == "auto"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.csv"], "error: Cannot open 'missing.csv'"),
+        (["{csv}", "--map", "customer_id=Nope"], "error: Column 'Nope' (set for customer_id) is not in the file"),
+        (["{csv}", "--k", "9999"], "error: There are"),
+        (["{csv}", "--k", "many"], "error: --k must be a number or 'auto'"),
+        (["{csv}", "--transform", "monetary=square"], "error: Unknown transform 'square'"),
+        (["{csv}", "--map", "customer_id"], "error: --map must look like NAME=VALUE"),
+        (["{csv}", "--out", "x.pdf"], "error: Output 'x.pdf' must end in .csv or .xlsx"),
+        (["{csv}", "--preset", "nope"], "error: argument --preset: invalid choice"),
+        (["{csv}", "--snapshot", "2000-01-01"], "error: The snapshot date 2000-01-01 must be after"),
+        ([], "error: Give a transactions file, or --demo"),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(args, message, demo_csv, capsys):
+    code = main([a.replace("{csv}", str(demo_csv)) for a in args])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(message)
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_process_has_no_traceback_on_bad_file(tmp_path):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a workbook at all")
+    proc = subprocess.run([sys.executable, "-m", "segmentation", str(bad)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr == "error: 'bad.xlsx' is not a valid Excel workbook (it may be damaged or another format).\n"

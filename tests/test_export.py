@@ -1,0 +1,39 @@
+import io
+
+import openpyxl
+import pandas as pd
+
+from segmentation.export import CUSTOMER_COLUMNS, customers_table, neutralize_formulas, to_csv_bytes, to_xlsx_bytes
+
+RISKY = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(1)", "12346"]
+
+
+def frame():
+    return pd.DataFrame({"customer_id": RISKY, "monetary": [-5.0, 1.0, 2.0, 3.0, 4.0]})
+
+
+def test_neutralize_only_text():
+    out = neutralize_formulas(frame())
+    assert out["customer_id"].tolist() == ["'" + v for v in RISKY[:4]] + ["12346"]
+    assert out["monetary"].tolist() == [-5.0, 1.0, 2.0, 3.0, 4.0]
+
+
+def test_csv_export_is_neutralised():
+    text = to_csv_bytes(frame()).decode("utf-8-sig")
+    back = pd.read_csv(io.StringIO(text), dtype={"customer_id": str})
+    assert back["customer_id"].tolist()[:4] == ["'" + v for v in RISKY[:4]]
+
+
+def test_xlsx_export_has_no_formulas():
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"customers": frame()})))
+    cells = [c for row in wb["customers"].iter_rows(min_row=2) for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    assert [c.value for c in cells[::2]][:4] == ["'" + v for v in RISKY[:4]]
+
+
+def test_customers_table_columns():
+    rfm = pd.DataFrame({"recency_days": [1], "frequency": [2], "monetary": [3.0]},
+                       index=pd.Index(["a"], name="customer_id"))
+    out = customers_table(rfm, pd.Series([0], index=rfm.index), {0: "Champions"})
+    assert list(out.columns) == CUSTOMER_COLUMNS
+    assert out.iloc[0].tolist() == ["a", 1, 2, 3.0, 0, "Champions"]

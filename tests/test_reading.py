@@ -1,0 +1,109 @@
+import io
+
+import pandas as pd
+import pytest
+
+from segmentation.errors import FileReadError
+from segmentation.loading import load_transactions
+from segmentation.reading import find_header, preview_table, read_table
+from tests.conftest import xlsx_bytes
+
+HEADER = ["InvoiceNo", "InvoiceDate", "CustomerID", "Quantity", "UnitPrice"]
+
+
+def test_find_header_skips_title_lines():
+    rows = [["Sales export"], [None, None], ["Order", "Date", "Customer"], ["1", "x", "y"]]
+    assert find_header(rows) == 2
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
+def test_csv_delimiters(sep):
+    text = sep.join(HEADER) + "\n" + sep.join(["1", "2024-01-02", "7", "2", "3.5"]) + "\n"
+    preview = preview_table(text.encode(), "x.csv")
+    assert preview.text_format["sep"] == sep
+    assert preview.columns == HEADER
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_csv_encodings_keep_accents(encoding):
+    text = "Customer;Date;Amount\nJosé;2024-01-02;3\nRenée;2024-01-03;4\n"
+    loaded = load_transactions(text.encode(encoding), "x.csv")
+    assert loaded.transactions["customer_id"].tolist() == ["José", "Renée"]
+    assert loaded.preview.columns == ["Customer", "Date", "Amount"]
+
+
+def test_csv_decimal_comma_and_title_lines():
+    text = (
+        "Export from shop\n\n"
+        "Order ID;Order Date;Customer;Qty;Price\n"
+        "A1;02/01/2024;007;2;3,50\n"
+        "A2;15/01/2024;007;1;10,25\n"
+    )
+    tx = load_transactions(text.encode(), "orders.txt").transactions
+    assert tx["customer_id"].tolist() == ["007", "007"]
+    assert tx["unit_price"].tolist() == [3.5, 10.25]
+    assert tx["revenue"].tolist() == [7.0, 10.25]
+    assert tx["invoice_date"].tolist() == [pd.Timestamp("2024-01-02"), pd.Timestamp("2024-01-15")]
+
+
+def test_utf16_tab_export_is_read():
+    text = "Customer\tDate\tAmount\r\nA\t2024-01-02\t3\r\nB\t2024-01-03\t4\r\n"
+    tx = load_transactions(text.encode("utf-16"), "unicode.txt").transactions
+    assert tx["customer_id"].tolist() == ["A", "B"]
+    assert tx["revenue"].tolist() == [3.0, 4.0]
+
+
+def test_xlsx_stacks_sheets_with_same_columns_and_finds_header():
+    rows = [[536365, pd.Timestamp("2024-01-02 10:00"), 12346.0, 2, 1.5]]
+    data = xlsx_bytes(
+        {
+            "2023": [["Report"], [], HEADER, *rows],
+            "2024": [HEADER, ["C536366", pd.Timestamp("2024-02-02"), 12347.0, -1, 2.0]],
+            "Notes": [["just", "notes"], ["a", "b"]],
+        }
+    )
+    loaded = load_transactions(data, "book.xlsx")
+    assert loaded.preview.sheets == ("2023", "2024")
+    assert loaded.preview.skipped_sheets == ("Notes",)
+    tx = loaded.transactions
+    assert tx["invoice_id"].tolist() == ["536365", "C536366"]
+    assert tx["customer_id"].tolist() == ["12346", "12347"]
+    assert tx["revenue"].tolist() == [3.0, -2.0]
+
+
+def test_xlsx_one_chosen_sheet():
+    data = xlsx_bytes({"a": [HEADER, [1, pd.Timestamp("2024-01-02"), 1, 1, 1.0]],
+                       "b": [HEADER, [2, pd.Timestamp("2024-01-03"), 2, 2, 2.0]]})
+    tx = load_transactions(data, "book.xlsx", sheet="b").transactions
+    assert tx["invoice_id"].tolist() == ["2"]
+    with pytest.raises(FileReadError, match="no sheet 'zz'. Sheets present: a, b"):
+        load_transactions(data, "book.xlsx", sheet="zz")
+
+
+def test_parquet_reads_only_needed_columns():
+    frame = pd.DataFrame({"CustomerID": [1.0, 2.0], "InvoiceDate": pd.to_datetime(["2024-01-01"] * 2),
+                          "Sales": [3.0, 4.0], "Unrelated": ["x", "y"]})
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    data = buffer.getvalue()
+    preview = preview_table(data, "t.parquet")
+    raw = read_table(data, "t.parquet", preview, ["CustomerID", "Sales"])
+    assert list(raw.columns) == ["CustomerID", "Sales"]
+    tx = load_transactions(data, "t.parquet").transactions
+    assert tx["customer_id"].tolist() == ["1", "2"]
+
+
+@pytest.mark.parametrize("name", ["x.csv", "x.xlsx", "x.parquet", "x.txt"])
+def test_empty_file_is_a_clear_error(name):
+    with pytest.raises(FileReadError, match="empty"):
+        load_transactions(b"", name)
+
+
+def test_unsupported_extension():
+    with pytest.raises(FileReadError, match="not a supported file type"):
+        load_transactions(b"abc", "x.pdf")
+
+
+def test_random_bytes_named_xlsx():
+    with pytest.raises(FileReadError, match="not a valid Excel workbook"):
+        load_transactions(b"\x01\x02" * 500, "x.xlsx")

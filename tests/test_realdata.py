@@ -1,0 +1,98 @@
+"""Figures from ../shared/data/README.md and the tutorial, on the real UCI files."""
+
+import datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from sklearn.cluster import KMeans
+from sklearn.preprocessing import StandardScaler
+
+from segmentation import TUTORIAL, load_transactions, segment
+from segmentation.cleaning import clean_transactions
+from segmentation.rfm import compute_rfm
+
+pytestmark = pytest.mark.realdata
+
+
+@pytest.fixture(scope="module")
+def retail_xlsx(shared_data):
+    return load_transactions(shared_data / "online_retail" / "Online Retail.xlsx")
+
+
+def test_xlsx_read_matches_published_figures(retail_xlsx):
+    tx = retail_xlsx.transactions
+    assert len(tx) == 541_909
+    assert tx["customer_id"].notna().sum() == 406_829
+    assert tx["customer_id"].nunique() == 4_372
+    assert tx["invoice_id"].nunique() == 25_900
+    assert round(tx["revenue"].sum(), 2) == 9_747_747.93
+    assert tx["invoice_id"].str.startswith("C").sum() == 9_288
+    assert (tx["quantity"] < 0).sum() == 10_624
+    assert tx.duplicated().sum() == 5_268
+
+
+def test_default_rfm_figures(retail_xlsx):
+    cleaned, report = clean_transactions(retail_xlsx.transactions)
+    rfm = compute_rfm(cleaned)
+    assert len(rfm) == 4_338
+    assert round(rfm["monetary"].sum(), 2) == 8_887_208.89
+    assert round(rfm["recency_days"].mean(), 2) == 93.06
+    assert round(rfm["frequency"].mean(), 2) == 4.27
+    assert report.rows_kept == 392_692
+
+
+def test_parquet_and_csv_give_the_same_transactions(shared_data, retail_xlsx):
+    parquet = load_transactions(shared_data / "online_retail" / "online_retail.parquet").transactions
+    pd.testing.assert_frame_equal(parquet, retail_xlsx.transactions)
+
+
+def test_online_retail_ii_two_sheets(shared_data):
+    loaded = load_transactions(shared_data / "online_retail_ii" / "online_retail_II.xlsx")
+    tx = loaded.transactions
+    assert loaded.preview.sheets == ("Year 2009-2010", "Year 2010-2011")
+    assert len(tx) == 1_067_371
+    assert tx["customer_id"].isna().sum() == 243_007
+    assert tx["customer_id"].nunique() == 5_942
+    assert tx["invoice_id"].nunique() == 53_628
+    assert round(tx["revenue"].sum(), 2) == 19_287_250.57
+
+
+def tutorial_plain(df: pd.DataFrame) -> pd.DataFrame:
+    """The tutorial's own steps: pandas, scipy and scikit-learn only."""
+    df = df[df["CustomerID"].notna()]
+    df_fix = df.sample(10000, random_state=42)
+    df_fix["InvoiceDate"] = df_fix["InvoiceDate"].dt.date
+    df_fix["TotalSum"] = df_fix["Quantity"] * df_fix["UnitPrice"]
+    snapshot_date = max(df_fix.InvoiceDate) + datetime.timedelta(days=1)
+    customers = df_fix.groupby(["CustomerID"]).agg(
+        {"InvoiceDate": lambda x: (snapshot_date - x.max()).days, "InvoiceNo": "count",
+         "TotalSum": "sum"})
+    customers.columns = ["Recency", "Frequency", "MonetaryValue"]
+    fixed = pd.DataFrame()
+    fixed["Recency"] = stats.boxcox(customers["Recency"])[0]
+    fixed["Frequency"] = stats.boxcox(customers["Frequency"])[0]
+    fixed["MonetaryValue"] = pd.Series(np.cbrt(customers["MonetaryValue"])).values
+    scaler = StandardScaler()
+    scaler.fit(fixed)
+    normalized = scaler.transform(fixed)
+    model = KMeans(n_clusters=3, random_state=42)
+    model.fit(normalized)
+    customers["Cluster"] = model.labels_
+    table = customers.groupby("Cluster").agg(
+        size=("Recency", "size"), recency=("Recency", "mean"), frequency=("Frequency", "mean"),
+        monetary=("MonetaryValue", "mean"))
+    return table.sort_values("monetary", ascending=False).reset_index(drop=True)
+
+
+def test_tutorial_preset_reproduces_the_tutorial(shared_data, retail_xlsx):
+    plain = tutorial_plain(pd.read_parquet(shared_data / "online_retail" / "online_retail.parquet"))
+    ours = segment(retail_xlsx.transactions, TUTORIAL).profile
+    table = pd.DataFrame({
+        "size": ours["customers"], "recency": ours["recency_days_mean"],
+        "frequency": ours["frequency_mean"], "monetary": ours["monetary_mean"]})
+    assert table["size"].tolist() == plain["size"].tolist()
+    assert table["size"].sum() == plain["size"].sum() > 2000
+    np.testing.assert_allclose(table[["recency", "frequency"]], plain[["recency", "frequency"]])
+    np.testing.assert_allclose(table["monetary"], plain["monetary"], atol=0.01)

@@ -1,0 +1,48 @@
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from segmentation.cleaning import clean_transactions
+from segmentation.errors import SettingsError
+from segmentation.rfm import compute_rfm
+
+
+@pytest.fixture
+def cleaned(small_tx):
+    return clean_transactions(small_tx)[0]
+
+
+def expected(recency, frequency, monetary):
+    return pd.DataFrame(
+        {"recency_days": recency, "frequency": frequency, "monetary": monetary},
+        index=pd.Index(["A", "B", "C", "D"], name="customer_id"),
+    ).astype({"recency_days": "int64", "frequency": "int64"})
+
+
+def test_rfm_invoices_default(cleaned):
+    rfm = compute_rfm(cleaned)
+    assert_frame_equal(rfm, expected([1, 6, 2, 7], [2, 1, 1, 1], [50.0, 10.0, 100.0, 7.0]),
+                       check_index_type=False)
+    assert rfm.attrs == {"snapshot": "2024-01-11", "frequency": "invoices"}
+
+
+def test_rfm_lines_and_days(cleaned):
+    assert compute_rfm(cleaned, frequency="lines")["frequency"].tolist() == [3, 1, 1, 1]
+    assert compute_rfm(cleaned, frequency="days")["frequency"].tolist() == [2, 1, 1, 1]
+
+
+def test_rfm_explicit_snapshot(cleaned):
+    rfm = compute_rfm(cleaned, snapshot="2024-02-01")
+    assert rfm["recency_days"].tolist() == [22, 27, 23, 28]
+
+
+def test_days_is_the_default_without_invoice_ids(cleaned):
+    rfm = compute_rfm(cleaned.drop(columns="invoice_id"))
+    assert rfm.attrs["frequency"] == "days"
+    with pytest.raises(SettingsError, match="needs an invoice id"):
+        compute_rfm(cleaned.drop(columns="invoice_id"), frequency="invoices")
+
+
+def test_snapshot_before_last_purchase_is_refused(cleaned):
+    with pytest.raises(SettingsError, match=r"must be after the last purchase \(2024-01-10\)"):
+        compute_rfm(cleaned, snapshot="2024-01-05")

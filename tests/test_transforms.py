@@ -1,0 +1,62 @@
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import special, stats
+
+from segmentation.errors import DataError, SettingsError
+from segmentation.transforms import RFMTransformer, skewness_table
+
+
+@pytest.fixture
+def rfm():
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({
+        "recency_days": rng.integers(1, 300, 200),
+        "frequency": rng.geometric(0.4, 200),
+        "monetary": np.round(rng.lognormal(5, 1, 200), 2),
+    })
+
+
+def test_skewness_table_matches_scipy(rfm):
+    table = skewness_table(rfm)
+    m = rfm["monetary"].to_numpy(dtype=float)
+    assert table.loc["monetary", "none"] == pytest.approx(stats.skew(m))
+    assert table.loc["monetary", "log"] == pytest.approx(stats.skew(np.log(m)))
+    assert table.loc["monetary", "cbrt"] == pytest.approx(stats.skew(np.cbrt(m)))
+    assert table.loc["monetary", "boxcox"] == pytest.approx(stats.skew(stats.boxcox(m)[0]))
+    assert list(table.columns) == ["none", "log", "sqrt", "cbrt", "boxcox", "yeojohnson"]
+
+
+def test_auto_picks_smallest_absolute_skew(rfm):
+    t = RFMTransformer("auto").fit(rfm)
+    table = skewness_table(rfm)
+    for metric, method in t.methods_.items():
+        assert abs(table.loc[metric, method]) == table.loc[metric].abs().min()
+
+
+def test_invalid_transform_is_never_auto_and_clear_when_asked(rfm):
+    data = rfm.assign(monetary=rfm["monetary"] - 200)  # negatives: no log / Box-Cox / sqrt
+    assert np.isnan(skewness_table(data).loc["monetary", ["log", "sqrt", "boxcox"]]).all()
+    assert RFMTransformer().fit(data).methods_["monetary"] in ("none", "cbrt", "yeojohnson")
+    with pytest.raises(SettingsError, match="Cannot use log for monetary: log needs values above 0"):
+        RFMTransformer({"monetary": "log"}).fit(data)
+
+
+def test_fitted_lambda_is_reused_on_new_data(rfm):
+    t = RFMTransformer({"recency_days": "boxcox", "frequency": "cbrt", "monetary": "yeojohnson"}).fit(rfm)
+    lam = t.params_["recency_days"]
+    assert lam == pytest.approx(stats.boxcox(rfm["recency_days"].astype(float))[1])
+    other = rfm.iloc[:50] * 2
+    out = RFMTransformer.from_dict(t.to_dict()).transform(other)
+    np.testing.assert_allclose(out["recency_days"], special.boxcox(other["recency_days"].astype(float), lam))
+    np.testing.assert_allclose(out["frequency"], np.cbrt(other["frequency"]))
+
+
+def test_metric_without_spread_is_a_data_error(rfm):
+    with pytest.raises(DataError, match="Every customer has the same recency days"):
+        RFMTransformer().fit(rfm.assign(recency_days=5))
+
+
+def test_unknown_transform(rfm):
+    with pytest.raises(SettingsError, match="Unknown transform 'square'"):
+        RFMTransformer({"monetary": "square"}).fit(rfm)
