@@ -7,42 +7,108 @@ The data flows one way, one function per arrow::
     fit_segments -> cluster_profile + name_segments -> customers_table -> exports / recipe
 
 :func:`segment` runs the whole method after loading. This package never imports Streamlit.
+
+Names are imported on first use (PEP 562), so ``import segmentation`` is cheap and the command
+line can read a file while scikit-learn is still importing.
 """
 
-from .cleaning import CleaningOptions, CleaningReport, clean_transactions
-from .clustering import Segments, assign_segments, elbow_metrics, fit_segments, standardize, suggest_k
-from .columns import ColumnRoles, detect_roles, parse_dates, parse_ids, to_transactions
-from .demo import demo_csv_bytes, demo_transactions
-from .errors import ColumnError, DataError, FileReadError, SegmentationError, SettingsError
-from .export import customers_table, neutralize_formulas, to_csv_bytes, to_xlsx_bytes
-from .loading import LoadedData, load_transactions
-from .pipeline import (
-    PRESETS,
-    TUTORIAL,
-    SegmentationResult,
-    Settings,
-    apply_recipe,
-    build_recipe,
-    load_recipe,
-    recipe_to_json,
-    segment,
-)
-from .profiles import SEGMENT_PROTOTYPES, cluster_profile, name_segments, relative_importance
-from .reading import Preview, ReadLimits, preview_table
-from .rfm import METRICS, compute_rfm
-from .sampling import sample_transactions
-from .transforms import TRANSFORMS, RFMTransformer, skewness_table
+from __future__ import annotations
 
-__all__ = [
-    "METRICS", "PRESETS", "SEGMENT_PROTOTYPES", "TRANSFORMS", "TUTORIAL",
-    "CleaningOptions", "CleaningReport", "ColumnError", "ColumnRoles", "DataError",
-    "FileReadError", "LoadedData", "Preview", "ReadLimits", "RFMTransformer",
-    "SegmentationError", "SegmentationResult", "Segments", "Settings", "SettingsError",
-    "apply_recipe", "assign_segments", "build_recipe", "clean_transactions",
-    "cluster_profile", "compute_rfm", "customers_table", "demo_csv_bytes",
-    "demo_transactions", "detect_roles", "elbow_metrics", "fit_segments", "load_recipe",
-    "load_transactions", "name_segments", "neutralize_formulas", "parse_dates", "parse_ids",
-    "preview_table", "recipe_to_json", "relative_importance", "sample_transactions", "segment",
-    "skewness_table", "standardize", "suggest_k", "to_csv_bytes", "to_transactions",
-    "to_xlsx_bytes",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .cleaning import CleaningOptions, CleaningReport, clean_transactions
+    from .clustering import (
+        Segments,
+        assign_segments,
+        elbow_metrics,
+        fit_segments,
+        standardize,
+        suggest_k,
+    )
+    from .columns import ColumnRoles, detect_roles, parse_dates, parse_ids, to_transactions
+    from .demo import demo_csv_bytes, demo_transactions
+    from .errors import ColumnError, DataError, FileReadError, SegmentationError, SettingsError
+    from .export import customers_table, neutralize_formulas, to_csv_bytes, to_xlsx_bytes
+    from .loading import LoadedData, load_transactions
+    from .pipeline import (
+        SegmentationResult,
+        apply_recipe,
+        build_recipe,
+        load_recipe,
+        recipe_to_json,
+        segment,
+    )
+    from .profiles import SEGMENT_PROTOTYPES, cluster_profile, name_segments, relative_importance
+    from .reading import Preview, ReadLimits, preview_table
+    from .rfm import METRICS, compute_rfm
+    from .sampling import sample_transactions
+    from .settings import PRESETS, TUTORIAL, Settings
+    from .transforms import TRANSFORMS, RFMTransformer, skewness_table
+
+_EXPORTS: dict[str, str] = {
+    "CleaningOptions": "cleaning",
+    "CleaningReport": "cleaning",
+    "clean_transactions": "cleaning",
+    "Segments": "clustering",
+    "assign_segments": "clustering",
+    "elbow_metrics": "clustering",
+    "fit_segments": "clustering",
+    "standardize": "clustering",
+    "suggest_k": "clustering",
+    "ColumnRoles": "columns",
+    "detect_roles": "columns",
+    "parse_dates": "columns",
+    "parse_ids": "columns",
+    "to_transactions": "columns",
+    "demo_csv_bytes": "demo",
+    "demo_transactions": "demo",
+    "ColumnError": "errors",
+    "DataError": "errors",
+    "FileReadError": "errors",
+    "SegmentationError": "errors",
+    "SettingsError": "errors",
+    "customers_table": "export",
+    "neutralize_formulas": "export",
+    "to_csv_bytes": "export",
+    "to_xlsx_bytes": "export",
+    "LoadedData": "loading",
+    "load_transactions": "loading",
+    "SegmentationResult": "pipeline",
+    "apply_recipe": "pipeline",
+    "build_recipe": "pipeline",
+    "load_recipe": "pipeline",
+    "recipe_to_json": "pipeline",
+    "segment": "pipeline",
+    "SEGMENT_PROTOTYPES": "profiles",
+    "cluster_profile": "profiles",
+    "name_segments": "profiles",
+    "relative_importance": "profiles",
+    "Preview": "reading",
+    "ReadLimits": "reading",
+    "preview_table": "reading",
+    "METRICS": "rfm",
+    "compute_rfm": "rfm",
+    "sample_transactions": "sampling",
+    "PRESETS": "settings",
+    "TUTORIAL": "settings",
+    "Settings": "settings",
+    "TRANSFORMS": "transforms",
+    "RFMTransformer": "transforms",
+    "skewness_table": "transforms",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'segmentation' has no attribute '{name}'")
+    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -4,7 +4,9 @@ and the segment profiles, and writes the labelled customers, summary and recipe.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+import threading
 from dataclasses import fields
 from pathlib import Path
 
@@ -13,12 +15,12 @@ import pandas as pd
 from .cleaning import CleaningOptions
 from .demo import demo_csv_bytes
 from .errors import SegmentationError
-from .export import to_csv_bytes, to_xlsx_bytes
 from .loading import load_transactions
-from .pipeline import PRESETS, Settings, apply_recipe, load_recipe, recipe_to_json, segment
 from .rfm import FREQUENCY_MODES, METRICS
 from .sampling import SAMPLE_UNITS
-from .transforms import TRANSFORMS
+from .settings import PRESETS, Settings
+
+TRANSFORM_NAMES = "none, log, sqrt, cbrt, boxcox, yeojohnson"
 
 ALIASES = {"recency": "recency_days", "r": "recency_days", "f": "frequency", "m": "monetary"}
 
@@ -54,20 +56,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="transactions file: xlsx, xls, csv, txt or parquet")
     p.add_argument("--demo", action="store_true", help="use the built-in demo data")
     p.add_argument("--sheet", help="workbook sheet (default: every sheet with the same columns)")
-    p.add_argument("--map", action="append", default=[], metavar="ROLE=COLUMN",
-                   help="set a column role, e.g. --map customer_id='Customer ID'")
-    p.add_argument("--dayfirst", action="store_true", default=None,
-                   help="text dates are day/month/year")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="ROLE=COLUMN",
+        help="set a column role, e.g. --map customer_id='Customer ID'",
+    )
+    p.add_argument(
+        "--dayfirst", action="store_true", default=None, help="text dates are day/month/year"
+    )
     for f in fields(CleaningOptions):
-        p.add_argument(f"--keep-{f.name.replace('_', '-')}", dest=f"keep_{f.name}",
-                       action="store_true", help=f"turn off the '{f.name}' cleaning rule")
-    p.add_argument("--drop-non-product", action="store_true",
-                   help="remove non-product codes (POST, fees, ...)")
+        p.add_argument(
+            f"--keep-{f.name.replace('_', '-')}",
+            dest=f"keep_{f.name}",
+            action="store_true",
+            help=f"turn off the '{f.name}' cleaning rule",
+        )
+    p.add_argument(
+        "--drop-non-product", action="store_true", help="remove non-product codes (POST, fees, ...)"
+    )
     p.add_argument("--preset", choices=sorted(PRESETS), help="reproduce a known method")
     p.add_argument("--snapshot", help="snapshot date YYYY-MM-DD (default: day after last invoice)")
     p.add_argument("--sample", type=int, help="sample size")
     p.add_argument("--sample-unit", choices=SAMPLE_UNITS)
-    p.add_argument("--transform", help=f"auto or metric=name,... ({', '.join(TRANSFORMS)})")
+    p.add_argument("--transform", help=f"auto or metric=name,... ({TRANSFORM_NAMES})")
     p.add_argument("--frequency", choices=FREQUENCY_MODES)
     p.add_argument("--k", default=None, help="number of segments, or auto (default)")
     p.add_argument("--seed", type=int)
@@ -108,6 +121,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def _write(path: str, frame: pd.DataFrame, sheet: str) -> None:
+    from .export import to_csv_bytes, to_xlsx_bytes
+
     suffix = Path(path).suffix.lower()
     if suffix == ".xlsx":
         data = to_xlsx_bytes({sheet: frame})
@@ -133,7 +148,15 @@ def run(argv: list[str] | None = None) -> None:
         source, name = demo_csv_bytes(), "demo.csv"
     else:
         raise SegmentationError("Give a transactions file, or --demo for the built-in demo data.")
-    loaded = load_transactions(source, name, sheet=sheet, roles=roles, dayfirst=args.dayfirst)
+    # Import scikit-learn and scipy while the file is parsed (calamine releases the GIL).
+    warm = threading.Thread(target=importlib.import_module, args=("segmentation.pipeline",))
+    warm.start()
+    try:
+        loaded = load_transactions(source, name, sheet=sheet, roles=roles, dayfirst=args.dayfirst)
+    finally:
+        warm.join()
+    from .pipeline import apply_recipe, load_recipe, recipe_to_json, segment
+
     pd.set_option("display.width", 160)
     pd.set_option("display.max_columns", 20)
     if args.apply_recipe:
@@ -150,7 +173,7 @@ def run(argv: list[str] | None = None) -> None:
     result = segment(loaded.transactions, settings_from_args(args))
     print(f"Read {loaded.name}: columns {loaded.roles.used()}")
     print("\nCleaning\n" + result.report.summary())
-    print("\nChoosing k (suggested k = %d, used k = %d)" % (result.suggested_k, result.k))
+    print(f"\nChoosing k (suggested k = {result.suggested_k}, used k = {result.k})")
     print(result.elbow.round(4).to_string(index=False))
     print("\nTransforms: " + ", ".join(f"{m}={t}" for m, t in result.transformer.methods_.items()))
     print("\nSegments")

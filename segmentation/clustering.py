@@ -14,14 +14,17 @@ from sklearn.preprocessing import StandardScaler
 
 from .errors import SettingsError
 
-SILHOUETTE_SAMPLE = 2000
+# Silhouette costs the square of the customers: 1,000 sampled customers estimate it within about
+# 0.01 of 2,000 (measured on Online Retail) at a quarter of the time.
+SILHOUETTE_SAMPLE = 1000
 
 
 def standardize(features: pd.DataFrame) -> tuple[pd.DataFrame, StandardScaler]:
     """Mean 0, standard deviation 1 per column; returns the scaled frame and the fitted scaler."""
     scaler = StandardScaler().fit(features.to_numpy())
-    scaled = pd.DataFrame(scaler.transform(features.to_numpy()), index=features.index,
-                          columns=features.columns)
+    scaled = pd.DataFrame(
+        scaler.transform(features.to_numpy()), index=features.index, columns=features.columns
+    )
     return scaled, scaler
 
 
@@ -53,8 +56,14 @@ def elbow_metrics(
             warnings.simplefilter("ignore")  # duplicate points: fewer distinct clusters than k
             model = _kmeans(k, seed, n_init).fit(x)
         seconds = time.perf_counter() - start
-        row = {"k": k, "sse": float(model.inertia_), "silhouette": np.nan,
-               "calinski_harabasz": np.nan, "davies_bouldin": np.nan, "fit_seconds": seconds}
+        row = {
+            "k": k,
+            "sse": float(model.inertia_),
+            "silhouette": np.nan,
+            "calinski_harabasz": np.nan,
+            "davies_bouldin": np.nan,
+            "fit_seconds": seconds,
+        }
         distinct = len(np.unique(model.labels_))
         if 2 <= distinct < n:
             sample = min(silhouette_sample, n) if n > silhouette_sample else None
@@ -67,20 +76,31 @@ def elbow_metrics(
     return pd.DataFrame(rows)
 
 
-def suggest_k(metrics: pd.DataFrame) -> int:
-    """The elbow of SSE over k (knee detection with ``kneed``), at least 2.
+def knee_point(x: np.ndarray, y: np.ndarray) -> float | None:
+    """The knee of a decreasing convex curve by the Kneedle method (Satopaa et al., 2011).
 
-    Falls back to the k with the best silhouette when the curve has no clear knee.
+    Both axes are scaled to [0, 1]; the knee is the point farthest below the straight line from
+    the first to the last point. ``None`` when the curve never bends below that line.
     """
-    from kneed import KneeLocator
+    x = np.asarray(x, dtype="float64")
+    y = np.asarray(y, dtype="float64")
+    if len(x) < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return None
+    xn = (x - x.min()) / np.ptp(x)
+    yn = (y - y.min()) / np.ptp(y)
+    # For a decreasing curve the chord runs from (0, 1) to (1, 0): the gap is 1 - xn - yn.
+    gap = 1.0 - xn - yn
+    best = int(np.argmax(gap))
+    return float(x[best]) if gap[best] > 1e-9 else None  # float noise on a straight line
 
+
+def suggest_k(metrics: pd.DataFrame) -> int:
+    """The elbow of SSE over k (Kneedle knee detection), at least 2.
+
+    Falls back to the k with the best silhouette when the curve has no knee.
+    """
     curve = metrics.dropna(subset=["sse"])
-    knee = None
-    if len(curve) >= 3:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            knee = KneeLocator(curve["k"], curve["sse"], curve="convex",
-                               direction="decreasing").knee
+    knee = knee_point(curve["k"].to_numpy(), curve["sse"].to_numpy())
     if knee is None or knee < 2:
         sil = metrics.dropna(subset=["silhouette"])
         knee = int(sil.loc[sil["silhouette"].idxmax(), "k"]) if len(sil) else 2
@@ -129,5 +149,6 @@ def assign_segments(scaled: pd.DataFrame, centroids: pd.DataFrame) -> pd.Series:
     """Label customers with their nearest centroid (how a saved recipe labels a new file)."""
     x = scaled[centroids.columns].to_numpy()
     dist = ((x[:, None, :] - centroids.to_numpy()[None, :, :]) ** 2).sum(axis=2)
-    return pd.Series(centroids.index.to_numpy()[dist.argmin(axis=1)], index=scaled.index,
-                     name="cluster")
+    return pd.Series(
+        centroids.index.to_numpy()[dist.argmin(axis=1)], index=scaled.index, name="cluster"
+    )

@@ -44,26 +44,83 @@ TEXT_ROLES = ("customer_id", "invoice_id", "country", "stock_code", "description
 # Normalised header names (lower case, letters and digits only) per role, best first.
 ROLE_NAMES: dict[str, tuple[str, ...]] = {
     "customer_id": (
-        "customerid", "customer", "customerno", "customernumber", "customercode", "custid",
-        "clientid", "client", "customeremail", "email", "emailaddress", "userid", "user",
-        "memberid", "accountid", "account", "buyer", "buyerid", "shopper", "contactid",
+        "customerid",
+        "customer",
+        "customerno",
+        "customernumber",
+        "customercode",
+        "custid",
+        "clientid",
+        "client",
+        "customeremail",
+        "email",
+        "emailaddress",
+        "userid",
+        "user",
+        "memberid",
+        "accountid",
+        "account",
+        "buyer",
+        "buyerid",
+        "shopper",
+        "contactid",
     ),
     "invoice_id": (
-        "invoiceno", "invoice", "invoiceid", "invoicenumber", "orderid", "order", "orderno",
-        "ordernumber", "transactionid", "transaction", "receiptid", "receipt", "billno",
-        "documentno", "salesorder",
+        "invoiceno",
+        "invoice",
+        "invoiceid",
+        "invoicenumber",
+        "orderid",
+        "order",
+        "orderno",
+        "ordernumber",
+        "transactionid",
+        "transaction",
+        "receiptid",
+        "receipt",
+        "billno",
+        "documentno",
+        "salesorder",
     ),
     "invoice_date": (
-        "invoicedate", "orderdate", "date", "transactiondate", "purchasedate", "saledate",
-        "datetime", "timestamp", "createdat", "created", "orderdatetime", "day",
+        "invoicedate",
+        "orderdate",
+        "date",
+        "transactiondate",
+        "purchasedate",
+        "saledate",
+        "datetime",
+        "timestamp",
+        "createdat",
+        "created",
+        "orderdatetime",
+        "day",
     ),
     "quantity": ("quantity", "qty", "units", "unitssold", "quantityordered", "itemcount"),
     "unit_price": (
-        "unitprice", "price", "priceeach", "itemprice", "unitcost", "priceperunit", "rate",
+        "unitprice",
+        "price",
+        "priceeach",
+        "itemprice",
+        "unitcost",
+        "priceperunit",
+        "rate",
     ),
     "amount": (
-        "amount", "lineamount", "linetotal", "sales", "revenue", "total", "totalprice",
-        "totalamount", "netsales", "netamount", "value", "salesamount", "sale", "subtotal",
+        "amount",
+        "lineamount",
+        "linetotal",
+        "sales",
+        "revenue",
+        "total",
+        "totalprice",
+        "totalamount",
+        "netsales",
+        "netamount",
+        "value",
+        "salesamount",
+        "sale",
+        "subtotal",
     ),
     "country": ("country", "countryname", "countrycode", "billingcountry", "shippingcountry"),
     "stock_code": ("stockcode", "sku", "productcode", "itemcode", "productid", "itemid"),
@@ -106,7 +163,9 @@ class ColumnRoles:
 
 
 def detect_roles(
-    columns: list[str], sample: pd.DataFrame | None = None, overrides: Mapping[str, str] | None = None
+    columns: list[str],
+    sample: pd.DataFrame | None = None,
+    overrides: Mapping[str, str] | None = None,
 ) -> ColumnRoles:
     """Assign columns to roles from their names, then from their content.
 
@@ -265,7 +324,9 @@ def parse_dates(values: pd.Series, dayfirst: bool | None = None) -> pd.Series:
     if pd.api.types.is_numeric_dtype(values):
         num = values.astype("float64")
         if num[present].between(19000101, 21001231).all():
-            out = pd.to_datetime(num.astype("Int64").astype("str"), format="%Y%m%d", errors="coerce")
+            out = pd.to_datetime(
+                num.astype("Int64").astype("str"), format="%Y%m%d", errors="coerce"
+            )
         else:
             out = EXCEL_EPOCH + pd.to_timedelta(num.where(num.between(1, 2958465)), unit="D")
     else:

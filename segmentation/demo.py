@@ -36,9 +36,11 @@ def demo_transactions(n_customers: int = 3000, seed: int = 7) -> pd.DataFrame:
     kinds = rng.choice(len(BEHAVIOURS), size=n_customers, p=BEHAVIOURS["share"].to_numpy())
     b = BEHAVIOURS.iloc[kinds].reset_index(drop=True)
     lo = np.array([s[0] for s in b["start"]]) + rng.random(n_customers) * np.array(
-        [s[1] - s[0] for s in b["start"]])
+        [s[1] - s[0] for s in b["start"]]
+    )
     hi = np.array([e[0] for e in b["end"]]) + rng.random(n_customers) * np.array(
-        [e[1] - e[0] for e in b["end"]])
+        [e[1] - e[0] for e in b["end"]]
+    )
     hi = np.maximum(hi, lo + 0.01)
     n_inv = 1 + rng.poisson(b["invoices"].to_numpy() * (hi - lo).clip(0.2, 1) * 0.9)
     cust = np.repeat(np.arange(n_customers), n_inv)
@@ -47,7 +49,7 @@ def demo_transactions(n_customers: int = 3000, seed: int = 7) -> pd.DataFrame:
     guests = int(len(cust) * 0.12)
     cust = np.concatenate([cust, np.full(guests, -1)])
     when = np.concatenate([when, rng.random(guests)])
-    basket = np.concatenate([b["basket"].to_numpy()[cust[:-guests or None]], np.ones(guests)])
+    basket = np.concatenate([b["basket"].to_numpy()[cust[: -guests or None]], np.ones(guests)])
     order = np.argsort(when, kind="stable")
     cust, when, basket = cust[order], when[order], basket[order]
     inv_no = 500000 + np.arange(len(cust))
@@ -55,8 +57,12 @@ def demo_transactions(n_customers: int = 3000, seed: int = 7) -> pd.DataFrame:
     country = rng.choice(COUNTRIES, size=n_customers, p=COUNTRY_P)
 
     products = 400
-    codes = np.array([f"{20000 + i * 7}{'AB'[i % 2] if i % 5 == 0 else ''}" for i in range(products)])
-    descs = np.array([f"{COLOURS[i % len(COLOURS)]} {WORDS[(i * 7) % len(WORDS)]} {i}" for i in range(products)])
+    codes = np.array(
+        [f"{20000 + i * 7}{'AB'[i % 2] if i % 5 == 0 else ''}" for i in range(products)]
+    )
+    descs = np.array(
+        [f"{COLOURS[i % len(COLOURS)]} {WORDS[(i * 7) % len(WORDS)]} {i}" for i in range(products)]
+    )
     prices = np.round(np.exp(rng.normal(0.8, 0.7, products)), 2)
 
     lines = 1 + rng.poisson(4 * basket)
@@ -73,13 +79,19 @@ def demo_transactions(n_customers: int = 3000, seed: int = 7) -> pd.DataFrame:
             "InvoiceDate": inv_time[row_inv],
             "UnitPrice": prices[prod],
             "CustomerID": np.where(cust[row_inv] >= 0, 12000.0 + cust[row_inv], np.nan),
-            "Country": np.where(cust[row_inv] >= 0, country[cust[row_inv].clip(0)], "United Kingdom"),
+            "Country": np.where(
+                cust[row_inv] >= 0, country[cust[row_inv].clip(0)], "United Kingdom"
+            ),
         }
     )
     # Postage lines on some invoices.
     post_inv = rng.choice(len(cust), size=len(cust) // 20, replace=False)
-    post = frame.drop_duplicates("InvoiceNo").set_index("InvoiceNo").loc[inv_no[post_inv].astype(str)]
-    post = post.reset_index().assign(StockCode="POST", Description="POSTAGE", Quantity=1, UnitPrice=18.0)
+    post = (
+        frame.drop_duplicates("InvoiceNo").set_index("InvoiceNo").loc[inv_no[post_inv].astype(str)]
+    )
+    post = post.reset_index().assign(
+        StockCode="POST", Description="POSTAGE", Quantity=1, UnitPrice=18.0
+    )
     # Cancellations: a few lines of some invoices returned a day later.
     cancel = frame.sample(frac=0.02, random_state=seed).assign(
         InvoiceNo=lambda d: "C" + d["InvoiceNo"],

@@ -13,9 +13,7 @@ CUSTOMER_COLUMNS = ["customer_id", *METRICS, "cluster", "segment"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def customers_table(
-    rfm: pd.DataFrame, labels: pd.Series, names: Mapping[int, str]
-) -> pd.DataFrame:
+def customers_table(rfm: pd.DataFrame, labels: pd.Series, names: Mapping[int, str]) -> pd.DataFrame:
     """Every customer with ``customer_id, recency_days, frequency, monetary, cluster, segment``."""
     out = rfm[list(METRICS)].reset_index()
     out["cluster"] = labels.to_numpy()

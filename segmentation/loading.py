@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -50,7 +51,9 @@ def load_transactions(
     used = found.used()
     columns = list(dict.fromkeys(used.values()))
     text = [c for r, c in used.items() if r in TEXT_ROLES]
-    raw = read_table(data, name, preview, columns, text, limits)
+    # fastexcel reads a workbook from its path faster than from the same bytes in memory.
+    where = str(source) if isinstance(source, str | Path) else data
+    raw = read_table(where, name, preview, columns, text, limits)
     if raw.empty:
         raise DataError(f"'{name}' has a header but no data rows.")
     return LoadedData(to_transactions(raw, found, dayfirst), found, preview, name)

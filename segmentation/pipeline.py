@@ -4,64 +4,31 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from importlib import metadata
 from typing import Any
 
 import pandas as pd
 
 from .cleaning import CleaningOptions, CleaningReport, clean_transactions
-from .clustering import Segments, assign_segments, elbow_metrics, fit_segments, standardize, suggest_k
+from .clustering import (
+    Segments,
+    assign_segments,
+    elbow_metrics,
+    fit_segments,
+    standardize,
+    suggest_k,
+)
 from .errors import SegmentationError, SettingsError
 from .export import customers_table
 from .profiles import cluster_profile, name_segments, relative_importance
 from .rfm import METRICS, compute_rfm
 from .sampling import sample_transactions
+from .settings import PRESETS, TUTORIAL, Settings
 from .transforms import RFMTransformer
 
 RECIPE_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Every choice the method makes, with the defaults a careful analyst would use.
-
-    ``transforms`` is ``"auto"`` or metric -> transform; ``k=None`` takes the suggested k;
-    ``snapshot=None`` is the day after the last invoice date.
-    """
-
-    cleaning: CleaningOptions = field(default_factory=CleaningOptions)
-    snapshot: str | None = None
-    frequency: str | None = None
-    sample_size: int | None = None
-    sample_unit: str = "customers"
-    transforms: str | Mapping[str, str] = "auto"
-    k: int | None = None
-    k_max: int = 10
-    seed: int = 42
-    n_init: int | str = 4
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["transforms"] = (
-            self.transforms if isinstance(self.transforms, str) else dict(self.transforms)
-        )
-        return data
-
-
-# The tutorial's steps exactly: keep cancellations and everything but missing ids, sample 10,000
-# rows with random_state=42, count invoice lines, Box-Cox R and F, cube-root M, k=3.
-TUTORIAL = Settings(
-    cleaning=CleaningOptions.only("missing_customer"),
-    frequency="lines",
-    sample_size=10_000,
-    sample_unit="rows",
-    transforms={"recency_days": "boxcox", "frequency": "boxcox", "monetary": "cbrt"},
-    k=3,
-    seed=42,
-    n_init="auto",
-)
-PRESETS = {"tutorial": TUTORIAL}
+__all__ = ["PRESETS", "TUTORIAL", "SegmentationResult", "Settings", "segment"]
 
 
 @dataclass(frozen=True)
@@ -107,13 +74,13 @@ def segment(
     """
     settings = settings or Settings()
     cleaned, report = clean_transactions(tx, settings.cleaning)
-    sampled = sample_transactions(cleaned, settings.sample_size, settings.sample_unit,
-                                  settings.seed)
+    sampled = sample_transactions(
+        cleaned, settings.sample_size, settings.sample_unit, settings.seed
+    )
     rfm = compute_rfm(sampled, settings.snapshot, settings.frequency)
     transformer = RFMTransformer(settings.transforms).fit(rfm)
     scaled, scaler = standardize(transformer.transform(rfm))
-    elbow = elbow_metrics(scaled, k_range(len(rfm), settings.k_max), settings.seed,
-                          settings.n_init)
+    elbow = elbow_metrics(scaled, k_range(len(rfm), settings.k_max), settings.seed, settings.n_init)
     suggested = suggest_k(elbow)
     k = settings.k or min(suggested, len(rfm))
     if settings.k and settings.k > len(rfm):
@@ -156,14 +123,17 @@ def build_recipe(result: SegmentationResult) -> dict[str, Any]:
     return {
         "recipe_version": RECIPE_VERSION,
         "settings": result.settings.to_dict(),
-        "snapshot_rule": "day after the last invoice date" if result.settings.snapshot is None
+        "snapshot_rule": "day after the last invoice date"
+        if result.settings.snapshot is None
         else f"fixed: {result.settings.snapshot}",
         "snapshot_used": result.rfm.attrs.get("snapshot"),
         "frequency": result.rfm.attrs.get("frequency"),
         "transforms": result.transformer.to_dict(),
-        "scaler": {"mean": list(map(float, result.scaler.mean_)),
-                   "scale": list(map(float, result.scaler.scale_)),
-                   "columns": list(METRICS)},
+        "scaler": {
+            "mean": list(map(float, result.scaler.mean_)),
+            "scale": list(map(float, result.scaler.scale_)),
+            "columns": list(METRICS),
+        },
         "k": result.k,
         "centroids": result.segments.centroids.to_numpy().tolist(),
         "names": {str(c): n for c, n in result.names.items()},
@@ -182,7 +152,7 @@ def load_recipe(text: str | bytes) -> dict[str, Any]:
         if recipe.get("recipe_version") != RECIPE_VERSION:
             raise ValueError("version")
         for key in ("settings", "transforms", "scaler", "centroids", "names"):
-            recipe[key]  # noqa: B018 - presence check
+            recipe[key]
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise SegmentationError(
             "The recipe file is not a segmentation recipe saved by this tool."
@@ -190,7 +160,9 @@ def load_recipe(text: str | bytes) -> dict[str, Any]:
     return recipe
 
 
-def apply_recipe(tx: pd.DataFrame, recipe: Mapping[str, Any]) -> tuple[pd.DataFrame, CleaningReport]:
+def apply_recipe(
+    tx: pd.DataFrame, recipe: Mapping[str, Any]
+) -> tuple[pd.DataFrame, CleaningReport]:
     """Label the customers of new transactions with a saved recipe (no refitting).
 
     The same cleaning rules, frequency, transforms (with their fitted parameters), scaler and

@@ -32,9 +32,17 @@ SEGMENT_PROTOTYPES = pd.DataFrame(
 ).set_index("segment")
 
 PROFILE_COLUMNS = [
-    "cluster", "segment", "customers", "share",
-    "recency_days_mean", "recency_days_median", "frequency_mean", "frequency_median",
-    "monetary_mean", "monetary_median", "revenue_share",
+    "cluster",
+    "segment",
+    "customers",
+    "share",
+    "recency_days_mean",
+    "recency_days_median",
+    "frequency_mean",
+    "frequency_median",
+    "monetary_mean",
+    "monetary_median",
+    "revenue_share",
 ]
 
 
@@ -58,7 +66,10 @@ def name_segments(
     names: dict[int, str] = {}
     if len(points) <= len(protos):
         rows, cols = linear_sum_assignment(cost)
-        names = {int(centroids.index[r]): str(prototypes.index[c]) for r, c in zip(rows, cols)}
+        names = {
+            int(centroids.index[r]): str(prototypes.index[c])
+            for r, c in zip(rows, cols, strict=True)
+        }
     else:  # more clusters than names: nearest name, numbered
         for i, c in enumerate(cost.argmin(axis=1)):
             names[int(centroids.index[i])] = f"{prototypes.index[c]} {i}"

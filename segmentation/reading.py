@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from .errors import FileReadError
 
@@ -206,11 +207,13 @@ def _wanted_sheets(all_sheets: tuple[str, ...], sheet: str | int | None, name: s
     )
 
 
-def _stack_previews(previews: dict[str, Preview], all_sheets: tuple[str, ...], name: str) -> Preview:
+def _stack_previews(
+    previews: dict[str, Preview], all_sheets: tuple[str, ...], name: str
+) -> Preview:
     """Keep the first sheet with data and every later sheet with the same columns."""
     if not previews:
         raise FileReadError(f"'{name}' has no sheet with data.")
-    first_title, first = next(iter(previews.items()))
+    first = next(iter(previews.values()))
     same = [t for t, p in previews.items() if p.columns == first.columns]
     skipped = tuple(t for t in all_sheets if t not in same)
     return Preview(
@@ -225,8 +228,8 @@ def _stack_previews(previews: dict[str, Preview], all_sheets: tuple[str, ...], n
 
 
 def _fastexcel_sheet(
-    data: bytes, title: str, header_row: int, columns: list[int], text_columns: list[int]
-) -> pd.DataFrame:
+    data: bytes | str, title: str, header_row: int, columns: list[int], text_columns: list[int]
+) -> pa.Table:
     import fastexcel
 
     reader = fastexcel.read_excel(data)
@@ -236,11 +239,11 @@ def _fastexcel_sheet(
         use_columns=columns,
         dtypes={i: "string" for i in text_columns} or None,
     )
-    return sheet.to_pandas()
+    return pa.Table.from_batches([sheet.to_arrow()])
 
 
 def _read_excel(
-    data: bytes, preview: Preview, columns: list[str], text_columns: list[str]
+    data: bytes | str, preview: Preview, columns: list[str], text_columns: list[str]
 ) -> pd.DataFrame:
     idx = [preview.columns.index(c) for c in columns]
     text_idx = [preview.columns.index(c) for c in text_columns]
@@ -254,10 +257,11 @@ def _read_excel(
                 parts = list(pool.map(lambda j: _fastexcel_sheet(*j), jobs))
     except Exception as exc:  # fastexcel/calamine errors carry no stable type
         raise FileReadError(f"The workbook could not be read: {exc}".split("\n")[0]) from exc
-    for part in parts:
-        part.columns = columns
-    frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-    return frame
+    # Stack at the Arrow level (one conversion to pandas); a column typed differently in two
+    # sheets (whole numbers in one, decimals in the other) is promoted to a common type.
+    parts = [part.rename_columns(columns) for part in parts]
+    table = parts[0] if len(parts) == 1 else pa.concat_tables(parts, promote_options="permissive")
+    return table.to_pandas()
 
 
 # --------------------------------------------------------------------------- xls
@@ -326,7 +330,7 @@ def _text_preview(data: bytes, name: str) -> Preview:
     if len(data) > 65536 and len(lines) > 1:
         lines = lines[:-1]  # the last line of the sample may be cut
     lines = [ln for ln in lines if ln.strip()]
-    delim = _sniff_delimiter(lines[:HEADER_SEARCH_ROWS * 2])
+    delim = _sniff_delimiter(lines[: HEADER_SEARCH_ROWS * 2])
     rows = [list(r) for r in csv.reader(lines, delimiter=delim)]
     preview = _preview_from_rows([[c if c.strip() else None for c in r] for r in rows])
     values = preview.sample.stack().astype(str)
@@ -342,17 +346,12 @@ def _read_text(
 ) -> pd.DataFrame:
     fmt = preview.text_format
     idx = [preview.columns.index(c) for c in columns]
-    # Count header lines among non-blank lines: skip_blank_lines drops blank ones in the body.
+    # The preview counted non-blank lines only: find the header line among the raw lines.
     text = data.decode(fmt["encoding"], errors="replace")
     lines = text.splitlines(keepends=True)
-    start = 0
-    seen = -1
-    for start, line in enumerate(lines):
-        if line.strip():
-            seen += 1
-            if seen == preview.header_row:
-                break
-    body = "".join(lines[start + 1 :])
+    non_blank = [i for i, line in enumerate(lines) if line.strip()]
+    header_line = non_blank[preview.header_row]
+    body = "".join(lines[header_line + 1 :])
     try:
         frame = pd.read_csv(
             io.StringIO(body),
@@ -430,7 +429,7 @@ def preview_table(
 
 
 def read_table(
-    data: bytes,
+    data: bytes | str,
     name: str,
     preview: Preview,
     columns: list[str],
@@ -441,7 +440,10 @@ def read_table(
 
     ``text_columns`` are read as text as written (ids such as ``C536379`` or ``00123``), so
     that a reader does not turn them into numbers or drop the ones that are not numbers.
+    ``data`` may be a workbook's path: fastexcel reads a file faster than the same bytes.
     """
+    if isinstance(data, str) and file_suffix(name) not in EXCEL_ZIP | {".xls"}:
+        data = Path(data).read_bytes()
     limits = limits or ReadLimits()
     suffix = file_suffix(name)
     if suffix in EXCEL_ZIP or suffix == ".xls":

@@ -24,7 +24,9 @@ def snapshot_date(tx: pd.DataFrame, snapshot: str | pd.Timestamp | None = None) 
     try:
         day = pd.Timestamp(snapshot).normalize()
     except (ValueError, TypeError) as exc:
-        raise SettingsError(f"The snapshot date '{snapshot}' is not a date (use YYYY-MM-DD).") from exc
+        raise SettingsError(
+            f"The snapshot date '{snapshot}' is not a date (use YYYY-MM-DD)."
+        ) from exc
     if day <= last:
         raise SettingsError(
             f"The snapshot date {day.date()} must be after the last purchase ({last.date()})."

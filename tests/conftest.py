@@ -51,8 +51,9 @@ def small_tx() -> pd.DataFrame:
         ("D", "7", "2024-01-03 08:00", 2, 0.0),
         ("D", "8", "2024-01-04 08:00", 1, 7.0),
     ]
-    frame = pd.DataFrame(rows, columns=["customer_id", "invoice_id", "invoice_date", "quantity",
-                                        "unit_price"])
+    frame = pd.DataFrame(
+        rows, columns=["customer_id", "invoice_id", "invoice_date", "quantity", "unit_price"]
+    )
     frame["customer_id"] = frame["customer_id"].astype("str").where(frame["customer_id"].notna())
     frame["invoice_date"] = pd.to_datetime(frame["invoice_date"])
     frame["quantity"] = frame["quantity"].astype("float64")

@@ -32,12 +32,14 @@ def test_rule_switched_off_keeps_its_rows(small_tx):
 
 
 def test_non_product_codes():
-    tx = pd.DataFrame({
-        "customer_id": ["a", "a", "a", "a"],
-        "stock_code": ["POST", "85123A", "gift_0001_20", "BANK CHARGES"],
-        "invoice_date": pd.to_datetime(["2024-01-01"] * 4),
-        "revenue": [18.0, 5.0, 20.0, 15.0],
-    })
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "a"],
+            "stock_code": ["POST", "85123A", "gift_0001_20", "BANK CHARGES"],
+            "invoice_date": pd.to_datetime(["2024-01-01"] * 4),
+            "revenue": [18.0, 5.0, 20.0, 15.0],
+        }
+    )
     kept, report = clean_transactions(tx, CleaningOptions.only("non_product"))
     assert kept["stock_code"].tolist() == ["85123A"]
     assert report.table.set_index("rule").loc["non_product", "revenue_removed"] == 53.0
@@ -53,5 +55,16 @@ def test_infinite_and_nan_prices_are_removed(small_tx):
 
 def test_nothing_left_names_the_rules(small_tx):
     tx = small_tx.assign(customer_id=pd.Series([None] * len(small_tx), dtype="str"))
-    with pytest.raises(DataError, match=r"Nothing is left after cleaning 11 rows \(Missing customer id: 11\)"):
+    with pytest.raises(
+        DataError, match=r"Nothing is left after cleaning 11 rows \(Missing customer id: 11\)"
+    ):
         clean_transactions(tx)
+
+
+def test_duplicate_rule_agrees_with_pandas_on_messy_data():
+    from segmentation.cleaning import _duplicates
+    from segmentation.demo import demo_transactions
+
+    raw = demo_transactions(n_customers=300, seed=2)
+    assert _duplicates(raw).tolist() == raw.duplicated().tolist()
+    assert _duplicates(raw).sum() == raw.duplicated().sum() > 0

@@ -20,14 +20,31 @@ def demo_csv(tmp_path_factory):
 
 def test_run_writes_customers_summary_and_recipe(demo_csv, tmp_path, capsys):
     out, summary, recipe = tmp_path / "c.csv", tmp_path / "s.csv", tmp_path / "r.json"
-    code = main([str(demo_csv), "--k", "3", "--out", str(out), "--summary", str(summary),
-                 "--recipe", str(recipe)])
+    code = main(
+        [
+            str(demo_csv),
+            "--k",
+            "3",
+            "--out",
+            str(out),
+            "--summary",
+            str(summary),
+            "--recipe",
+            str(recipe),
+        ]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     assert "Rows kept:" in printed and "suggested k =" in printed and "Segments" in printed
     customers = pd.read_csv(out, encoding="utf-8-sig")
-    assert list(customers.columns) == ["customer_id", "recency_days", "frequency", "monetary",
-                                       "cluster", "segment"]
+    assert list(customers.columns) == [
+        "customer_id",
+        "recency_days",
+        "frequency",
+        "monetary",
+        "cluster",
+        "segment",
+    ]
     assert sorted(customers["cluster"].unique()) == [0, 1, 2]
     assert pd.read_csv(summary, encoding="utf-8-sig")["customers"].sum() == len(customers)
     again = tmp_path / "again.xlsx"
@@ -38,7 +55,10 @@ def test_run_writes_customers_summary_and_recipe(demo_csv, tmp_path, capsys):
 
 def test_transform_option_parsing():
     assert parse_transforms("recency=boxcox,frequency=boxcox,monetary=cbrt") == {
-        "recency_days": "boxcox", "frequency": "boxcox", "monetary": "cbrt"}
+        "recency_days": "boxcox",
+        "frequency": "boxcox",
+        "monetary": "cbrt",
+    }
     assert parse_transforms("auto") == "auto"
 
 
@@ -46,14 +66,20 @@ def test_transform_option_parsing():
     ("args", "message"),
     [
         (["missing.csv"], "error: Cannot open 'missing.csv'"),
-        (["{csv}", "--map", "customer_id=Nope"], "error: Column 'Nope' (set for customer_id) is not in the file"),
+        (
+            ["{csv}", "--map", "customer_id=Nope"],
+            "error: Column 'Nope' (set for customer_id) is not in the file",
+        ),
         (["{csv}", "--k", "9999"], "error: There are"),
         (["{csv}", "--k", "many"], "error: --k must be a number or 'auto'"),
         (["{csv}", "--transform", "monetary=square"], "error: Unknown transform 'square'"),
         (["{csv}", "--map", "customer_id"], "error: --map must look like NAME=VALUE"),
         (["{csv}", "--out", "x.pdf"], "error: Output 'x.pdf' must end in .csv or .xlsx"),
         (["{csv}", "--preset", "nope"], "error: argument --preset: invalid choice"),
-        (["{csv}", "--snapshot", "2000-01-01"], "error: The snapshot date 2000-01-01 must be after"),
+        (
+            ["{csv}", "--snapshot", "2000-01-01"],
+            "error: The snapshot date 2000-01-01 must be after",
+        ),
         ([], "error: Give a transactions file, or --demo"),
     ],
 )
@@ -68,7 +94,13 @@ def test_user_errors_exit_2_with_one_line(args, message, demo_csv, capsys):
 def test_process_has_no_traceback_on_bad_file(tmp_path):
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"not a workbook at all")
-    proc = subprocess.run([sys.executable, "-m", "segmentation", str(bad)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "segmentation", str(bad)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2
-    assert proc.stderr == "error: 'bad.xlsx' is not a valid Excel workbook (it may be damaged or another format).\n"
+    expected = "'bad.xlsx' is not a valid Excel workbook (it may be damaged or another format)."
+    assert proc.stderr == f"error: {expected}\n"

@@ -2,7 +2,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation.clustering import assign_segments, elbow_metrics, fit_segments, standardize, suggest_k
+from segmentation.clustering import (
+    assign_segments,
+    elbow_metrics,
+    fit_segments,
+    standardize,
+    suggest_k,
+)
 from segmentation.errors import SettingsError
 
 CENTRES = np.array([[0.0, 0.0, 0.0], [6.0, 6.0, 6.0], [-6.0, 6.0, -6.0]])
@@ -50,3 +56,14 @@ def test_k_larger_than_customers(blobs):
 def test_elbow_stops_at_number_of_customers(blobs):
     scaled, _ = blobs
     assert elbow_metrics(scaled.iloc[:4], range(1, 11))["k"].tolist() == [1, 2, 3, 4]
+
+
+def test_knee_point_of_a_hand_built_curve():
+    from segmentation.clustering import knee_point
+
+    k = np.arange(1, 11)
+    sse = np.array([100, 40, 20, 15, 12, 10, 9, 8, 7, 6])
+    # Scaled gaps below the chord: k=2 0.527, k=3 0.629, k=4 0.571: the knee is 3.
+    assert knee_point(k, sse) == 3.0
+    assert knee_point(k, 100 - 10 * k) is None  # a straight line has no knee
+    assert knee_point(k[:2], sse[:2]) is None

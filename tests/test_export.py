@@ -3,9 +3,15 @@ import io
 import openpyxl
 import pandas as pd
 
-from segmentation.export import CUSTOMER_COLUMNS, customers_table, neutralize_formulas, to_csv_bytes, to_xlsx_bytes
+from segmentation.export import (
+    CUSTOMER_COLUMNS,
+    customers_table,
+    neutralize_formulas,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
 
-RISKY = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(1)", "12346"]
+RISKY = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(1)", "12346"]
 
 
 def frame():
@@ -32,8 +38,10 @@ def test_xlsx_export_has_no_formulas():
 
 
 def test_customers_table_columns():
-    rfm = pd.DataFrame({"recency_days": [1], "frequency": [2], "monetary": [3.0]},
-                       index=pd.Index(["a"], name="customer_id"))
+    rfm = pd.DataFrame(
+        {"recency_days": [1], "frequency": [2], "monetary": [3.0]},
+        index=pd.Index(["a"], name="customer_id"),
+    )
     out = customers_table(rfm, pd.Series([0], index=rfm.index), {0: "Champions"})
     assert list(out.columns) == CUSTOMER_COLUMNS
     assert out.iloc[0].tolist() == ["a", 1, 2, 3.0, 0, "Champions"]

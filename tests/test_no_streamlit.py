@@ -7,8 +7,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_core_never_imports_streamlit():
     code = "import sys, segmentation, segmentation.cli; print('streamlit' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "False"
     sources = "".join(p.read_text() for p in (ROOT / "segmentation").glob("*.py"))
     assert "import streamlit" not in sources and "from streamlit" not in sources

@@ -40,7 +40,10 @@ def test_recipe_labels_a_file_the_same_way(demo_tx, result):
     labelled, report = apply_recipe(demo_tx, recipe)
     assert labelled.equals(result.customers)
     assert report.rows_kept == result.report.rows_kept
-    assert recipe["transforms"]["recency_days"]["method"] == result.transformer.methods_["recency_days"]
+    assert (
+        recipe["transforms"]["recency_days"]["method"]
+        == result.transformer.methods_["recency_days"]
+    )
     assert json.loads(recipe_to_json(result.recipe()))["k"] == 4
 
 
@@ -58,4 +61,4 @@ def test_k_larger_than_customers_is_clear(demo_tx):
 
 def test_bad_recipe_text():
     with pytest.raises(SegmentationError, match="not a segmentation recipe"):
-        load_recipe("{\"hello\": 1}")
+        load_recipe('{"hello": 1}')

@@ -72,17 +72,27 @@ def test_xlsx_stacks_sheets_with_same_columns_and_finds_header():
 
 
 def test_xlsx_one_chosen_sheet():
-    data = xlsx_bytes({"a": [HEADER, [1, pd.Timestamp("2024-01-02"), 1, 1, 1.0]],
-                       "b": [HEADER, [2, pd.Timestamp("2024-01-03"), 2, 2, 2.0]]})
+    data = xlsx_bytes(
+        {
+            "a": [HEADER, [1, pd.Timestamp("2024-01-02"), 1, 1, 1.0]],
+            "b": [HEADER, [2, pd.Timestamp("2024-01-03"), 2, 2, 2.0]],
+        }
+    )
     tx = load_transactions(data, "book.xlsx", sheet="b").transactions
     assert tx["invoice_id"].tolist() == ["2"]
-    with pytest.raises(FileReadError, match="no sheet 'zz'. Sheets present: a, b"):
+    with pytest.raises(FileReadError, match=r"no sheet 'zz'\. Sheets present: a, b"):
         load_transactions(data, "book.xlsx", sheet="zz")
 
 
 def test_parquet_reads_only_needed_columns():
-    frame = pd.DataFrame({"CustomerID": [1.0, 2.0], "InvoiceDate": pd.to_datetime(["2024-01-01"] * 2),
-                          "Sales": [3.0, 4.0], "Unrelated": ["x", "y"]})
+    frame = pd.DataFrame(
+        {
+            "CustomerID": [1.0, 2.0],
+            "InvoiceDate": pd.to_datetime(["2024-01-01"] * 2),
+            "Sales": [3.0, 4.0],
+            "Unrelated": ["x", "y"],
+        }
+    )
     buffer = io.BytesIO()
     frame.to_parquet(buffer)
     data = buffer.getvalue()

@@ -44,7 +44,9 @@ def test_default_rfm_figures(retail_xlsx):
 
 
 def test_parquet_and_csv_give_the_same_transactions(shared_data, retail_xlsx):
-    parquet = load_transactions(shared_data / "online_retail" / "online_retail.parquet").transactions
+    parquet = load_transactions(
+        shared_data / "online_retail" / "online_retail.parquet"
+    ).transactions
     pd.testing.assert_frame_equal(parquet, retail_xlsx.transactions)
 
 
@@ -67,8 +69,12 @@ def tutorial_plain(df: pd.DataFrame) -> pd.DataFrame:
     df_fix["TotalSum"] = df_fix["Quantity"] * df_fix["UnitPrice"]
     snapshot_date = max(df_fix.InvoiceDate) + datetime.timedelta(days=1)
     customers = df_fix.groupby(["CustomerID"]).agg(
-        {"InvoiceDate": lambda x: (snapshot_date - x.max()).days, "InvoiceNo": "count",
-         "TotalSum": "sum"})
+        {
+            "InvoiceDate": lambda x: (snapshot_date - x.max()).days,
+            "InvoiceNo": "count",
+            "TotalSum": "sum",
+        }
+    )
     customers.columns = ["Recency", "Frequency", "MonetaryValue"]
     fixed = pd.DataFrame()
     fixed["Recency"] = stats.boxcox(customers["Recency"])[0]
@@ -81,17 +87,25 @@ def tutorial_plain(df: pd.DataFrame) -> pd.DataFrame:
     model.fit(normalized)
     customers["Cluster"] = model.labels_
     table = customers.groupby("Cluster").agg(
-        size=("Recency", "size"), recency=("Recency", "mean"), frequency=("Frequency", "mean"),
-        monetary=("MonetaryValue", "mean"))
+        size=("Recency", "size"),
+        recency=("Recency", "mean"),
+        frequency=("Frequency", "mean"),
+        monetary=("MonetaryValue", "mean"),
+    )
     return table.sort_values("monetary", ascending=False).reset_index(drop=True)
 
 
 def test_tutorial_preset_reproduces_the_tutorial(shared_data, retail_xlsx):
     plain = tutorial_plain(pd.read_parquet(shared_data / "online_retail" / "online_retail.parquet"))
     ours = segment(retail_xlsx.transactions, TUTORIAL).profile
-    table = pd.DataFrame({
-        "size": ours["customers"], "recency": ours["recency_days_mean"],
-        "frequency": ours["frequency_mean"], "monetary": ours["monetary_mean"]})
+    table = pd.DataFrame(
+        {
+            "size": ours["customers"],
+            "recency": ours["recency_days_mean"],
+            "frequency": ours["frequency_mean"],
+            "monetary": ours["monetary_mean"],
+        }
+    )
     assert table["size"].tolist() == plain["size"].tolist()
     assert table["size"].sum() == plain["size"].sum() > 2000
     np.testing.assert_allclose(table[["recency", "frequency"]], plain[["recency", "frequency"]])

@@ -21,8 +21,9 @@ def expected(recency, frequency, monetary):
 
 def test_rfm_invoices_default(cleaned):
     rfm = compute_rfm(cleaned)
-    assert_frame_equal(rfm, expected([1, 6, 2, 7], [2, 1, 1, 1], [50.0, 10.0, 100.0, 7.0]),
-                       check_index_type=False)
+    assert_frame_equal(
+        rfm, expected([1, 6, 2, 7], [2, 1, 1, 1], [50.0, 10.0, 100.0, 7.0]), check_index_type=False
+    )
     assert rfm.attrs == {"snapshot": "2024-01-11", "frequency": "invoices"}
 
 

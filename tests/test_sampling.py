@@ -15,7 +15,9 @@ def test_customer_sample_keeps_whole_histories(small_tx):
 
 
 def test_row_sample_is_dataframe_sample(small_tx):
-    assert sample_transactions(small_tx, 4, "rows", seed=42).equals(small_tx.sample(4, random_state=42))
+    assert sample_transactions(small_tx, 4, "rows", seed=42).equals(
+        small_tx.sample(4, random_state=42)
+    )
 
 
 def test_sample_larger_than_population_keeps_all(small_tx):

@@ -10,11 +10,13 @@ from segmentation.transforms import RFMTransformer, skewness_table
 @pytest.fixture
 def rfm():
     rng = np.random.default_rng(0)
-    return pd.DataFrame({
-        "recency_days": rng.integers(1, 300, 200),
-        "frequency": rng.geometric(0.4, 200),
-        "monetary": np.round(rng.lognormal(5, 1, 200), 2),
-    })
+    return pd.DataFrame(
+        {
+            "recency_days": rng.integers(1, 300, 200),
+            "frequency": rng.geometric(0.4, 200),
+            "monetary": np.round(rng.lognormal(5, 1, 200), 2),
+        }
+    )
 
 
 def test_skewness_table_matches_scipy(rfm):
@@ -38,17 +40,23 @@ def test_invalid_transform_is_never_auto_and_clear_when_asked(rfm):
     data = rfm.assign(monetary=rfm["monetary"] - 200)  # negatives: no log / Box-Cox / sqrt
     assert np.isnan(skewness_table(data).loc["monetary", ["log", "sqrt", "boxcox"]]).all()
     assert RFMTransformer().fit(data).methods_["monetary"] in ("none", "cbrt", "yeojohnson")
-    with pytest.raises(SettingsError, match="Cannot use log for monetary: log needs values above 0"):
+    with pytest.raises(
+        SettingsError, match="Cannot use log for monetary: log needs values above 0"
+    ):
         RFMTransformer({"monetary": "log"}).fit(data)
 
 
 def test_fitted_lambda_is_reused_on_new_data(rfm):
-    t = RFMTransformer({"recency_days": "boxcox", "frequency": "cbrt", "monetary": "yeojohnson"}).fit(rfm)
+    t = RFMTransformer(
+        {"recency_days": "boxcox", "frequency": "cbrt", "monetary": "yeojohnson"}
+    ).fit(rfm)
     lam = t.params_["recency_days"]
     assert lam == pytest.approx(stats.boxcox(rfm["recency_days"].astype(float))[1])
     other = rfm.iloc[:50] * 2
     out = RFMTransformer.from_dict(t.to_dict()).transform(other)
-    np.testing.assert_allclose(out["recency_days"], special.boxcox(other["recency_days"].astype(float), lam))
+    np.testing.assert_allclose(
+        out["recency_days"], special.boxcox(other["recency_days"].astype(float), lam)
+    )
     np.testing.assert_allclose(out["frequency"], np.cbrt(other["frequency"]))
 
 

@@ -1,0 +1,51 @@
+"""The method's settings and presets (a light module: no scikit-learn, no scipy)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .cleaning import CleaningOptions
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every choice the method makes, with the defaults a careful analyst would use.
+
+    ``transforms`` is ``"auto"`` or metric -> transform; ``k=None`` takes the suggested k;
+    ``snapshot=None`` is the day after the last invoice date.
+    """
+
+    cleaning: CleaningOptions = field(default_factory=CleaningOptions)
+    snapshot: str | None = None
+    frequency: str | None = None
+    sample_size: int | None = None
+    sample_unit: str = "customers"
+    transforms: str | Mapping[str, str] = "auto"
+    k: int | None = None
+    k_max: int = 10
+    seed: int = 42
+    n_init: int | str = 4
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["transforms"] = (
+            self.transforms if isinstance(self.transforms, str) else dict(self.transforms)
+        )
+        return data
+
+
+# The tutorial's steps exactly: keep cancellations and everything but missing ids, sample 10,000
+# rows with random_state=42, count invoice lines, Box-Cox R and F, cube-root M, k=3.
+TUTORIAL = Settings(
+    cleaning=CleaningOptions.only("missing_customer"),
+    frequency="lines",
+    sample_size=10_000,
+    sample_unit="rows",
+    transforms={"recency_days": "boxcox", "frequency": "boxcox", "monetary": "cbrt"},
+    k=3,
+    seed=42,
+    n_init="auto",
+)
+PRESETS = {"tutorial": TUTORIAL}
