@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         apply_recipe,
         build_recipe,
         load_recipe,
+        recipe_from_parts,
         recipe_to_json,
         segment,
     )
@@ -80,6 +81,7 @@ _EXPORTS: dict[str, str] = {
     "build_recipe": "pipeline",
     "load_recipe": "pipeline",
     "recipe_to_json": "pipeline",
+    "recipe_from_parts": "pipeline",
     "segment": "pipeline",
     "SEGMENT_PROTOTYPES": "profiles",
     "cluster_profile": "profiles",

@@ -120,23 +120,42 @@ def _versions() -> dict[str, str]:
 
 def build_recipe(result: SegmentationResult) -> dict[str, Any]:
     """Everything needed to label another file the same way without refitting."""
+    return recipe_from_parts(
+        result.settings,
+        result.rfm.attrs,
+        result.transformer.to_dict(),
+        (list(result.scaler.mean_), list(result.scaler.scale_)),
+        result.segments.centroids,
+        result.names,
+    )
+
+
+def recipe_from_parts(
+    settings: Settings,
+    rfm_attrs: Mapping[str, Any],
+    transforms: Mapping[str, Any],
+    scaler: tuple[list[float], list[float]],
+    centroids: pd.DataFrame,
+    names: Mapping[int, str],
+) -> dict[str, Any]:
+    """A recipe from the fitted pieces (what the dashboard holds in its caches)."""
     return {
         "recipe_version": RECIPE_VERSION,
-        "settings": result.settings.to_dict(),
+        "settings": settings.to_dict(),
         "snapshot_rule": "day after the last invoice date"
-        if result.settings.snapshot is None
-        else f"fixed: {result.settings.snapshot}",
-        "snapshot_used": result.rfm.attrs.get("snapshot"),
-        "frequency": result.rfm.attrs.get("frequency"),
-        "transforms": result.transformer.to_dict(),
+        if settings.snapshot is None
+        else f"fixed: {settings.snapshot}",
+        "snapshot_used": rfm_attrs.get("snapshot"),
+        "frequency": rfm_attrs.get("frequency"),
+        "transforms": dict(transforms),
         "scaler": {
-            "mean": list(map(float, result.scaler.mean_)),
-            "scale": list(map(float, result.scaler.scale_)),
+            "mean": [float(v) for v in scaler[0]],
+            "scale": [float(v) for v in scaler[1]],
             "columns": list(METRICS),
         },
-        "k": result.k,
-        "centroids": result.segments.centroids.to_numpy().tolist(),
-        "names": {str(c): n for c, n in result.names.items()},
+        "k": len(centroids),
+        "centroids": centroids.to_numpy().tolist(),
+        "names": {str(c): n for c, n in names.items()},
         "versions": _versions(),
     }
 

@@ -1,0 +1,109 @@
+"""Home: the data source, column mapping and cleaning report."""
+
+import streamlit as st
+
+import segmentation as seg
+from dashboard import cache, layout
+from dashboard import state as S
+
+layout.setup_page("Data")
+st.title("Customer segments from your transactions")
+st.caption(
+    "Upload the invoice lines your shop exports; get RFM segments and a labelled customer file."
+)
+
+st.file_uploader(
+    "Transactions file (one row per invoice line)",
+    type=["xlsx", "xls", "csv", "txt", "parquet"],
+    key=S.UPLOAD,
+    help="Columns needed: customer id, invoice date, and quantity + unit price (or a line amount).",
+)
+if S.UPLOAD_ERROR in st.session_state:
+    st.error(
+        st.session_state[S.UPLOAD_ERROR] + f" Still using **{st.session_state[S.DATA_NAME]}**."
+    )
+if st.session_state[S.DATA_IS_DEMO]:
+    st.info("No file uploaded yet: showing the built-in demo shop (3,000 customers, one year).")
+
+data, name, digest = (st.session_state[k] for k in (S.DATA_BYTES, S.DATA_NAME, S.DATA_DIGEST))
+try:
+    sheets = cache.preview(digest, name, None, data)
+    if len(sheets.all_sheets) > 1:
+        st.session_state.setdefault(S.SHEET, S.ALL_SHEETS)
+        st.selectbox("Sheet", [S.ALL_SHEETS, *sheets.all_sheets], key=S.SHEET)
+        if sheets.skipped_sheets and st.session_state[S.SHEET] == S.ALL_SHEETS:
+            st.caption(
+                f"Read: {', '.join(sheets.sheets)}. Left out (other columns or empty): "
+                f"{', '.join(sheets.skipped_sheets)}."
+            )
+    sheet = layout.source_choice().sheet
+    preview = cache.preview(digest, name, sheet, data)
+    detected = cache.detected_roles(digest, name, sheet, data)
+except seg.SegmentationError as exc:
+    layout.show_error(exc)
+    st.stop()
+
+st.subheader("Columns")
+roles = list(detected)
+options = [S.NO_COLUMN, *preview.columns]
+if st.session_state.get(S.MAPPING_FOR) != (digest, sheet):
+    st.session_state[S.MAPPING_FOR] = (digest, sheet)
+    for role in roles:
+        st.session_state[S.map_key(role)] = detected[role] or S.NO_COLUMN
+cols = st.columns(3)
+for i, role in enumerate(roles):
+    cols[i % 3].selectbox(role.replace("_", " ").capitalize(), options, key=S.map_key(role))
+st.checkbox(
+    "Text dates are day/month/year",
+    key=S.DAYFIRST,
+    help="Detected automatically when a day above 12 shows the order.",
+)
+
+st.subheader("Cleaning")
+labels = {rule.key: rule.label for rule in seg.cleaning.RULES}
+defaults = seg.CleaningOptions()
+cols = st.columns(3)
+for i, (rule, label) in enumerate(labels.items()):
+    st.session_state.setdefault(S.clean_key(rule), getattr(defaults, rule))
+    cols[i % 3].toggle(label, key=S.clean_key(rule))
+c1, c2 = st.columns(2)
+st.session_state.setdefault(S.FREQUENCY, None)
+c1.selectbox(
+    "Frequency counts",
+    [None, "invoices", "lines", "days"],
+    key=S.FREQUENCY,
+    format_func=lambda v: "automatic" if v is None else layout.FREQUENCY_LABELS[v],
+)
+if c2.toggle(
+    "Choose the snapshot date",
+    key=S.SNAPSHOT_CUSTOM,
+    help="Default: the day after the last invoice date.",
+):
+    c2.date_input("Snapshot date", key=S.SNAPSHOT)
+
+try:
+    ctx = layout.run()
+    report, head, _ = cache.cleaning(ctx.source, ctx.method.cleaning, ctx.data)
+except seg.SegmentationError as exc:
+    layout.show_error(exc)
+    st.stop()
+st.subheader("Cleaning report")
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Rows read", f"{report.rows_in:,}")
+m2.metric("Rows kept", f"{report.rows_kept:,}", f"{report.rows_kept - report.rows_in:,}")
+m3.metric("Revenue kept", f"{report.revenue_kept:,.2f}")
+m4.metric("Customers", f"{report.customers_kept:,}")
+st.dataframe(
+    report.table,
+    hide_index=True,
+    width="stretch",
+    column_config={"revenue_removed": st.column_config.NumberColumn(format="%.2f")},
+)
+st.caption("Each rule sees only the rows the rules above it kept.")
+with st.expander("First cleaned rows"):
+    st.dataframe(head, hide_index=True, width="stretch")
+st.page_link(
+    "pages/1_Explore.py",
+    label="Next: explore the RFM distributions",
+    icon=":material/arrow_forward:",
+)

@@ -1,0 +1,1 @@
+"""The Streamlit face: session-state keys, cached wrappers of the core, the shared sidebar."""

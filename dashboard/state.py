@@ -1,0 +1,89 @@
+"""Session-state keys (one place), and the user's choices gathered into hashable values."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, fields
+
+from segmentation import CleaningOptions
+
+# Data source (set by the home page, read everywhere).
+DATA_BYTES = "data_bytes"
+DATA_NAME = "data_name"
+DATA_DIGEST = "data_digest"
+DATA_IS_DEMO = "data_is_demo"
+UPLOAD_ERROR = "upload_error"
+SEEN_UPLOAD = "seen_upload"
+
+# Widgets (keys the checks rely on).
+UPLOAD = "upload"
+SHEET = "sheet"
+DAYFIRST = "dayfirst"
+SNAPSHOT_CUSTOM = "snapshot_custom"
+SNAPSHOT = "snapshot"
+K = "k"
+SAMPLE_SIZE = "sample_size"
+SEED = "seed"
+SAMPLE_UNIT = "sample_unit"
+FREQUENCY = "frequency"
+TRANSFORM = {
+    "recency_days": "transform_recency",
+    "frequency": "transform_frequency",
+    "monetary": "transform_monetary",
+}
+LOG_AXES = "log_axes"
+
+
+def name_key(cluster: int) -> str:
+    return f"segment_name_{cluster}"
+
+
+def map_key(role: str) -> str:
+    return f"map_{role}"
+
+
+def clean_key(rule: str) -> str:
+    return f"clean_{rule}"
+
+
+CLEAN_KEYS = [clean_key(f.name) for f in fields(CleaningOptions)]
+
+# Derived state (not widgets).
+MAPPING_FOR = "mapping_for"  # the source the column selectboxes were filled for
+K_FOR = "k_for"  # the settings the k slider default was set for
+NAMES = "names"  # {settings signature: {cluster: name}}
+NAMES_FOR = "names_for"  # the segmentation the name boxes were filled for
+
+ALL_SHEETS = "All sheets with the same columns"
+NO_COLUMN = "(none)"
+
+
+def digest(data: bytes) -> str:
+    """Content digest of an upload: the cache key, so two sessions never mix data."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class SourceChoice:
+    """What to read and how: hashable, so it can key the caches."""
+
+    digest: str
+    name: str
+    sheet: str | None = None
+    roles: tuple[tuple[str, str], ...] = ()
+    dayfirst: bool | None = None
+
+
+@dataclass(frozen=True)
+class MethodChoice:
+    """Cleaning, snapshot, frequency and sampling choices."""
+
+    cleaning: tuple[bool, ...] = tuple(f.default for f in fields(CleaningOptions))
+    snapshot: str | None = None
+    frequency: str | None = None
+    sample_size: int | None = None
+    sample_unit: str = "customers"
+    seed: int = 42
+
+    def cleaning_options(self) -> CleaningOptions:
+        return CleaningOptions(*self.cleaning)

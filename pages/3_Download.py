@@ -1,0 +1,85 @@
+"""Download: labelled customers (CSV, XLSX), the segment summary, the recipe, the cleaning report."""
+
+import streamlit as st
+
+import segmentation as seg
+from dashboard import cache, layout
+
+layout.setup_page("Download")
+st.title("Download")
+
+try:
+    ctx = layout.run()
+    table = cache.rfm(ctx.source, ctx.method, ctx.data)
+    fitted, _, _, scaler = cache.transformed(ctx.source, ctx.method, ctx.transforms, ctx.data)
+    segments = cache.segments(ctx.source, ctx.method, ctx.transforms, ctx.k, ctx.data)
+    report = cache.cleaning(ctx.source, ctx.method.cleaning, ctx.data)[0]
+except seg.SegmentationError as exc:
+    layout.show_error(exc)
+    st.stop()
+
+names = layout.names_for(ctx, segments)
+customers = seg.customers_table(table, segments.labels, names)
+profile = seg.cluster_profile(table, segments.labels, names)
+recipe = seg.recipe_from_parts(
+    layout.settings_for(ctx), table.attrs, fitted, scaler, segments.centroids, names
+)
+k = ctx.k
+st.caption(
+    f"{len(customers):,} customers in {k} segments: "
+    + ", ".join(f"{n} ({c:,})" for n, c in customers["segment"].value_counts().items())
+)
+
+left, right = st.columns(2)
+with left:
+    st.markdown("**Every customer with a segment label**")
+    st.download_button(
+        "Customers (CSV)",
+        seg.to_csv_bytes(customers),
+        f"customers_segmented_k{k}.csv",
+        "text/csv",
+        key="dl_customers_csv",
+        icon=":material/download:",
+    )
+    st.download_button(
+        "Customers and summary (Excel)",
+        lambda: seg.to_xlsx_bytes(
+            {"customers": customers, "segments": profile, "cleaning": report.to_frame()}
+        ),
+        f"customers_segmented_k{k}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="dl_customers_xlsx",
+        icon=":material/download:",
+    )
+with right:
+    st.markdown("**How the segments were made**")
+    st.download_button(
+        "Segment summary (CSV)",
+        seg.to_csv_bytes(profile),
+        f"segment_summary_k{k}.csv",
+        "text/csv",
+        key="dl_summary",
+        icon=":material/download:",
+    )
+    st.download_button(
+        "Recipe (JSON): label next month's file the same way",
+        seg.recipe_to_json(recipe),
+        f"segmentation_recipe_k{k}.json",
+        "application/json",
+        key="dl_recipe",
+        icon=":material/download:",
+    )
+    st.download_button(
+        "Cleaning report (CSV)",
+        seg.to_csv_bytes(report.to_frame()),
+        "cleaning_report.csv",
+        "text/csv",
+        key="dl_report",
+        icon=":material/download:",
+    )
+st.caption(
+    "Text that a spreadsheet would run as a formula (starting =, +, -, @) is prefixed "
+    "with an apostrophe in every export."
+)
+st.subheader("Preview")
+st.dataframe(customers.head(500), hide_index=True, width="stretch")

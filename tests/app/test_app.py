@@ -1,0 +1,137 @@
+"""AppTest: every page, and the behaviours a marketer relies on. One behaviour per test."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from segmentation.demo import demo_transactions
+from tests.app.conftest import APP
+from tests.conftest import xlsx_bytes
+
+PAGES = ["pages/1_Explore.py", "pages/2_Segments.py", "pages/3_Download.py"]
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def small_csv(n_customers=300, seed=4) -> bytes:
+    return demo_transactions(n_customers, seed).to_csv(index=False).encode()
+
+
+def upload(at, name, data, mime="text/csv"):
+    at.file_uploader(key="upload").set_value((name, data, mime)).run()
+    assert not at.exception
+    return at
+
+
+def test_home_runs_on_demo_data(app):
+    assert "demo" in app.info[0].value
+    assert metric(app, "Customers") == "3,000"
+    assert [s.key for s in app.slider] == ["sample_size", "k"]
+    assert app.dataframe[0].value["rule"].tolist()[0] == "missing_customer"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs(app, page):
+    app.switch_page(page).run()
+    assert not app.exception
+    assert not app.error
+    charts = len(app.get("plotly_chart"))
+    assert (
+        charts
+        == {"pages/1_Explore.py": 4, "pages/2_Segments.py": 5, "pages/3_Download.py": 0}[page]
+    )
+    if page.endswith("Download.py"):
+        assert len(app.get("download_button")) == 5
+
+
+def test_upload_csv(app):
+    upload(app, "shop.csv", small_csv())
+    assert metric(app, "Customers") == "300"
+    assert not app.info  # the demo notice is gone
+
+
+def test_upload_xlsx_with_two_sheets(app):
+    frame = demo_transactions(200, 9)
+    rows = frame.astype(object).where(frame.notna(), None).values.tolist()
+    data = xlsx_bytes(
+        {"H1": [list(frame.columns), *rows[:3000]], "H2": [list(frame.columns), *rows[3000:]]}
+    )
+    upload(app, "shop.xlsx", data, "application/vnd.ms-excel")
+    assert app.selectbox(key="sheet").value == "All sheets with the same columns"
+    assert metric(app, "Rows read") == f"{len(frame):,}"
+    app.selectbox(key="sheet").set_value("H2").run()
+    assert metric(app, "Rows read") == f"{len(frame) - 3000:,}"
+
+
+def test_change_mapping(app):
+    app.selectbox(key="map_customer_id").set_value("Country").run()
+    assert not app.exception
+    assert metric(app, "Customers") == "7"  # now one 'customer' per country
+
+
+def test_toggle_cleaning_rule_changes_report(app):
+    before = app.dataframe[0].value.set_index("rule").loc["duplicates", "rows_removed"]
+    kept = metric(app, "Rows kept")
+    app.toggle(key="clean_duplicates").set_value(False).run()
+    table = app.dataframe[0].value.set_index("rule")
+    assert before > 0 and table.loc["duplicates", "rows_removed"] == 0
+    assert metric(app, "Rows kept") == f"{int(kept.replace(',', '')) + before:,}"
+
+
+def test_change_k_gives_k_profiles(app):
+    app.switch_page("pages/2_Segments.py").run()
+    app.slider(key="k").set_value(5).run()
+    profile = next(d.value for d in app.dataframe if "revenue_share" in d.value.columns)
+    assert profile["cluster"].tolist() == [0, 1, 2, 3, 4]
+    assert len([t for t in app.text_input if t.key.startswith("segment_name_")]) == 5
+
+
+def test_change_transform_changes_skewness_and_chart(app):
+    app.switch_page("pages/1_Explore.py").run()
+    caption = [c.value for c in app.caption if c.value.startswith("In use")][2]
+    chart = json.loads(app.get("plotly_chart")[2].proto.spec)
+    app.selectbox(key="transform_monetary").set_value("none").run()
+    assert [c.value for c in app.caption if c.value.startswith("In use")][2] != caption
+    assert (
+        "In use: **original**" in [c.value for c in app.caption if c.value.startswith("In use")][2]
+    )
+    assert json.loads(app.get("plotly_chart")[2].proto.spec) != chart
+
+
+def test_rename_segment_reaches_the_export(app):
+    app.switch_page("pages/2_Segments.py").run()
+    app.text_input(key="segment_name_0").input("VIP shoppers").run()
+    assert not app.exception
+    app.switch_page("pages/3_Download.py").run()
+    preview = app.dataframe[0].value
+    assert set(preview.loc[preview["cluster"] == 0, "segment"]) == {"VIP shoppers"}
+    assert "VIP shoppers" in app.caption[0].value
+
+
+def test_bad_file_then_good_file(app):
+    upload(app, "broken.xlsx", b"\x00garbage" * 100, "application/octet-stream")
+    assert "Could not use 'broken.xlsx'" in app.error[0].value
+    assert metric(app, "Customers") == "3,000"  # the demo data is still in use
+    upload(app, "shop.csv", small_csv())
+    assert not app.error
+    assert metric(app, "Customers") == "300"
+
+
+def test_missing_column_explains_the_role(app):
+    data = b"Name,When,Amount\na,2024-01-01,3\n"
+    upload(app, "no_customer.csv", data)
+    assert "No customer id column found" in app.error[0].value
+    assert "Columns present: Name, When, Amount" in app.error[0].value
+
+
+def test_sessions_do_not_share_data():
+    one = AppTest.from_file(str(APP), default_timeout=120).run()
+    two = AppTest.from_file(str(APP), default_timeout=120).run()
+    upload(one, "a.csv", small_csv(300, 1))
+    upload(two, "b.csv", small_csv(150, 2))
+    one.run()
+    assert metric(one, "Customers") == "300" and metric(two, "Customers") == "150"
+    assert "a.csv" in one.sidebar.caption[0].value and "b.csv" in two.sidebar.caption[0].value
