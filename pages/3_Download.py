@@ -1,4 +1,4 @@
-"""Download: labelled customers (CSV, XLSX), the segment summary, the recipe, the cleaning report."""
+"""Download: labelled customers (CSV, XLSX), segment summary, recipe, cleaning report."""
 
 import streamlit as st
 
