@@ -175,7 +175,10 @@ def _xlsx_preview(data: bytes, name: str, sheet: str | int | None, limits: ReadL
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged parts
-        raise FileReadError(f"'{name}' could not be opened as a workbook: {exc}.") from exc
+        raise FileReadError(
+            f"'{name}' could not be opened as a workbook: it is damaged, or uses features "
+            "refused for safety. Open it in Excel and save it again, or export it as CSV."
+        ) from exc
     try:
         all_sheets = tuple(wb.sheetnames)
         wanted = _wanted_sheets(all_sheets, sheet, name)
@@ -243,7 +246,7 @@ def _fastexcel_sheet(
 
 
 def _read_excel(
-    data: bytes | str, preview: Preview, columns: list[str], text_columns: list[str]
+    data: bytes | str, name: str, preview: Preview, columns: list[str], text_columns: list[str]
 ) -> pd.DataFrame:
     idx = [preview.columns.index(c) for c in columns]
     text_idx = [preview.columns.index(c) for c in text_columns]
@@ -256,7 +259,11 @@ def _read_excel(
             with ThreadPoolExecutor(max_workers=2) as pool:
                 parts = list(pool.map(lambda j: _fastexcel_sheet(*j), jobs))
     except Exception as exc:  # fastexcel/calamine errors carry no stable type
-        raise FileReadError(f"The workbook could not be read: {exc}".split("\n")[0]) from exc
+        detail = str(exc).split("\n")[0][:200]
+        raise FileReadError(
+            f"'{name}' could not be read as a workbook: it is damaged, or uses features refused "
+            f"for safety ({detail}). Open it in Excel and save it again, or export it as CSV."
+        ) from exc
     # Stack at the Arrow level (one conversion to pandas); a column typed differently in two
     # sheets (whole numbers in one, decimals in the other) is promoted to a common type.
     parts = [part.rename_columns(columns) for part in parts]
@@ -352,6 +359,8 @@ def _read_text(
     non_blank = [i for i, line in enumerate(lines) if line.strip()]
     header_line = non_blank[preview.header_row]
     body = "".join(lines[header_line + 1 :])
+    if not body.strip():
+        return pd.DataFrame(columns=columns)
     try:
         frame = pd.read_csv(
             io.StringIO(body),
@@ -367,7 +376,10 @@ def _read_text(
     except (pd.errors.ParserError, ValueError) as exc:
         raise FileReadError(f"The text file could not be parsed: {exc}".split("\n")[0]) from exc
     if len(frame) > limits.max_rows:
-        raise FileReadError(f"The file has more than {limits.max_rows:,} rows, over the limit.")
+        raise FileReadError(
+            f"The file has more than {limits.max_rows:,} rows, over the {limits.max_rows:,}-row "
+            "limit. Split it, or export fewer months at a time."
+        )
     frame = frame[idx]
     frame.columns = columns
     return frame
@@ -447,7 +459,7 @@ def read_table(
     limits = limits or ReadLimits()
     suffix = file_suffix(name)
     if suffix in EXCEL_ZIP or suffix == ".xls":
-        return _read_excel(data, preview, list(columns), list(text_columns))
+        return _read_excel(data, name, preview, list(columns), list(text_columns))
     if suffix in TEXT:
         return _read_text(data, preview, list(columns), list(text_columns), limits)
     return _read_parquet(data, preview, list(columns))

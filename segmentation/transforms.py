@@ -120,6 +120,11 @@ class RFMTransformer:
                 raise SettingsError(
                     f"Unknown transform '{method}'. Choose from: auto, {', '.join(TRANSFORMS)}."
                 )
+        if len(rfm) < 2:
+            raise DataError(
+                f"Only {len(rfm)} customer is left after cleaning; segments need at least 2. "
+                "Check the cleaning report and the column mapping."
+            )
         self.skewness_ = skewness_table(rfm)
         self.methods_: dict[str, str] = {}
         self.params_: dict[str, float | None] = {}

@@ -1,0 +1,111 @@
+"""Hostile and broken files: a correct result or a clear message, in bounded time and memory."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from segmentation import SegmentationError, Settings, load_transactions, segment
+from segmentation.export import to_csv_bytes, to_xlsx_bytes
+from tests.data.make_bad_files import FORMULAS, cases, write_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = {c.name: c for c in cases()}
+MAX_SECONDS = 20
+MAX_MB = 1024
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> dict[str, Path]:
+    return {case.name: path for case, path in write_corpus(tmp_path_factory.mktemp("bad"))}
+
+
+def settings_for(name: str) -> Settings:
+    args = CASES[name].cli_args
+    return Settings(k=int(args[1])) if args else Settings()
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_core_gives_result_or_segmentation_error(name, corpus):
+    expect = CASES[name].expect
+    try:
+        result = segment(load_transactions(corpus[name]).transactions, settings_for(name))
+    except SegmentationError as exc:
+        assert expect != "ok", f"unexpected error: {exc}"
+        assert expect in str(exc)
+        return
+    assert expect == "ok", f"expected an error containing {expect!r}"
+    assert result.profile["customers"].sum() == len(result.customers)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_cli_exit_code_time_and_memory(name, corpus, tmp_path):
+    case = CASES[name]
+    args = [
+        sys.executable,
+        "-m",
+        "segmentation",
+        str(corpus[name]),
+        *case.cli_args,
+        "--out",
+        str(tmp_path / "out.csv"),
+    ]
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    err = proc.stderr.read().decode()
+    assert seconds < MAX_SECONDS
+    assert usage.ru_maxrss / 1024 < MAX_MB
+    if case.expect == "ok":
+        assert os.waitstatus_to_exitcode(status) == 0, err
+    else:
+        assert os.waitstatus_to_exitcode(status) == 2
+        assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
+        assert case.expect in err
+
+
+def test_zip_bomb_refused_from_the_directory_before_parsing(corpus):
+    start = time.perf_counter()
+    with pytest.raises(SegmentationError, match=r"would expand to 1\.5 GB"):
+        load_transactions(corpus["zip_bomb.xlsx"])
+    assert time.perf_counter() - start < 2
+    assert corpus["zip_bomb.xlsx"].stat().st_size < 10_000_000
+
+
+def test_limits_are_settings(corpus):
+    from segmentation import ReadLimits
+
+    with pytest.raises(SegmentationError, match="over the 0.0 GB limit"):
+        load_transactions(
+            corpus["fifty_sheets.xlsx"], limits=ReadLimits(max_uncompressed_bytes=1000)
+        )
+    with pytest.raises(SegmentationError, match="over the 5-row limit"):
+        load_transactions(corpus["bad_prices.csv"], limits=ReadLimits(max_rows=5))
+
+
+def test_formula_ids_work_and_exports_neutralise_them(corpus):
+    result = segment(load_transactions(corpus["formula_ids.csv"]).transactions)
+    ids = set(result.customers["customer_id"])
+    assert set(FORMULAS) <= ids
+    csv = pd.read_csv(
+        io.BytesIO(to_csv_bytes(result.customers)), dtype={"customer_id": str}, encoding="utf-8-sig"
+    )
+    assert {"'" + f for f in FORMULAS} <= set(csv["customer_id"])
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"c": result.customers})))
+    cells = [row[0] for row in book["c"].iter_rows(min_row=2)]
+    assert not any(c.data_type == "f" for c in cells)
+    assert {"'" + f for f in FORMULAS} <= {c.value for c in cells}
+
+
+def test_fifty_sheets_are_stacked(corpus):
+    loaded = load_transactions(corpus["fifty_sheets.xlsx"])
+    assert len(loaded.preview.sheets) == 50
