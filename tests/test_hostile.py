@@ -84,7 +84,7 @@ def test_zip_bomb_refused_from_the_directory_before_parsing(corpus):
 def test_limits_are_settings(corpus):
     from segmentation import ReadLimits
 
-    with pytest.raises(SegmentationError, match="over the 0.0 GB limit"):
+    with pytest.raises(SegmentationError, match=r"over the 0\.0 GB limit"):
         load_transactions(
             corpus["fifty_sheets.xlsx"], limits=ReadLimits(max_uncompressed_bytes=1000)
         )

@@ -293,8 +293,8 @@ def cases() -> list[Case]:
         Case(
             "bad_prices.csv",
             lambda: csv_rows(
-                rows
-                + [
+                [
+                    *rows,
                     "9001,2024-05-01 10:00,501,2,-3.5,neg",
                     "9002,2024-05-01 10:00,502,2,nan,nan",
                     "9003,2024-05-01 10:00,503,2,inf,inf",
