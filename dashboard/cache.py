@@ -13,7 +13,8 @@ import pandas as pd
 import streamlit as st
 
 import segmentation as seg
-from segmentation.charts import transform_grid_figure
+from segmentation.charts import distribution_figure, transform_grid_figure
+from segmentation.transforms import apply as apply_transform
 
 from .state import MethodChoice, SourceChoice
 
@@ -78,15 +79,27 @@ def transformed(
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def transform_grid(
+    source: SourceChoice, method: MethodChoice, picks: tuple[tuple[str, str], ...], _data: bytes
+):
+    """Every transform of every metric; keyed by the transforms in use, not the ones asked
+    for, so choosing what auto already picked redraws nothing."""
+    table = rfm(source, method, _data)
+    return transform_grid_figure(table, seg.skewness_table(table), dict(picks))
+
+
+@st.cache_data(show_spinner=False, max_entries=4 * MAX_ENTRIES)
+def distribution(
     source: SourceChoice,
     method: MethodChoice,
-    transforms: tuple[tuple[str, str], ...],
+    metric: str,
+    transform: str,
+    param: float | None,
     _data: bytes,
 ):
-    fitted, skewness, _, _ = transformed(source, method, transforms, _data)
-    return transform_grid_figure(
-        rfm(source, method, _data), skewness, {m: v["method"] for m, v in fitted.items()}
-    )
+    """One metric before and after its transform: a change to one metric redraws one chart."""
+    values = rfm(source, method, _data)[metric]
+    after = apply_transform(transform, values.to_numpy(dtype="float64"), param)
+    return distribution_figure(values, pd.Series(after, index=values.index), metric, transform)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)

@@ -5,7 +5,7 @@ import streamlit as st
 import segmentation as seg
 from dashboard import cache, layout
 from dashboard import state as S
-from segmentation.charts import METRIC_LABELS, distribution_figure
+from segmentation.charts import METRIC_LABELS
 from segmentation.transforms import LABELS, TRANSFORMS
 
 layout.setup_page("Explore")
@@ -51,19 +51,19 @@ with st.expander("RFM table (first 1,000 customers; click a header to sort)"):
     st.dataframe(table.head(1000), width="stretch")
 
 st.subheader("Distributions before and after the transform")
-transformed = seg.RFMTransformer.from_dict(fitted).transform(table)
 for metric in seg.METRICS:
-    st.plotly_chart(
-        distribution_figure(table[metric], transformed[metric], metric, picked[metric]),
-        key=f"dist_{metric}",
+    figure = cache.distribution(
+        ctx.source, ctx.method, metric, picked[metric], fitted[metric]["param"], ctx.data
     )
+    st.plotly_chart(figure, key=f"dist_{metric}")
 
 st.subheader("Transform comparison")
 st.caption("★ marks the transform in use (orange). Skewness near 0 is best.")
 st.dataframe(
     skewness.rename(columns=LABELS).style.format("{:.3f}", na_rep="unavailable"), width="stretch"
 )
-st.plotly_chart(cache.transform_grid(ctx.source, ctx.method, ctx.transforms, ctx.data), key="grid")
+grid = cache.transform_grid(ctx.source, ctx.method, tuple(picked.items()), ctx.data)
+st.plotly_chart(grid, key="grid")
 st.page_link(
     "pages/2_Segments.py",
     label="Next: choose k and read the segments",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import warnings
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from .errors import SettingsError
 
@@ -26,6 +28,16 @@ def standardize(features: pd.DataFrame) -> tuple[pd.DataFrame, StandardScaler]:
         scaler.transform(features.to_numpy()), index=features.index, columns=features.columns
     )
     return scaled, scaler
+
+
+# Below this many customers one thread is faster: on a few thousand 3-D points OpenMP (K-Means)
+# and OpenBLAS (silhouette) threads mostly wait for each other. Measured on Online Retail,
+# 4,338 customers, 2 cores: the elbow takes 0.14 s with one thread, 0.25-0.49 s without.
+SINGLE_THREAD_BELOW = 50_000
+
+
+def _threads(n: int) -> contextlib.AbstractContextManager:
+    return threadpool_limits(1) if n < SINGLE_THREAD_BELOW else contextlib.nullcontext()
 
 
 def _kmeans(k: int, seed: int, n_init: int | str) -> KMeans:
@@ -46,6 +58,14 @@ def elbow_metrics(
     when there are more, so it stays fast (it costs the square of the customers).
     """
     x = scaled.to_numpy()
+    n = len(x)
+    with _threads(n):
+        return pd.DataFrame(_elbow_rows(x, k_values, seed, n_init, silhouette_sample))
+
+
+def _elbow_rows(
+    x: np.ndarray, k_values: range, seed: int, n_init: int | str, silhouette_sample: int
+) -> list[dict[str, float]]:
     n = len(x)
     rows = []
     for k in k_values:
@@ -73,7 +93,7 @@ def elbow_metrics(
             row["calinski_harabasz"] = float(calinski_harabasz_score(x, model.labels_))
             row["davies_bouldin"] = float(davies_bouldin_score(x, model.labels_))
         rows.append(row)
-    return pd.DataFrame(rows)
+    return rows
 
 
 def knee_point(x: np.ndarray, y: np.ndarray) -> float | None:
@@ -131,7 +151,7 @@ def fit_segments(
             f"There are {n:,} customers, fewer than the {k} segments asked for. "
             "Choose fewer segments or use more data."
         )
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _threads(n):
         warnings.simplefilter("ignore")
         model = _kmeans(k, seed, n_init).fit(scaled.to_numpy())
     raw = model.labels_

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from tests.data.make_bad_files import workbook as xlsx_bytes  # noqa: F401 - shared helper
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -17,21 +18,6 @@ def shared_data() -> Path:
     if not (SHARED / "online_retail" / "online_retail.parquet").exists():
         pytest.skip(f"real data not found at {SHARED} (a fresh clone has none)")
     return SHARED
-
-
-def xlsx_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
-    """A workbook from rows of cells, one sheet per entry (header and title lines included)."""
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture

@@ -53,6 +53,7 @@ def good_rows(n_customers: int = 40, seed: int = 1) -> list[str]:
 
 
 def workbook(sheets: dict[str, list[list[object]]]) -> bytes:
+    """A workbook from rows of cells, one sheet per entry (header and title lines included)."""
     import openpyxl
 
     wb = openpyxl.Workbook()
