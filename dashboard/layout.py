@@ -160,10 +160,14 @@ def run() -> Context:
     source = source_choice()
     clean = cleaning_choice()
     transforms = transform_choice()
-    first = st.session_state.get("ready_for") != (source, clean)
-    status = st.status("Preparing your segments…", expanded=False) if first else None
+    first = st.session_state.get(S.READY_FOR) != (source, clean)
+    status = st.status("Preparing your segments…", expanded=True) if first else None
+    if status and st.session_state.get(S.READ_FOR) != source:
+        status.write("Reading the file…")
+        cache.transactions(source, data)  # only here on a new source: a hit copies the frame
+        st.session_state[S.READ_FOR] = source
     if status:
-        status.update(label="Reading and cleaning the file…")
+        status.write("Cleaning…")
     report, _, customers = cache.cleaning(source, clean, data)
     with st.sidebar:
         unit = st.session_state.get(S.SAMPLE_UNIT, "customers")
@@ -200,7 +204,9 @@ def run() -> Context:
             seed=int(st.session_state.get(S.SEED, 42)),
         )
         if status:
-            status.update(label="Computing RFM and choosing k…")
+            status.write("Computing recency, frequency and monetary value…")
+            cache.rfm(source, method, data)
+            status.write("Choosing k (elbow over k = 1..10)…")
         metrics, suggested = cache.elbow(source, method, transforms, data)
         k_max = int(metrics["k"].max())
         if k_max < 2:
@@ -229,8 +235,8 @@ def run() -> Context:
                 help="Rows is the tutorial's way; it cuts customers' histories.",
             )
     if status:
-        status.update(label="Ready", state="complete")
-        st.session_state["ready_for"] = (source, clean)
+        status.update(label="Ready", state="complete", expanded=False)
+        st.session_state[S.READY_FOR] = (source, clean)
     return Context(
         source, method, transforms, data, metrics, suggested, min(st.session_state[S.K], k_max)
     )

@@ -53,6 +53,8 @@ MAPPING_FOR = "mapping_for"  # the source the column selectboxes were filled for
 K_FOR = "k_for"  # the settings the k slider default was set for
 NAMES = "names"  # {settings signature: {cluster: name}}
 NAMES_FOR = "names_for"  # the segmentation the name boxes were filled for
+READ_FOR = "read_for"  # the source whose first read the progress box has shown
+READY_FOR = "ready_for"  # the source and cleaning whose first load the progress box showed
 
 ALL_SHEETS = "All sheets with the same columns"
 NO_COLUMN = "(none)"

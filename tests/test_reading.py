@@ -117,3 +117,35 @@ def test_unsupported_extension():
 def test_random_bytes_named_xlsx():
     with pytest.raises(FileReadError, match="not a valid Excel workbook"):
         load_transactions(b"\x01\x02" * 500, "x.xlsx")
+
+
+def test_xls_old_format_with_title_line_and_mixed_ids():
+    import datetime
+
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("Sales")
+    ws.write(0, 0, "Report")
+    for j, h in enumerate(HEADER):
+        ws.write(2, j, h)
+    date = xlwt.easyxf(num_format_str="YYYY-MM-DD HH:MM")
+    rows = [
+        (536365, datetime.datetime(2024, 1, 2, 10), 12346.0, 2, 1.5),
+        ("C536366", datetime.datetime(2024, 2, 2), "00123", -1, 2.0),
+    ]
+    for i, row in enumerate(rows, start=3):
+        for j, value in enumerate(row):
+            ws.write(i, j, value, date) if j == 1 else ws.write(i, j, value)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    loaded = load_transactions(buffer.getvalue(), "old.xls")
+    tx = loaded.transactions
+    assert loaded.preview.header_row == 2
+    assert tx["invoice_id"].tolist() == ["536365", "C536366"]
+    assert tx["customer_id"].tolist() == ["12346", "00123"]
+    assert tx["invoice_date"].tolist() == [
+        pd.Timestamp("2024-01-02 10:00"),
+        pd.Timestamp("2024-02-02"),
+    ]
+    assert tx["revenue"].tolist() == [3.0, -2.0]
