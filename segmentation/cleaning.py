@@ -39,6 +39,7 @@ class CleaningOptions:
     """Which cleaning rules run. Default: every rule but non-product codes."""
 
     missing_customer: bool = True
+    missing_date: bool = True
     cancellations: bool = True
     nonpositive_quantity: bool = True
     nonpositive_price: bool = True
@@ -103,6 +104,7 @@ class Rule:
 # Applied in this order; each rule sees what the rules before it kept.
 RULES: tuple[Rule, ...] = (
     Rule("missing_customer", "Missing customer id", lambda tx: tx["customer_id"].isna()),
+    Rule("missing_date", "Missing invoice date", lambda tx: tx["invoice_date"].isna()),
     Rule("cancellations", "Cancellations (invoice id starts with C)", _cancelled),
     Rule("nonpositive_quantity", "Quantity zero, negative or missing", _bad_quantity),
     Rule("nonpositive_price", "Unit price (or amount) zero, negative or missing", _bad_price),

@@ -6,11 +6,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .columns import TEXT_ROLES, ColumnRoles, check_roles, detect_roles, to_transactions
 from .errors import DataError
 from .reading import Preview, ReadLimits, Source, preview_table, read_table, source_bytes
+
+
+def _drop_repeated_headers(raw: pd.DataFrame, roles: ColumnRoles) -> pd.DataFrame:
+    """Drop header lines repeated inside the data (files made by pasting exports together)."""
+    key = [c for c in (roles.customer_id, roles.invoice_date) if c]
+    if not all(pd.api.types.is_string_dtype(raw[c]) for c in key):
+        return raw  # a date or number column cannot hold its header text
+    repeated = np.logical_and.reduce([(raw[c] == c).fillna(False).to_numpy(bool) for c in key])
+    return raw[~repeated] if repeated.any() else raw
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,7 @@ def load_transactions(
     # fastexcel reads a workbook from its path faster than from the same bytes in memory.
     where = str(source) if isinstance(source, str | Path) else data
     raw = read_table(where, name, preview, columns, text, limits)
+    raw = _drop_repeated_headers(raw, found)
     if raw.empty:
         raise DataError(f"'{name}' has a header but no data rows.")
     return LoadedData(to_transactions(raw, found, dayfirst), found, preview, name)

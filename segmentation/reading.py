@@ -14,7 +14,9 @@ import csv
 import io
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from .errors import FileReadError
+from .errors import FileReadError, SegmentationError
 
 Source = str | Path | bytes
 
@@ -329,6 +331,19 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
+def _check_row_widths(rows: list[list[str]], header: int, name: str) -> None:
+    """Values beyond the header's last column mean a delimiter inside an unquoted text, which
+    shifts the rest of that row into the wrong columns. (Empty trailing fields are fine.)"""
+    width = len(rows[header])
+    for number, row in enumerate(rows[header + 1 :], start=1):
+        if any(cell.strip() for cell in row[width:]):
+            raise FileReadError(
+                f"Data row {number} of '{name}' has more values than the header has columns "
+                f"({len(row)} instead of {width}); a text probably contains the delimiter "
+                "without quotes. Quote that text or export the file again."
+            )
+
+
 def _text_preview(data: bytes, name: str) -> Preview:
     if not data.strip():
         raise FileReadError(f"'{name}' is empty.")
@@ -340,6 +355,7 @@ def _text_preview(data: bytes, name: str) -> Preview:
     delim = _sniff_delimiter(lines[: HEADER_SEARCH_ROWS * 2])
     rows = [list(r) for r in csv.reader(lines, delimiter=delim)]
     preview = _preview_from_rows([[c if c.strip() else None for c in r] for r in rows])
+    _check_row_widths(rows, preview.header_row, name)
     values = preview.sample.stack().astype(str)
     decimal = ","
     if delim == "," or not values.str.fullmatch(r"-?\d+,\d+").any():
@@ -366,7 +382,12 @@ def _read_text(
             io.StringIO(body),
             sep=fmt["sep"],
             header=None,
-            usecols=idx,
+            # The header fixes the width: rows missing trailing fields get empty cells, and a
+            # row with more fields (an unquoted delimiter inside a text, which would shift
+            # values into the wrong columns) is an error. ``usecols`` would switch that check
+            # off, so every column is parsed and the needed ones are taken afterwards.
+            names=list(range(len(preview.columns))),
+            index_col=False,  # a trailing delimiter must never turn a column into the index
             dtype={i: "str" for i in (preview.columns.index(c) for c in text_columns)},
             decimal=fmt["decimal"],
             skip_blank_lines=True,
@@ -374,7 +395,11 @@ def _read_text(
             engine="c",
         )
     except (pd.errors.ParserError, ValueError) as exc:
-        raise FileReadError(f"The text file could not be parsed: {exc}".split("\n")[0]) from exc
+        detail = str(exc).split("\n")[0]
+        raise FileReadError(
+            f"The text file could not be parsed ({detail}). Check that every row has the same "
+            "columns as the header."
+        ) from exc
     if len(frame) > limits.max_rows:
         raise FileReadError(
             f"The file has more than {limits.max_rows:,} rows, over the {limits.max_rows:,}-row "
@@ -409,6 +434,24 @@ def _read_parquet(data: bytes, preview: Preview, columns: list[str]) -> pd.DataF
 
 
 # --------------------------------------------------------------------------- public API
+@contextmanager
+def _parser_errors(name: str) -> Iterator[None]:
+    """Untrusted bytes meet third-party parsers here: whatever they raise (XML, zip, Arrow,
+    CSV, memory errors) reaches the user as one clear message, never as a traceback."""
+    try:
+        yield
+    except SegmentationError:
+        raise
+    except MemoryError as exc:
+        raise FileReadError(f"'{name}' is too large to read on this machine.") from exc
+    except Exception as exc:
+        detail = f"{type(exc).__name__}: {exc}".split("\n")[0][:160]
+        raise FileReadError(
+            f"'{name}' could not be read: the file is damaged or not what its name says "
+            f"({detail}). Open it in its program and save or export it again."
+        ) from exc
+
+
 def preview_table(
     data: bytes, name: str, sheet: str | int | None = None, limits: ReadLimits | None = None
 ) -> Preview:
@@ -425,6 +468,13 @@ def preview_table(
     suffix = file_suffix(name)
     if not data:
         raise FileReadError(f"'{name}' is empty.")
+    with _parser_errors(name):
+        return _preview(data, name, suffix, sheet, limits)
+
+
+def _preview(
+    data: bytes, name: str, suffix: str, sheet: str | int | None, limits: ReadLimits
+) -> Preview:
     if suffix in EXCEL_ZIP:
         preview = _xlsx_preview(data, name, sheet, limits)
     elif suffix == ".xls":
@@ -458,8 +508,9 @@ def read_table(
         data = Path(data).read_bytes()
     limits = limits or ReadLimits()
     suffix = file_suffix(name)
-    if suffix in EXCEL_ZIP or suffix == ".xls":
-        return _read_excel(data, name, preview, list(columns), list(text_columns))
-    if suffix in TEXT:
-        return _read_text(data, preview, list(columns), list(text_columns), limits)
-    return _read_parquet(data, preview, list(columns))
+    with _parser_errors(name):
+        if suffix in EXCEL_ZIP or suffix == ".xls":
+            return _read_excel(data, name, preview, list(columns), list(text_columns))
+        if suffix in TEXT:
+            return _read_text(data, preview, list(columns), list(text_columns), limits)
+        return _read_parquet(data, preview, list(columns))

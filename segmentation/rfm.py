@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import SettingsError
+from .errors import DataError, SettingsError
 
 FREQUENCY_MODES = ("invoices", "lines", "days")
 METRICS = ("recency_days", "frequency", "monetary")
@@ -60,6 +60,12 @@ def compute_rfm(
         raise SettingsError(f"Frequency must be one of {', '.join(FREQUENCY_MODES)}.")
     if frequency == "invoices" and "invoice_id" not in tx:
         raise SettingsError("Frequency by invoices needs an invoice id column; use 'days'.")
+    missing = int(tx["invoice_date"].isna().sum())
+    if missing:
+        raise DataError(
+            f"{missing:,} rows have no invoice date, so recency cannot be measured. "
+            "Turn on the 'Missing invoice date' cleaning rule or fill in the dates."
+        )
     snap = snapshot_date(tx, snapshot)
     codes, customers = pd.factorize(tx["customer_id"], sort=True)
     n = len(customers)

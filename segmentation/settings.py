@@ -39,7 +39,8 @@ class Settings:
 # The tutorial's steps exactly: keep cancellations and everything but missing ids, sample 10,000
 # rows with random_state=42, count invoice lines, Box-Cox R and F, cube-root M, k=3.
 TUTORIAL = Settings(
-    cleaning=CleaningOptions.only("missing_customer"),
+    # Rows without a date cannot be used by any method; Online Retail has none.
+    cleaning=CleaningOptions.only("missing_customer", "missing_date"),
     frequency="lines",
     sample_size=10_000,
     sample_unit="rows",

@@ -9,13 +9,14 @@ def test_default_rules_report_rows_and_revenue(small_tx):
     kept, report = clean_transactions(small_tx)
     assert report.table[["rule", "rows_removed", "revenue_removed"]].values.tolist() == [
         ["missing_customer", 1, 3.0],
+        ["missing_date", 0, 0.0],
         ["cancellations", 1, -2.5],
         ["nonpositive_quantity", 1, 0.0],
         ["nonpositive_price", 1, 0.0],
         ["duplicates", 1, 100.0],
         ["non_product", 0, 0.0],
     ]
-    assert report.table["enabled"].tolist() == [True] * 5 + [False]
+    assert report.table["enabled"].tolist() == [True] * 6 + [False]
     assert (report.rows_in, report.rows_kept, report.customers_kept) == (11, 6, 4)
     assert (report.revenue_in, report.revenue_kept) == (267.5, 167.0)
     assert len(kept) == 6

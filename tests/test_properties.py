@@ -71,3 +71,39 @@ def test_pipeline_is_consistent_or_a_clear_error(tx, k, seed):
     assert (customers.set_index("customer_id")["frequency"] <= lines).all()
     # Same seed, same labels.
     assert segment(tx, config).customers.equals(customers)
+
+
+NAMES = ["x.csv", "x.txt", "x.xlsx", "x.xls", "x.parquet"]
+CELLS = st.one_of(
+    st.sampled_from(["CustomerID", "InvoiceDate", "Quantity", "UnitPrice", "Amount", "InvoiceNo",
+                     "2024-01-02", "13/01/2024", "C123", "=1+1", "", "nan", "inf", "1,5", "x"]),
+    st.integers(-5, 50).map(str),
+    st.text(max_size=6),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=3000), name=st.sampled_from(NAMES))
+def test_random_bytes_only_raise_segmentation_error(data, name):
+    from segmentation import load_transactions
+
+    try:
+        load_transactions(data, name)
+    except SegmentationError:
+        pass
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(CELLS, min_size=1, max_size=6), min_size=1, max_size=12),
+       sep=st.sampled_from([",", ";", "\t", "|"]), header=st.booleans())
+def test_random_text_tables_only_raise_segmentation_error(rows, sep, header):
+    from segmentation import load_transactions
+
+    if header:  # a real header, so parsing goes on to ids, dates and numbers
+        rows = [["CustomerID", "InvoiceDate", "Quantity", "UnitPrice"], *rows]
+    text = "\n".join(sep.join(r) for r in rows)
+    try:
+        loaded = load_transactions(text.encode("utf-8", "surrogatepass"), "t.csv")
+        segment(loaded.transactions, Settings(k_max=3))
+    except SegmentationError:
+        pass

@@ -149,3 +149,23 @@ def test_xls_old_format_with_title_line_and_mixed_ids():
         pd.Timestamp("2024-02-02"),
     ]
     assert tx["revenue"].tolist() == [3.0, -2.0]
+
+
+def test_short_rows_and_repeated_headers():
+    text = (
+        "CustomerID,InvoiceDate,Quantity,UnitPrice,Note\n"
+        "a,2024-01-02,2,1.5\n"  # the trailing field is left out
+        "CustomerID,InvoiceDate,Quantity,UnitPrice,Note\n"  # a second export pasted below
+        "b,2024-01-03,1,4.0,gift\n"
+    )
+    tx = load_transactions(text.encode(), "pasted.csv").transactions
+    assert tx["customer_id"].tolist() == ["a", "b"]
+    assert tx["revenue"].tolist() == [3.0, 4.0]
+
+
+def test_row_longer_than_header_is_a_clear_error():
+    text = "CustomerID,InvoiceDate,Amount\na,2024-01-02,3\nb,2024-01-03,4,extra,more\n"
+    with pytest.raises(FileReadError, match=r"Data row 2 of 'ragged.csv' has more values"):
+        load_transactions(text.encode(), "ragged.csv")
+    trailing = "CustomerID,InvoiceDate,Amount\na,2024-01-02,3,\nb,2024-01-03,4,\n"
+    assert load_transactions(trailing.encode(), "t.csv").transactions["revenue"].sum() == 7.0

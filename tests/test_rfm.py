@@ -47,3 +47,17 @@ def test_days_is_the_default_without_invoice_ids(cleaned):
 def test_snapshot_before_last_purchase_is_refused(cleaned):
     with pytest.raises(SettingsError, match=r"must be after the last purchase \(2024-01-10\)"):
         compute_rfm(cleaned, snapshot="2024-01-05")
+
+
+def test_missing_dates_are_cleaned_or_refused(small_tx):
+    from segmentation.cleaning import CleaningOptions
+    from segmentation.errors import DataError
+
+    tx = small_tx.copy()
+    tx.loc[0, "invoice_date"] = pd.NaT
+    cleaned, report = clean_transactions(tx)
+    assert report.table.set_index("rule").loc["missing_date", "rows_removed"] == 1
+    assert compute_rfm(cleaned).loc["A", "monetary"] == 40.0
+    kept, _ = clean_transactions(tx, CleaningOptions(missing_date=False))
+    with pytest.raises(DataError, match="1 rows have no invoice date"):
+        compute_rfm(kept)

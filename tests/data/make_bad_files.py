@@ -220,6 +220,20 @@ def big_cells() -> bytes:
     )
 
 
+def truncated_sheet() -> bytes:
+    """A workbook whose sheet XML stops in the middle of a row (a broken download)."""
+    book = workbook({"Sheet1": good_table()})
+    with zipfile.ZipFile(io.BytesIO(book)) as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml")
+    return replace_part(book, "xl/worksheets/sheet1.xml", xml[: len(xml) // 2])
+
+
+def big_csv_cells() -> bytes:
+    rows = good_rows()
+    return csv_rows([*rows[:3], *(r.rsplit(",", 1)[0] + "," + "y" * 1_000_000 for r in rows[3:8]),
+                     *rows[8:]])
+
+
 FORMULAS = ['=HYPERLINK("http://example.com","click")', "+1+1", "-2", "@SUM(1)"]
 
 
@@ -262,6 +276,8 @@ def cases() -> list[Case]:
         Case("wide_200_columns.xlsx", wide, "ok"),
         Case("fifty_sheets.xlsx", many_sheets, "ok"),
         Case("one_mb_cells.xlsx", big_cells, "ok"),
+        Case("truncated_sheet.xlsx", truncated_sheet, "could not be"),
+        Case("one_mb_cells.csv", big_csv_cells, "ok"),
         Case("header_only.csv", lambda: csv_rows([]), "header but no data rows"),
         Case(
             "no_customer_column.csv",
