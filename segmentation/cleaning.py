@@ -177,9 +177,12 @@ def _revenue(tx: pd.DataFrame) -> float:
 
 
 def clean_transactions(
-    tx: pd.DataFrame, options: CleaningOptions | None = None
+    tx: pd.DataFrame, options: CleaningOptions | None = None, keep: list[str] | None = None
 ) -> tuple[pd.DataFrame, CleaningReport]:
     """Apply the enabled rules in order and report what each removed.
+
+    ``keep`` limits the returned frame to some columns (the rules still see every column):
+    copying long text columns that no later step reads costs time on large files.
 
     Raises
     ------
@@ -208,7 +211,7 @@ def clean_transactions(
                 "revenue_removed": round(float(revenue[removed].sum()), 2),
             }
         )
-    kept = tx[alive]
+    kept = (tx if keep is None else tx[[c for c in tx.columns if c in keep]])[alive]
     table = pd.DataFrame(rows)
     report = CleaningReport(
         table=table,

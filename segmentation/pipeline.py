@@ -22,7 +22,7 @@ from .clustering import (
 from .errors import SegmentationError, SettingsError
 from .export import customers_table
 from .profiles import cluster_profile, name_segments, relative_importance
-from .rfm import METRICS, compute_rfm
+from .rfm import METRICS, RFM_COLUMNS, compute_rfm
 from .sampling import sample_transactions
 from .settings import PRESETS, TUTORIAL, Settings
 from .transforms import RFMTransformer
@@ -73,7 +73,7 @@ def segment(
     names : segment names chosen by the user, by cluster number.
     """
     settings = settings or Settings()
-    cleaned, report = clean_transactions(tx, settings.cleaning)
+    cleaned, report = clean_transactions(tx, settings.cleaning, keep=RFM_COLUMNS)
     sampled = sample_transactions(
         cleaned, settings.sample_size, settings.sample_unit, settings.seed
     )
@@ -189,7 +189,7 @@ def apply_recipe(
     """
     settings = recipe["settings"]
     cleaning = CleaningOptions(**settings["cleaning"])
-    cleaned, report = clean_transactions(tx, cleaning)
+    cleaned, report = clean_transactions(tx, cleaning, keep=RFM_COLUMNS)
     rfm = compute_rfm(cleaned, settings.get("snapshot"), recipe.get("frequency"))
     transformed = RFMTransformer.from_dict(recipe["transforms"]).transform(rfm)
     mean = pd.Series(recipe["scaler"]["mean"], index=list(METRICS))

@@ -9,6 +9,8 @@ from .errors import DataError, SettingsError
 
 FREQUENCY_MODES = ("invoices", "lines", "days")
 METRICS = ("recency_days", "frequency", "monetary")
+# The transaction columns the RFM table is computed from.
+RFM_COLUMNS = ["customer_id", "invoice_id", "invoice_date", "revenue"]
 
 
 def default_frequency(tx: pd.DataFrame) -> str:

@@ -68,7 +68,13 @@ def skew(values: np.ndarray) -> float:
 
 def skewness_table(rfm: pd.DataFrame) -> pd.DataFrame:
     """Skewness of each metric (rows) under each transform (columns); NaN where invalid."""
-    table = {}
+    return _skew_and_params(rfm)[0]
+
+
+def _skew_and_params(rfm: pd.DataFrame) -> tuple[pd.DataFrame, dict[tuple[str, str], float | None]]:
+    """The skewness table and the fitted parameter of every valid (metric, transform)."""
+    table: dict[str, dict[str, float]] = {}
+    params: dict[tuple[str, str], float | None] = {}
     for metric in METRICS:
         x = rfm[metric].to_numpy(dtype="float64")
         row = {}
@@ -76,9 +82,10 @@ def skewness_table(rfm: pd.DataFrame) -> pd.DataFrame:
             if why_invalid(method, x):
                 row[method] = float("nan")
             else:
-                row[method] = skew(apply(method, x, fit_param(method, x)))
+                params[metric, method] = fit_param(method, x)
+                row[method] = skew(apply(method, x, params[metric, method]))
         table[metric] = row
-    return pd.DataFrame.from_dict(table, orient="index")[list(TRANSFORMS)]
+    return pd.DataFrame.from_dict(table, orient="index")[list(TRANSFORMS)], params
 
 
 def best_transform(skews: pd.Series) -> str:
@@ -125,7 +132,7 @@ class RFMTransformer:
                 f"Only {len(rfm)} customer is left after cleaning; segments need at least 2. "
                 "Check the cleaning report and the column mapping."
             )
-        self.skewness_ = skewness_table(rfm)
+        self.skewness_, fitted = _skew_and_params(rfm)
         self.methods_: dict[str, str] = {}
         self.params_: dict[str, float | None] = {}
         for metric, method in requested.items():
@@ -141,7 +148,7 @@ class RFMTransformer:
             if reason:
                 raise SettingsError(f"Cannot use {LABELS[method]} for {metric}: {reason}.")
             self.methods_[metric] = method
-            self.params_[metric] = fit_param(method, x)
+            self.params_[metric] = fitted[metric, method]
         return self
 
     def transform(self, rfm: pd.DataFrame) -> pd.DataFrame:
