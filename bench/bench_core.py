@@ -102,13 +102,14 @@ def our_stages(path: Path) -> dict[str, float]:
         to_csv_bytes,
         to_xlsx_bytes,
     )
+    from segmentation.rfm import RFM_COLUMNS
 
     t: dict[str, float] = {}
     s = time.perf_counter()
     tx = load_transactions(path).transactions
     t["read"] = time.perf_counter() - s
     s = time.perf_counter()
-    cleaned, _ = clean_transactions(tx)
+    cleaned, _ = clean_transactions(tx, keep=RFM_COLUMNS)  # as segment() does
     t["clean"] = time.perf_counter() - s
     s = time.perf_counter()
     rfm = compute_rfm(cleaned)

@@ -18,7 +18,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .cleaning import CleaningOptions, CleaningReport, clean_transactions
+    from .cleaning import CleaningReport, clean_transactions
     from .clustering import (
         Segments,
         assign_segments,
@@ -43,13 +43,13 @@ if TYPE_CHECKING:
     )
     from .profiles import SEGMENT_PROTOTYPES, cluster_profile, name_segments, relative_importance
     from .reading import Preview, ReadLimits, preview_table
-    from .rfm import METRICS, compute_rfm
+    from .rfm import compute_rfm
     from .sampling import sample_transactions
-    from .settings import PRESETS, TUTORIAL, Settings
+    from .settings import METRICS, PRESETS, TUTORIAL, CleaningOptions, Settings
     from .transforms import TRANSFORMS, RFMTransformer, skewness_table
 
 _EXPORTS: dict[str, str] = {
-    "CleaningOptions": "cleaning",
+    "CleaningOptions": "settings",
     "CleaningReport": "cleaning",
     "clean_transactions": "cleaning",
     "Segments": "clustering",
@@ -90,7 +90,7 @@ _EXPORTS: dict[str, str] = {
     "Preview": "reading",
     "ReadLimits": "reading",
     "preview_table": "reading",
-    "METRICS": "rfm",
+    "METRICS": "settings",
     "compute_rfm": "rfm",
     "sample_transactions": "sampling",
     "PRESETS": "settings",

@@ -10,7 +10,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .rfm import METRICS
+from .settings import METRICS
 from .transforms import LABELS, TRANSFORMS, apply, fit_param, why_invalid
 
 METRIC_LABELS = {"recency_days": "Recency (days)", "frequency": "Frequency", "monetary": "Monetary"}

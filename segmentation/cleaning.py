@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
 
 from .errors import DataError
+from .settings import CleaningOptions
 
 # Stock codes that are not products: postage, fees, manual adjustments, samples, tests.
 NON_PRODUCT_CODES = frozenset(
@@ -32,24 +33,6 @@ NON_PRODUCT_CODES = frozenset(
     }
 )
 NON_PRODUCT_PATTERN = r"^(?:gift_\d+_\d+|DCGS\w*)$"
-
-
-@dataclass(frozen=True)
-class CleaningOptions:
-    """Which cleaning rules run. Default: every rule but non-product codes."""
-
-    missing_customer: bool = True
-    missing_date: bool = True
-    cancellations: bool = True
-    nonpositive_quantity: bool = True
-    nonpositive_price: bool = True
-    duplicates: bool = True
-    non_product: bool = False
-
-    @classmethod
-    def only(cls, *rules: str) -> CleaningOptions:
-        """Options with just ``rules`` on."""
-        return cls(**{f.name: f.name in rules for f in fields(cls)})
 
 
 def _cancelled(tx: pd.DataFrame) -> pd.Series:

@@ -6,19 +6,16 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-import threading
 from dataclasses import fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from .cleaning import CleaningOptions
-from .demo import demo_csv_bytes
 from .errors import SegmentationError
 from .loading import load_transactions
-from .rfm import FREQUENCY_MODES, METRICS
-from .sampling import SAMPLE_UNITS
-from .settings import PRESETS, Settings
+from .settings import FREQUENCY_MODES, METRICS, PRESETS, SAMPLE_UNITS, CleaningOptions, Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TRANSFORM_NAMES = "none, log, sqrt, cbrt, boxcox, yeojohnson"
 
@@ -145,16 +142,23 @@ def run(argv: list[str] | None = None) -> None:
     if args.file:
         source, name = args.file, None
     elif args.demo:
+        from .demo import demo_csv_bytes
+
         source, name = demo_csv_bytes(), "demo.csv"
     else:
         raise SegmentationError("Give a transactions file, or --demo for the built-in demo data.")
-    # Import scikit-learn and scipy while the file is parsed (calamine releases the GIL).
-    warm = threading.Thread(target=importlib.import_module, args=("segmentation.pipeline",))
-    warm.start()
-    try:
-        loaded = load_transactions(source, name, sheet=sheet, roles=roles, dayfirst=args.dayfirst)
-    finally:
-        warm.join()
+    # scikit-learn and scipy import and warm up while the file is parsed (calamine releases
+    # the GIL), which takes about a second off a large workbook's run.
+    loaded = load_transactions(
+        source,
+        name,
+        sheet=sheet,
+        roles=roles,
+        dayfirst=args.dayfirst,
+        while_reading=lambda: importlib.import_module("segmentation.clustering").warm_up(),
+    )
+    import pandas as pd
+
     from .pipeline import apply_recipe, load_recipe, recipe_to_json, segment
 
     pd.set_option("display.width", 160)

@@ -40,6 +40,15 @@ def _threads(n: int) -> contextlib.AbstractContextManager:
     return threadpool_limits(1) if n < SINGLE_THREAD_BELOW else contextlib.nullcontext()
 
 
+def warm_up() -> None:
+    """Load scikit-learn's thread pools and compiled code now (about 0.1 s on first use), for
+    example while a file is being parsed."""
+    points = np.arange(24, dtype="float64").reshape(8, 3)
+    with _threads(len(points)):
+        labels = _kmeans(2, 0, 1).fit(points).labels_
+        silhouette_score(points, labels)
+
+
 def _kmeans(k: int, seed: int, n_init: int | str) -> KMeans:
     return KMeans(n_clusters=k, random_state=seed, n_init=n_init)
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .rfm import METRICS
+from .settings import METRICS
 
 CUSTOMER_COLUMNS = ["customer_id", *METRICS, "cluster", "segment"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -22,9 +22,9 @@ from .clustering import (
 from .errors import SegmentationError, SettingsError
 from .export import customers_table
 from .profiles import cluster_profile, name_segments, relative_importance
-from .rfm import METRICS, RFM_COLUMNS, compute_rfm
+from .rfm import RFM_COLUMNS, compute_rfm
 from .sampling import sample_transactions
-from .settings import PRESETS, TUTORIAL, Settings
+from .settings import METRICS, PRESETS, TUTORIAL, Settings
 from .transforms import RFMTransformer
 
 RECIPE_VERSION = 1

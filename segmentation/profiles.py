@@ -9,7 +9,7 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
 from .errors import SettingsError
-from .rfm import METRICS
+from .settings import METRICS
 
 # Segment names as data: each name's typical position in standardized space, as
 # (recency score, frequency, monetary) where recency score = -standardized recency, so that

@@ -12,19 +12,22 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from .errors import FileReadError, SegmentationError
+
+if TYPE_CHECKING:  # imported where used: a workbook's parse starts before pandas is loaded
+    import pandas as pd
+    import pyarrow as pa
 
 Source = str | Path | bytes
 
@@ -34,6 +37,7 @@ SUPPORTED = (".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv", ".parquet")
 HEADER_SEARCH_ROWS = 30
 SAMPLE_ROWS = 500
 DELIMITERS = (",", ";", "\t", "|")
+DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ class Preview:
     Attributes
     ----------
     columns : column names as written in the header row (made unique, blanks named).
-    sample : the first rows under the header, raw values, one column per name.
+    rows : the first rows under the header, raw values, one list per row.
     header_row : zero-based row index of the header inside the sheet or text.
     sheets : the sheets that will be read and stacked (empty for text and parquet).
     all_sheets : every sheet of a workbook.
@@ -63,12 +67,19 @@ class Preview:
     """
 
     columns: list[str]
-    sample: pd.DataFrame
+    rows: list[list[Any]]
     header_row: int
     sheets: tuple[str, ...] = ()
     all_sheets: tuple[str, ...] = ()
     skipped_sheets: tuple[str, ...] = ()
     text_format: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def sample(self) -> pd.DataFrame:
+        """The sample rows as a DataFrame of raw values (built on first use)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=self.columns, dtype=object)
 
 
 def file_suffix(name: str) -> str:
@@ -99,7 +110,7 @@ def _clean_names(cells: list[Any]) -> list[str]:
     names: list[str] = []
     seen: Counter[str] = Counter()
     for i, cell in enumerate(cells):
-        text = "" if cell is None or (isinstance(cell, float) and pd.isna(cell)) else str(cell)
+        text = "" if cell is None or cell != cell else str(cell)  # None or NaN: no name
         text = " ".join(text.split()) or f"column_{i + 1}"
         seen[text] += 1
         names.append(text if seen[text] == 1 else f"{text}.{seen[text] - 1}")
@@ -139,8 +150,7 @@ def _preview_from_rows(rows: list[list[Any]], **extra: Any) -> Preview:
     body = [(r + [None] * width)[:width] for r in rows[header + 1 :]]
     while body and all(_is_blank(c) for c in body[-1]):
         body.pop()
-    sample = pd.DataFrame(body, columns=names, dtype=object)
-    return Preview(columns=names, sample=sample, header_row=header, **extra)
+    return Preview(columns=names, rows=body, header_row=header, **extra)
 
 
 # --------------------------------------------------------------------------- xlsx
@@ -223,7 +233,7 @@ def _stack_previews(
     skipped = tuple(t for t in all_sheets if t not in same)
     return Preview(
         columns=first.columns,
-        sample=first.sample,
+        rows=first.rows,
         header_row=first.header_row,
         sheets=tuple(same),
         all_sheets=all_sheets,
@@ -236,6 +246,7 @@ def _fastexcel_sheet(
     data: bytes | str, title: str, header_row: int, columns: list[int], text_columns: list[int]
 ) -> pa.Table:
     import fastexcel
+    import pyarrow as pa
 
     reader = fastexcel.read_excel(data)
     sheet = reader.load_sheet(
@@ -266,6 +277,8 @@ def _read_excel(
             f"'{name}' could not be read as a workbook: it is damaged, or uses features refused "
             f"for safety ({detail}). Open it in Excel and save it again, or export it as CSV."
         ) from exc
+    import pyarrow as pa
+
     # Stack at the Arrow level (one conversion to pandas); a column typed differently in two
     # sheets (whole numbers in one, decimals in the other) is promoted to a common type.
     parts = [part.rename_columns(columns) for part in parts]
@@ -356,17 +369,19 @@ def _text_preview(data: bytes, name: str) -> Preview:
     rows = [list(r) for r in csv.reader(lines, delimiter=delim)]
     preview = _preview_from_rows([[c if c.strip() else None for c in r] for r in rows])
     _check_row_widths(rows, preview.header_row, name)
-    values = preview.sample.stack().astype(str)
-    decimal = ","
-    if delim == "," or not values.str.fullmatch(r"-?\d+,\d+").any():
-        decimal = "."
+    comma_numbers = any(
+        isinstance(c, str) and DECIMAL_COMMA.fullmatch(c) for r in preview.rows for c in r
+    )
+    decimal = "," if delim != "," and comma_numbers else "."
     fmt = {"encoding": encoding, "sep": delim, "decimal": decimal}
-    return Preview(preview.columns, preview.sample, preview.header_row, text_format=fmt)
+    return Preview(preview.columns, preview.rows, preview.header_row, text_format=fmt)
 
 
 def _read_text(
     data: bytes, preview: Preview, columns: list[str], text_columns: list[str], limits: ReadLimits
 ) -> pd.DataFrame:
+    import pandas as pd
+
     fmt = preview.text_format
     idx = [preview.columns.index(c) for c in columns]
     # The preview counted non-blank lines only: find the header line among the raw lines.
@@ -412,6 +427,7 @@ def _read_text(
 
 # --------------------------------------------------------------------------- parquet
 def _parquet_preview(data: bytes, name: str) -> Preview:
+    import pandas as pd
     import pyarrow.parquet as pq
 
     try:
@@ -421,8 +437,9 @@ def _parquet_preview(data: bytes, name: str) -> Preview:
     except Exception as exc:
         raise FileReadError(f"'{name}' is not a readable parquet file.") from exc
     frame = sample.to_pandas() if sample is not None else pd.DataFrame(columns=names)
-    frame.columns = _clean_names(list(frame.columns))
-    return Preview(columns=list(frame.columns), sample=frame.astype(object), header_row=0)
+    names = _clean_names(list(frame.columns))
+    rows = frame.astype(object).where(frame.notna(), None).values.tolist()
+    return Preview(columns=names, rows=rows, header_row=0)
 
 
 def _read_parquet(data: bytes, preview: Preview, columns: list[str]) -> pd.DataFrame:

@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, SettingsError
+from .settings import FREQUENCY_MODES
 
-FREQUENCY_MODES = ("invoices", "lines", "days")
-METRICS = ("recency_days", "frequency", "monetary")
 # The transaction columns the RFM table is computed from.
 RFM_COLUMNS = ["customer_id", "invoice_id", "invoice_date", "revenue"]
 

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import SettingsError
-
-SAMPLE_UNITS = ("customers", "rows")
+from .settings import SAMPLE_UNITS
 
 
 def sample_transactions(

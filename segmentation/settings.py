@@ -1,12 +1,36 @@
-"""The method's settings and presets (a light module: no scikit-learn, no scipy)."""
+"""The method's settings, options and presets.
+
+A light module (no pandas, no scikit-learn): the command line parses its arguments and starts
+reading a workbook before the heavy libraries have finished importing.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from .cleaning import CleaningOptions
+METRICS = ("recency_days", "frequency", "monetary")
+FREQUENCY_MODES = ("invoices", "lines", "days")
+SAMPLE_UNITS = ("customers", "rows")
+
+
+@dataclass(frozen=True)
+class CleaningOptions:
+    """Which cleaning rules run. Default: every rule but non-product codes."""
+
+    missing_customer: bool = True
+    missing_date: bool = True
+    cancellations: bool = True
+    nonpositive_quantity: bool = True
+    nonpositive_price: bool = True
+    duplicates: bool = True
+    non_product: bool = False
+
+    @classmethod
+    def only(cls, *rules: str) -> CleaningOptions:
+        """Options with just ``rules`` on."""
+        return cls(**{f.name: f.name in rules for f in fields(cls)})
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import pandas as pd
 from scipy import special, stats
 
 from .errors import DataError, SettingsError
-from .rfm import METRICS
+from .settings import METRICS
 
 TRANSFORMS = ("none", "log", "sqrt", "cbrt", "boxcox", "yeojohnson")
 LABELS = {

@@ -75,8 +75,25 @@ def test_pipeline_is_consistent_or_a_clear_error(tx, k, seed):
 
 NAMES = ["x.csv", "x.txt", "x.xlsx", "x.xls", "x.parquet"]
 CELLS = st.one_of(
-    st.sampled_from(["CustomerID", "InvoiceDate", "Quantity", "UnitPrice", "Amount", "InvoiceNo",
-                     "2024-01-02", "13/01/2024", "C123", "=1+1", "", "nan", "inf", "1,5", "x"]),
+    st.sampled_from(
+        [
+            "CustomerID",
+            "InvoiceDate",
+            "Quantity",
+            "UnitPrice",
+            "Amount",
+            "InvoiceNo",
+            "2024-01-02",
+            "13/01/2024",
+            "C123",
+            "=1+1",
+            "",
+            "nan",
+            "inf",
+            "1,5",
+            "x",
+        ]
+    ),
     st.integers(-5, 50).map(str),
     st.text(max_size=6),
 )
@@ -94,8 +111,11 @@ def test_random_bytes_only_raise_segmentation_error(data, name):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=st.lists(st.lists(CELLS, min_size=1, max_size=6), min_size=1, max_size=12),
-       sep=st.sampled_from([",", ";", "\t", "|"]), header=st.booleans())
+@given(
+    rows=st.lists(st.lists(CELLS, min_size=1, max_size=6), min_size=1, max_size=12),
+    sep=st.sampled_from([",", ";", "\t", "|"]),
+    header=st.booleans(),
+)
 def test_random_text_tables_only_raise_segmentation_error(rows, sep, header):
     from segmentation import load_transactions
 

@@ -230,8 +230,9 @@ def truncated_sheet() -> bytes:
 
 def big_csv_cells() -> bytes:
     rows = good_rows()
-    return csv_rows([*rows[:3], *(r.rsplit(",", 1)[0] + "," + "y" * 1_000_000 for r in rows[3:8]),
-                     *rows[8:]])
+    return csv_rows(
+        [*rows[:3], *(r.rsplit(",", 1)[0] + "," + "y" * 1_000_000 for r in rows[3:8]), *rows[8:]]
+    )
 
 
 FORMULAS = ['=HYPERLINK("http://example.com","click")', "+1+1", "-2", "@SUM(1)"]
