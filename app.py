@@ -5,6 +5,7 @@ import streamlit as st
 import segmentation as seg
 from dashboard import cache, layout
 from dashboard import state as S
+from segmentation.cleaning import RULES
 
 layout.setup_page("Data")
 st.title("Customer segments from your transactions")
@@ -60,7 +61,7 @@ st.checkbox(
 )
 
 st.subheader("Cleaning")
-labels = {rule.key: rule.label for rule in seg.cleaning.RULES}
+labels = {rule.key: rule.label for rule in RULES}
 defaults = seg.CleaningOptions()
 cols = st.columns(3)
 for i, (rule, label) in enumerate(labels.items()):

@@ -162,6 +162,25 @@ def run() -> Context:
     transforms = transform_choice()
     first = st.session_state.get(S.READY_FOR) != (source, clean)
     status = st.status("Preparing your segments…", expanded=True) if first else None
+    try:
+        ctx = _pipeline(data, source, clean, transforms, status)
+    except seg.SegmentationError:
+        if status:
+            status.update(label="Stopped: see the message below", state="error", expanded=False)
+        raise
+    if status:
+        status.update(label="Ready", state="complete", expanded=False)
+        st.session_state[S.READY_FOR] = (source, clean)
+    return ctx
+
+
+def _pipeline(
+    data: bytes,
+    source: S.SourceChoice,
+    clean: tuple[bool, ...],
+    transforms: tuple[tuple[str, str], ...],
+    status,
+) -> Context:
     if status and st.session_state.get(S.READ_FOR) != source:
         status.write("Reading the file…")
         cache.transactions(source, data)  # only here on a new source: a hit copies the frame
@@ -175,7 +194,7 @@ def run() -> Context:
         sample_size = None
         if population > 100:
             step = 10 if population < 2_000 else 50 if population < 20_000 else 500
-            _init(S.SAMPLE_SIZE, population, (source, clean, unit), "sample_for")
+            _init(S.SAMPLE_SIZE, population, (source, clean, unit), S.SAMPLE_FOR)
             st.session_state[S.SAMPLE_SIZE] = min(st.session_state[S.SAMPLE_SIZE], population)
             st.slider(
                 f"Sample size ({unit})",
@@ -234,9 +253,6 @@ def run() -> Context:
                 horizontal=True,
                 help="Rows is the tutorial's way; it cuts customers' histories.",
             )
-    if status:
-        status.update(label="Ready", state="complete", expanded=False)
-        st.session_state[S.READY_FOR] = (source, clean)
     return Context(
         source, method, transforms, data, metrics, suggested, min(st.session_state[S.K], k_max)
     )

@@ -51,6 +51,7 @@ CLEAN_KEYS = [clean_key(f.name) for f in fields(CleaningOptions)]
 # Derived state (not widgets).
 MAPPING_FOR = "mapping_for"  # the source the column selectboxes were filled for
 K_FOR = "k_for"  # the settings the k slider default was set for
+SAMPLE_FOR = "sample_for"  # the data the sample-size slider default was set for
 NAMES = "names"  # {settings signature: {cluster: name}}
 NAMES_FOR = "names_for"  # the segmentation the name boxes were filled for
 READ_FOR = "read_for"  # the source whose first read the progress box has shown

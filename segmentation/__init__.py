@@ -106,7 +106,10 @@ __all__ = sorted(_EXPORTS)
 
 def __getattr__(name: str) -> Any:
     if name not in _EXPORTS:
-        raise AttributeError(f"module 'segmentation' has no attribute '{name}'")
+        try:  # a submodule, as ``segmentation.cleaning`` would be after an eager import
+            return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError:
+            raise AttributeError(f"module 'segmentation' has no attribute '{name}'") from None
     value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
     globals()[name] = value
     return value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
@@ -199,8 +199,3 @@ def apply_recipe(
     labels = assign_segments(scaled, centroids)
     names = {int(c): n for c, n in recipe["names"].items()}
     return customers_table(rfm, labels, names), report
-
-
-def with_overrides(settings: Settings, **changes: Any) -> Settings:
-    """A copy of ``settings`` with some fields changed (``None`` values are ignored)."""
-    return replace(settings, **{k: v for k, v in changes.items() if v is not None})

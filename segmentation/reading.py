@@ -64,6 +64,8 @@ class Preview:
     sheets : the sheets that will be read and stacked (empty for text and parquet).
     all_sheets : every sheet of a workbook.
     skipped_sheets : workbook sheets left out (empty, or columns unlike the first sheet).
+    read_options : how to read the rest: a text file's encoding, delimiter and decimal mark,
+        or the header row of each stacked sheet.
     """
 
     columns: list[str]
@@ -72,7 +74,7 @@ class Preview:
     sheets: tuple[str, ...] = ()
     all_sheets: tuple[str, ...] = ()
     skipped_sheets: tuple[str, ...] = ()
-    text_format: dict[str, Any] = field(default_factory=dict)
+    read_options: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def sample(self) -> pd.DataFrame:
@@ -238,7 +240,7 @@ def _stack_previews(
         sheets=tuple(same),
         all_sheets=all_sheets,
         skipped_sheets=skipped,
-        text_format={"header_rows": {t: previews[t].header_row for t in same}},
+        read_options={"header_rows": {t: previews[t].header_row for t in same}},
     )
 
 
@@ -263,7 +265,7 @@ def _read_excel(
 ) -> pd.DataFrame:
     idx = [preview.columns.index(c) for c in columns]
     text_idx = [preview.columns.index(c) for c in text_columns]
-    headers = preview.text_format["header_rows"]
+    headers = preview.read_options["header_rows"]
     jobs = [(data, t, headers[t], idx, text_idx) for t in preview.sheets]
     try:
         if len(jobs) == 1:
@@ -374,7 +376,7 @@ def _text_preview(data: bytes, name: str) -> Preview:
     )
     decimal = "," if delim != "," and comma_numbers else "."
     fmt = {"encoding": encoding, "sep": delim, "decimal": decimal}
-    return Preview(preview.columns, preview.rows, preview.header_row, text_format=fmt)
+    return Preview(preview.columns, preview.rows, preview.header_row, read_options=fmt)
 
 
 def _read_text(
@@ -382,7 +384,7 @@ def _read_text(
 ) -> pd.DataFrame:
     import pandas as pd
 
-    fmt = preview.text_format
+    fmt = preview.read_options
     idx = [preview.columns.index(c) for c in columns]
     # The preview counted non-blank lines only: find the header line among the raw lines.
     text = data.decode(fmt["encoding"], errors="replace")

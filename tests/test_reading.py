@@ -20,7 +20,7 @@ def test_find_header_skips_title_lines():
 def test_csv_delimiters(sep):
     text = sep.join(HEADER) + "\n" + sep.join(["1", "2024-01-02", "7", "2", "3.5"]) + "\n"
     preview = preview_table(text.encode(), "x.csv")
-    assert preview.text_format["sep"] == sep
+    assert preview.read_options["sep"] == sep
     assert preview.columns == HEADER
 
 
