@@ -80,11 +80,17 @@ if c2.toggle(
     key=S.SNAPSHOT_CUSTOM,
     help="Default: the day after the last invoice date.",
 ):
+    if S.SNAPSHOT not in st.session_state:  # start from the snapshot in use
+        try:
+            summary = cache.cleaning(layout.source_choice(), layout.cleaning_choice(), data)
+            st.session_state[S.SNAPSHOT] = summary.default_snapshot
+        except seg.SegmentationError:
+            pass  # the message is shown below
     c2.date_input("Snapshot date", key=S.SNAPSHOT)
 
 try:
     ctx = layout.run()
-    report, head, _ = cache.cleaning(ctx.source, ctx.method.cleaning, ctx.data)
+    report, head = cache.cleaning(ctx.source, ctx.method.cleaning, ctx.data)[:2]
 except seg.SegmentationError as exc:
     layout.show_error(exc)
     st.stop()

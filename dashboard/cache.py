@@ -9,6 +9,9 @@ state: errors rise as ``SegmentationError`` for the page to show.
 
 from __future__ import annotations
 
+import datetime
+from typing import NamedTuple
+
 import pandas as pd
 import streamlit as st
 
@@ -19,6 +22,13 @@ from segmentation.transforms import apply as apply_transform
 from .state import MethodChoice, SourceChoice
 
 MAX_ENTRIES = 16
+
+
+class CleaningSummary(NamedTuple):
+    report: seg.CleaningReport
+    head: pd.DataFrame
+    customers: int
+    default_snapshot: datetime.date | None
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
@@ -43,12 +53,16 @@ def transactions(source: SourceChoice, _data: bytes) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
-def cleaning(source: SourceChoice, cleaning: tuple[bool, ...], _data: bytes):
-    """The cleaning report, the first cleaned rows, and the customers kept."""
+def cleaning(source: SourceChoice, cleaning: tuple[bool, ...], _data: bytes) -> CleaningSummary:
+    """The cleaning report, the first cleaned rows, the customers kept, the default snapshot."""
     cleaned, report = seg.clean_transactions(
         transactions(source, _data), seg.CleaningOptions(*cleaning)
     )
-    return report, cleaned.head(200), int(cleaned["customer_id"].nunique())
+    last = cleaned["invoice_date"].max()
+    snapshot = (last.normalize() + pd.Timedelta(days=1)).date() if pd.notna(last) else None
+    return CleaningSummary(
+        report, cleaned.head(200), int(cleaned["customer_id"].nunique()), snapshot
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)

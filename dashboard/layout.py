@@ -187,7 +187,8 @@ def _pipeline(
         st.session_state[S.READ_FOR] = source
     if status:
         status.write("Cleaning…")
-    report, _, customers = cache.cleaning(source, clean, data)
+    summary = cache.cleaning(source, clean, data)
+    report, customers = summary.report, summary.customers
     with st.sidebar:
         unit = st.session_state.get(S.SAMPLE_UNIT, "customers")
         population = customers if unit == "customers" else report.rows_kept

@@ -13,7 +13,7 @@ try:
     table = cache.rfm(ctx.source, ctx.method, ctx.data)
     fitted, _, _, scaler = cache.transformed(ctx.source, ctx.method, ctx.transforms, ctx.data)
     segments = cache.segments(ctx.source, ctx.method, ctx.transforms, ctx.k, ctx.data)
-    report = cache.cleaning(ctx.source, ctx.method.cleaning, ctx.data)[0]
+    report = cache.cleaning(ctx.source, ctx.method.cleaning, ctx.data).report
 except seg.SegmentationError as exc:
     layout.show_error(exc)
     st.stop()

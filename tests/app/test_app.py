@@ -135,3 +135,17 @@ def test_sessions_do_not_share_data():
     one.run()
     assert metric(one, "Customers") == "300" and metric(two, "Customers") == "150"
     assert "a.csv" in one.sidebar.caption[0].value and "b.csv" in two.sidebar.caption[0].value
+
+
+def test_custom_snapshot_starts_at_the_default_and_changes_recency(app):
+    import datetime
+
+    app.toggle(key="snapshot_custom").set_value(True).run()
+    default = app.date_input(key="snapshot").value
+    assert default == datetime.date(2025, 1, 1)  # the day after the demo's last invoice
+    app.switch_page("pages/1_Explore.py").run()
+    before = app.dataframe[0].value.loc["recency_days", "mean"]
+    app.switch_page("app.py").run()
+    app.date_input(key="snapshot").set_value(default + datetime.timedelta(days=30)).run()
+    app.switch_page("pages/1_Explore.py").run()
+    assert app.dataframe[0].value.loc["recency_days", "mean"] == before + 30
