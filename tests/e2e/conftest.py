@@ -44,7 +44,8 @@ def _free_port() -> int:
 def server():
     """``streamlit run app.py`` on a free localhost port; stopped after the tests."""
     port = _free_port()
-    log = open(ARTIFACTS.parent / "streamlit.log", "w")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = open(ARTIFACTS / "streamlit.log", "w")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -75,7 +76,7 @@ def server():
             time.sleep(0.3)
     else:
         proc.terminate()
-        pytest.fail("streamlit did not start within 60 s (see tests/e2e/streamlit.log)")
+        pytest.fail("streamlit did not start within 60 s (see tests/e2e/artifacts/streamlit.log)")
     yield url
     proc.terminate()
     proc.wait(timeout=20)
