@@ -27,7 +27,7 @@ if TYPE_CHECKING:
         standardize,
         suggest_k,
     )
-    from .columns import ColumnRoles, detect_roles, parse_dates, parse_ids, to_transactions
+    from .columns import parse_dates, parse_ids, to_transactions
     from .demo import demo_csv_bytes, demo_transactions
     from .errors import ColumnError, DataError, FileReadError, SegmentationError, SettingsError
     from .export import customers_table, neutralize_formulas, to_csv_bytes, to_xlsx_bytes
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from .profiles import SEGMENT_PROTOTYPES, cluster_profile, name_segments, relative_importance
     from .reading import Preview, ReadLimits, preview_table
     from .rfm import compute_rfm
+    from .roles import ColumnRoles, detect_roles
     from .sampling import sample_transactions
     from .settings import METRICS, PRESETS, TUTORIAL, CleaningOptions, Settings
     from .transforms import TRANSFORMS, RFMTransformer, skewness_table
@@ -58,8 +59,8 @@ _EXPORTS: dict[str, str] = {
     "fit_segments": "clustering",
     "standardize": "clustering",
     "suggest_k": "clustering",
-    "ColumnRoles": "columns",
-    "detect_roles": "columns",
+    "ColumnRoles": "roles",
+    "detect_roles": "roles",
     "parse_dates": "columns",
     "parse_ids": "columns",
     "to_transactions": "columns",

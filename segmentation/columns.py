@@ -1,4 +1,4 @@
-"""Column roles: find which column holds the customer id, the date, the amounts, ...; parse them.
+"""Parse the role columns (ids, dates, numbers) into the canonical transactions frame.
 
 The result of this module is the canonical transactions frame every later step uses:
 
@@ -23,15 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
-from .roles import (  # noqa: F401 - re-exported: roles were defined here first
-    ROLE_NAMES,
-    ROLE_WORDS,
-    ROLES,
-    TEXT_ROLES,
-    ColumnRoles,
-    check_roles,
-    detect_roles,
-)
+from .roles import ColumnRoles, check_roles
 
 
 # --------------------------------------------------------------------------- parsing

@@ -2,8 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation.columns import ColumnRoles, detect_roles, parse_dates, parse_ids, parse_numbers
+from segmentation.columns import parse_dates, parse_ids, parse_numbers
 from segmentation.errors import ColumnError, DataError
+from segmentation.roles import ColumnRoles, detect_roles
 
 
 def test_detect_online_retail_names():

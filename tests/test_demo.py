@@ -1,6 +1,7 @@
-from segmentation.columns import detect_roles, to_transactions
+from segmentation.columns import to_transactions
 from segmentation.demo import demo_csv_bytes, demo_transactions
 from segmentation.loading import load_transactions
+from segmentation.roles import detect_roles
 
 
 def test_demo_is_seeded_and_messy():

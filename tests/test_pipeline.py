@@ -2,10 +2,11 @@ import json
 
 import pytest
 
-from segmentation.columns import detect_roles, to_transactions
+from segmentation.columns import to_transactions
 from segmentation.demo import demo_transactions
 from segmentation.errors import SegmentationError, SettingsError
 from segmentation.pipeline import Settings, apply_recipe, load_recipe, recipe_to_json, segment
+from segmentation.roles import detect_roles
 
 
 @pytest.fixture(scope="module")
