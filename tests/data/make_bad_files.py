@@ -9,6 +9,7 @@ a fragment of the ``SegmentationError`` message a marketer sees.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import sys
 import zipfile
@@ -144,11 +145,12 @@ def _deflate(data: bytes) -> tuple[bytes, int, int]:
     return c.compress(data) + c.flush(), zlib.crc32(data), len(data)
 
 
-def zip_bomb(target_bytes: int = 1_500_000_000) -> bytes:
+def zip_bomb(target_bytes: int = 1_500_000_000, declared_bytes: int | None = None) -> bytes:
     """A real workbook whose sheet XML inflates to ``target_bytes`` of identical rows.
 
     One 1 MB chunk of rows is deflated once with a full flush (byte-aligned, no back
     references), and those bytes are repeated: about 300:1, 5 MB on disk, made in a second.
+    With ``declared_bytes`` the zip directory lies about the sheet's size (and its checksum).
     """
     row = b'<row><c t="inlineStr"><is><t>AAAAAAAAAA</t></is></c><c><v>1</v></c></row>'
     chunk = row * (1_000_000 // len(row))
@@ -166,12 +168,21 @@ def zip_bomb(target_bytes: int = 1_500_000_000) -> bytes:
     for _ in range(repeats):
         crc = zlib.crc32(chunk, crc)
     crc = zlib.crc32(tail, crc)
-    sheet = (first + block * repeats + last, crc, len(head) + len(chunk) * repeats + len(tail))
+    size = len(head) + len(chunk) * repeats + len(tail)
+    sheet = (first + block * repeats + last, crc, declared_bytes or size)
     with zipfile.ZipFile(io.BytesIO(workbook({"Sheet1": [["a"]]}))) as zf:
         parts = {n: zf.read(n) for n in zf.namelist() if n != "xl/worksheets/sheet1.xml"}
     entries = [(n, *_deflate(d)) for n, d in parts.items()]
     entries.append(("xl/worksheets/sheet1.xml", *sheet))
     return _raw_zip(entries)
+
+
+def no_dimension() -> bytes:
+    """A good workbook whose sheet does not state its size (some exporters leave it out)."""
+    book = workbook({"Sheet1": good_table()})
+    with zipfile.ZipFile(io.BytesIO(book)) as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml")
+    return replace_part(book, "xl/worksheets/sheet1.xml", re.sub(rb"<dimension[^>]*/>", b"", xml))
 
 
 def billion_laughs() -> bytes:
@@ -273,6 +284,12 @@ def cases() -> list[Case]:
             "ok",
         ),
         Case("zip_bomb.xlsx", zip_bomb, "would expand to 1.5 GB"),
+        Case(
+            "lying_zip_bomb.xlsx",
+            lambda: zip_bomb(declared_bytes=50_000_000),
+            "inflate to other sizes than it declares",
+        ),
+        Case("no_dimension.xlsx", no_dimension, "ok"),
         Case("billion_laughs.xlsx", billion_laughs, "refused for safety"),
         Case("wide_200_columns.xlsx", wide, "ok"),
         Case("fifty_sheets.xlsx", many_sheets, "ok"),
