@@ -31,8 +31,9 @@ def run_process(args: list[str]) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MB) of a child process."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    _, status, usage = os.wait4(proc.pid, 0)  # wait4 gives this child's own peak memory
     seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)  # Popen did not see the reaping
     if status != 0:
         raise SystemExit(f"{args} failed: {proc.stderr.read().decode()}")
     return seconds, usage.ru_maxrss / 1024

@@ -124,7 +124,7 @@ def elbow(
     _data: bytes,
 ) -> tuple[pd.DataFrame, int]:
     scaled = transformed(source, method, transforms, _data)[2]
-    metrics = seg.elbow_metrics(scaled, range(1, min(10, len(scaled)) + 1), method.seed)
+    metrics = seg.elbow_metrics(scaled, range(1, 11), method.seed)
     return metrics, seg.suggest_k(metrics)
 
 

@@ -117,24 +117,35 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     )
 
 
+def _check_output(path: str | None) -> None:
+    if path and Path(path).suffix.lower() not in (".csv", ".xlsx"):
+        raise SegmentationError(f"Output '{path}' must end in .csv or .xlsx.")
+
+
 def _write(path: str, frame: pd.DataFrame, sheet: str) -> None:
     from .export import to_csv_bytes, to_xlsx_bytes
 
     suffix = Path(path).suffix.lower()
-    if suffix == ".xlsx":
-        data = to_xlsx_bytes({sheet: frame})
-    elif suffix == ".csv":
-        data = to_csv_bytes(frame)
-    else:
-        raise SegmentationError(f"Output '{path}' must end in .csv or .xlsx.")
+    data = to_xlsx_bytes({sheet: frame}) if suffix == ".xlsx" else to_csv_bytes(frame)
     try:
         Path(path).write_bytes(data)
     except OSError as exc:
         raise SegmentationError(f"Cannot write '{path}': {exc.strerror or exc}.") from exc
 
 
+def _prepare_while_reading() -> None:
+    """Import the modelling code and warm up scikit-learn while the file is parsed (calamine
+    releases the GIL): about a second of a large workbook's run overlaps the parse."""
+    importlib.import_module("segmentation.pipeline")
+    importlib.import_module("segmentation.clustering").warm_up()
+
+
 def run(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
+    # Every setting is checked before the (possibly long) read: mistakes fail at once.
+    settings = settings_from_args(args)
+    for path in (args.out, args.summary):
+        _check_output(path)
     sheet: str | int | None = args.sheet
     roles = {}
     for item in args.map:
@@ -147,15 +158,13 @@ def run(argv: list[str] | None = None) -> None:
         source, name = demo_csv_bytes(), "demo.csv"
     else:
         raise SegmentationError("Give a transactions file, or --demo for the built-in demo data.")
-    # scikit-learn and scipy import and warm up while the file is parsed (calamine releases
-    # the GIL), which takes about a second off a large workbook's run.
     loaded = load_transactions(
         source,
         name,
         sheet=sheet,
         roles=roles,
         dayfirst=args.dayfirst,
-        while_reading=lambda: importlib.import_module("segmentation.clustering").warm_up(),
+        while_reading=_prepare_while_reading,
     )
     import pandas as pd
 
@@ -174,7 +183,7 @@ def run(argv: list[str] | None = None) -> None:
         if args.out:
             _write(args.out, customers, "customers")
         return
-    result = segment(loaded.transactions, settings_from_args(args))
+    result = segment(loaded.transactions, settings)
     print(f"Read {loaded.name}: columns {loaded.roles.used()}")
     print("\nCleaning\n" + result.report.summary())
     print(f"\nChoosing k (suggested k = {result.suggested_k}, used k = {result.k})")

@@ -19,7 +19,7 @@ from .clustering import (
     standardize,
     suggest_k,
 )
-from .errors import SegmentationError, SettingsError
+from .errors import SegmentationError
 from .export import customers_table
 from .profiles import cluster_profile, name_segments, relative_importance
 from .rfm import RFM_COLUMNS, compute_rfm
@@ -54,10 +54,6 @@ class SegmentationResult:
         return build_recipe(self)
 
 
-def k_range(n_customers: int, k_max: int = 10) -> range:
-    return range(1, max(1, min(k_max, n_customers)) + 1)
-
-
 def segment(
     tx: pd.DataFrame,
     settings: Settings | None = None,
@@ -80,13 +76,10 @@ def segment(
     rfm = compute_rfm(sampled, settings.snapshot, settings.frequency)
     transformer = RFMTransformer(settings.transforms).fit(rfm)
     scaled, scaler = standardize(transformer.transform(rfm))
-    elbow = elbow_metrics(scaled, k_range(len(rfm), settings.k_max), settings.seed, settings.n_init)
+    # elbow_metrics stops at the number of customers; fit_segments refuses a k above it.
+    elbow = elbow_metrics(scaled, range(1, settings.k_max + 1), settings.seed, settings.n_init)
     suggested = suggest_k(elbow)
-    k = settings.k or min(suggested, len(rfm))
-    if settings.k and settings.k > len(rfm):
-        raise SettingsError(
-            f"There are {len(rfm):,} customers, fewer than the {settings.k} segments asked for."
-        )
+    k = settings.k or suggested
     segments = fit_segments(scaled, rfm["monetary"], k, settings.seed, settings.n_init)
     labels = name_segments(segments.centroids, names)
     return SegmentationResult(

@@ -104,3 +104,11 @@ def test_process_has_no_traceback_on_bad_file(tmp_path):
     assert proc.returncode == 2
     expected = "'bad.xlsx' is not a valid Excel workbook (it may be damaged or another format)."
     assert proc.stderr == f"error: {expected}\n"
+
+
+def test_bad_settings_fail_before_the_file_is_read(tmp_path, capsys):
+    # The file does not exist: a settings mistake must be reported first, without reading.
+    assert main([str(tmp_path / "absent.xlsx"), "--k", "many"]) == 2
+    assert capsys.readouterr().err.startswith("error: --k must be a number or 'auto'")
+    assert main([str(tmp_path / "absent.xlsx"), "--summary", "s.txt"]) == 2
+    assert capsys.readouterr().err.startswith("error: Output 's.txt' must end in .csv or .xlsx")
