@@ -54,15 +54,46 @@ if st.session_state.get(S.MAPPING_FOR) != (digest, sheet):
 cols = st.columns(3)
 for i, role in enumerate(roles):
     cols[i % 3].selectbox(role.replace("_", " ").capitalize(), options, key=S.map_key(role))
-st.checkbox(
+c1, c2, c3 = st.columns(3)
+c1.checkbox(
     "Text dates are day/month/year",
     key=S.DAYFIRST,
-    help="Detected automatically when a day above 12 shows the order.",
+    help="Decided from the file when it can be (a day above 12, dotted dates, dates rising "
+    "with the invoice numbers); tick it to force day/month/year.",
 )
+st.session_state.setdefault(S.DECIMAL, None)
+c2.selectbox(
+    "Decimal mark",
+    [None, ".", ","],
+    key=S.DECIMAL,
+    format_func=lambda v: {None: "automatic", ".": "point: 1,234.50", ",": "comma: 1.234,50"}[v],
+    help="For numbers written as text. Automatic decides from values such as 1.531,71.",
+)
+if st.session_state.get(S.map_key("currency"), S.NO_COLUMN) != S.NO_COLUMN:
+    c3.text_input(
+        "Currency",
+        key=S.CURRENCY,
+        placeholder="all rows (one currency)",
+        help="When the currency column holds several currencies, type the one to keep (EUR).",
+    )
 
 st.subheader("Cleaning")
-labels = {rule.key: rule.label for rule in RULES}
+labels = {rule.key: rule.label for rule in RULES if rule.key != "refunds"}
 defaults = seg.CleaningOptions()
+st.session_state.setdefault(S.REFUNDS, defaults.refunds)
+st.radio(
+    "Refunds (cancellations, negative quantities, credit notes)",
+    seg.REFUNDS,
+    key=S.REFUNDS,
+    horizontal=True,
+    format_func=lambda v: {
+        "net": "subtract from the customer's spend",
+        "drop": "drop the refund lines",
+        "keep": "keep as ordinary rows",
+    }[v],
+    help="Subtract: a customer who returned everything leaves the table. Drop: the original "
+    "orders count at full value. Keep: the tutorial's way.",
+)
 cols = st.columns(3)
 for i, (rule, label) in enumerate(labels.items()):
     st.session_state.setdefault(S.clean_key(rule), getattr(defaults, rule))
@@ -107,6 +138,9 @@ st.dataframe(
     column_config={"revenue_removed": st.column_config.NumberColumn(format="%.2f")},
 )
 st.caption("Each rule sees only the rows the rules above it kept.")
+notes = cache.loaded(ctx.source, ctx.data)[1]
+with st.expander("How the file was read", expanded=True):
+    st.dataframe(notes.to_frame(), hide_index=True, width="stretch")
 with st.expander("First cleaned rows"):
     st.dataframe(head, hide_index=True, width="stretch")
 st.page_link(

@@ -45,15 +45,28 @@ def detected_roles(
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def transactions(source: SourceChoice, _data: bytes) -> pd.DataFrame:
-    loaded = seg.load_transactions(
-        _data, source.name, sheet=source.sheet, roles=dict(source.roles), dayfirst=source.dayfirst
+def loaded(source: SourceChoice, _data: bytes) -> tuple[pd.DataFrame, seg.ReadingNotes]:
+    """The transactions and the reading notes."""
+    result = seg.load_transactions(
+        _data,
+        source.name,
+        sheet=source.sheet,
+        roles=dict(source.roles),
+        dayfirst=source.dayfirst,
+        decimal=source.decimal,
+        currency=source.currency,
     )
-    return loaded.transactions
+    return result.transactions, result.notes
+
+
+def transactions(source: SourceChoice, _data: bytes) -> pd.DataFrame:
+    return loaded(source, _data)[0]
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
-def cleaning(source: SourceChoice, cleaning: tuple[bool, ...], _data: bytes) -> CleaningSummary:
+def cleaning(
+    source: SourceChoice, cleaning: tuple[bool | str, ...], _data: bytes
+) -> CleaningSummary:
     """The cleaning report, the first cleaned rows, the customers kept, the default snapshot."""
     cleaned, report = seg.clean_transactions(
         transactions(source, _data), seg.CleaningOptions(*cleaning)
@@ -68,8 +81,9 @@ def cleaning(source: SourceChoice, cleaning: tuple[bool, ...], _data: bytes) -> 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def rfm(source: SourceChoice, method: MethodChoice, _data: bytes) -> pd.DataFrame:
     cleaned, _ = seg.clean_transactions(transactions(source, _data), method.cleaning_options())
+    snapshot = seg.snapshot_date(cleaned, method.snapshot)  # the whole data's, not the sample's
     sampled = seg.sample_transactions(cleaned, method.sample_size, method.sample_unit, method.seed)
-    return seg.compute_rfm(sampled, method.snapshot, method.frequency)
+    return seg.compute_rfm(sampled, snapshot, method.frequency)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)

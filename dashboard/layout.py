@@ -21,6 +21,9 @@ PAGES = [
 WIDGET_KEYS = [
     S.SHEET,
     S.DAYFIRST,
+    S.DECIMAL,
+    S.CURRENCY,
+    S.REFUNDS,
     S.SNAPSHOT_CUSTOM,
     S.SNAPSHOT,
     S.K,
@@ -109,6 +112,8 @@ def use_data(data: bytes, name: str, is_demo: bool = False) -> None:
         S.SHEET,
         S.SNAPSHOT_CUSTOM,
         S.SNAPSHOT,
+        S.DECIMAL,
+        S.CURRENCY,
         *(S.map_key(r) for r in seg.ColumnRoles().as_dict()),
     ]:
         st.session_state.pop(key, None)
@@ -127,13 +132,18 @@ def source_choice() -> S.SourceChoice:
         sheet=None if sheet in (None, S.ALL_SHEETS) else sheet,
         roles=roles,
         dayfirst=True if st.session_state.get(S.DAYFIRST) else None,
+        decimal=st.session_state.get(S.DECIMAL),
+        currency=st.session_state.get(S.CURRENCY) or None,
     )
 
 
-def cleaning_choice() -> tuple[bool, ...]:
+def cleaning_choice() -> tuple[bool | str, ...]:
     defaults = seg.CleaningOptions()
     return tuple(
-        bool(st.session_state.get(S.clean_key(f), getattr(defaults, f))) for f in vars(defaults)
+        st.session_state.get(S.REFUNDS, defaults.refunds)
+        if f == "refunds"
+        else bool(st.session_state.get(S.clean_key(f), getattr(defaults, f)))
+        for f in vars(defaults)
     )
 
 
@@ -305,5 +315,15 @@ def settings_for(ctx: Context) -> seg.Settings:
     )
 
 
+# Where each fixing choice is made in the dashboard (errors name the choice, not a control).
+PAGE_HINTS = {
+    "decimal": "choose the **Decimal mark** on the Data page",
+    "currency": "choose the **Currency** on the Data page",
+    "dayfirst": "tick **Text dates are day/month/year** on the Data page",
+    "map": "choose the column for each role under **Columns** on the Data page",
+}
+
+
 def show_error(exc: Exception) -> None:
-    st.error(f"{exc}", icon=":material/error:")
+    hint = PAGE_HINTS.get(getattr(exc, "setting", None) or "")
+    st.error(f"{exc}" + (f" To fix it, {hint}." if hint else ""), icon=":material/error:")

@@ -19,6 +19,9 @@ SEEN_UPLOAD = "seen_upload"
 UPLOAD = "upload"
 SHEET = "sheet"
 DAYFIRST = "dayfirst"
+DECIMAL = "decimal"
+CURRENCY = "currency"
+REFUNDS = "refunds"
 SNAPSHOT_CUSTOM = "snapshot_custom"
 SNAPSHOT = "snapshot"
 K = "k"
@@ -46,7 +49,8 @@ def clean_key(rule: str) -> str:
     return f"clean_{rule}"
 
 
-CLEAN_KEYS = [clean_key(f.name) for f in fields(CleaningOptions)]
+RULE_FIELDS = [f.name for f in fields(CleaningOptions) if f.name != "refunds"]
+CLEAN_KEYS = [clean_key(name) for name in RULE_FIELDS]
 
 # Derived state (not widgets).
 MAPPING_FOR = "mapping_for"  # the source the column selectboxes were filled for
@@ -75,13 +79,15 @@ class SourceChoice:
     sheet: str | None = None
     roles: tuple[tuple[str, str], ...] = ()
     dayfirst: bool | None = None
+    decimal: str | None = None
+    currency: str | None = None
 
 
 @dataclass(frozen=True)
 class MethodChoice:
     """Cleaning, snapshot, frequency and sampling choices."""
 
-    cleaning: tuple[bool, ...] = tuple(f.default for f in fields(CleaningOptions))
+    cleaning: tuple[bool | str, ...] = tuple(f.default for f in fields(CleaningOptions))
     snapshot: str | None = None
     frequency: str | None = None
     sample_size: int | None = None

@@ -3,7 +3,7 @@
 The data flows one way, one function per arrow::
 
     file bytes -> load_transactions -> clean_transactions -> (sample_transactions) ->
-    compute_rfm -> RFMTransformer -> standardize -> elbow_metrics / suggest_k ->
+    compute_rfm (snapshot_date) -> RFMTransformer -> standardize -> elbow_metrics / suggest_k ->
     fit_segments -> cluster_profile + name_segments -> customers_table -> exports / recipe
 
 :func:`segment` runs the whole method after loading. This package never imports Streamlit.
@@ -18,7 +18,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .cleaning import CleaningReport, clean_transactions
+    from .cleaning import CleaningReport, clean_transactions, refund_lines
     from .clustering import (
         Segments,
         assign_segments,
@@ -27,11 +27,14 @@ if TYPE_CHECKING:
         standardize,
         suggest_k,
     )
-    from .columns import parse_dates, parse_ids, to_transactions
+    from .dates import DateFormat, parse_dates
     from .demo import demo_csv_bytes, demo_transactions
     from .errors import ColumnError, DataError, FileReadError, SegmentationError, SettingsError
     from .export import customers_table, neutralize_formulas, to_csv_bytes, to_xlsx_bytes
     from .loading import LoadedData, load_transactions
+    from .notes import ReadingNotes
+    from .numbers import AmbiguousNumbers, NumberFormat, parse_numbers
+    from .parsing import ParseOptions, parse_ids, to_transactions
     from .pipeline import (
         SegmentationResult,
         apply_recipe,
@@ -42,16 +45,18 @@ if TYPE_CHECKING:
         segment,
     )
     from .profiles import SEGMENT_PROTOTYPES, cluster_profile, name_segments, relative_importance
-    from .reading import Preview, ReadLimits, preview_table
-    from .rfm import compute_rfm
-    from .roles import ColumnRoles, detect_roles
+    from .reading import Preview, ReadLimits, TextFormat, preview_table
+    from .rfm import compute_rfm, snapshot_date
+    from .roles import ColumnRoles, detect_roles, detect_shape
     from .sampling import sample_transactions
-    from .settings import METRICS, PRESETS, TUTORIAL, CleaningOptions, Settings
+    from .settings import METRICS, PRESETS, REFUNDS, TUTORIAL, CleaningOptions, Settings
+    from .shapes import SHAPES, Shape
     from .transforms import TRANSFORMS, RFMTransformer, skewness_table
 
 _EXPORTS: dict[str, str] = {
     "CleaningOptions": "settings",
     "CleaningReport": "cleaning",
+    "refund_lines": "cleaning",
     "clean_transactions": "cleaning",
     "Segments": "clustering",
     "assign_segments": "clustering",
@@ -61,9 +66,20 @@ _EXPORTS: dict[str, str] = {
     "suggest_k": "clustering",
     "ColumnRoles": "roles",
     "detect_roles": "roles",
-    "parse_dates": "columns",
-    "parse_ids": "columns",
-    "to_transactions": "columns",
+    "DateFormat": "dates",
+    "parse_dates": "dates",
+    "ReadingNotes": "notes",
+    "AmbiguousNumbers": "numbers",
+    "NumberFormat": "numbers",
+    "parse_numbers": "numbers",
+    "ParseOptions": "parsing",
+    "parse_ids": "parsing",
+    "to_transactions": "parsing",
+    "detect_shape": "roles",
+    "SHAPES": "shapes",
+    "Shape": "shapes",
+    "REFUNDS": "settings",
+    "TextFormat": "reading",
     "demo_csv_bytes": "demo",
     "demo_transactions": "demo",
     "ColumnError": "errors",
@@ -93,6 +109,7 @@ _EXPORTS: dict[str, str] = {
     "preview_table": "reading",
     "METRICS": "settings",
     "compute_rfm": "rfm",
+    "snapshot_date": "rfm",
     "sample_transactions": "sampling",
     "PRESETS": "settings",
     "TUTORIAL": "settings",

@@ -12,13 +12,28 @@ from typing import TYPE_CHECKING
 
 from .errors import SegmentationError
 from .loading import load_transactions
-from .settings import FREQUENCY_MODES, METRICS, PRESETS, SAMPLE_UNITS, CleaningOptions, Settings
+from .settings import (
+    FREQUENCY_MODES,
+    METRICS,
+    PRESETS,
+    REFUNDS,
+    SAMPLE_UNITS,
+    CleaningOptions,
+    Settings,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
 TRANSFORM_NAMES = "none, log, sqrt, cbrt, boxcox, yeojohnson"
 
+# Where each fixing choice is made on the command line (errors name the choice, not the flag).
+HINTS = {
+    "decimal": "--decimal , or --decimal .",
+    "currency": "--currency CODE",
+    "dayfirst": "--dayfirst",
+    "map": "--map ROLE=COLUMN",
+}
 ALIASES = {"recency": "recency_days", "r": "recency_days", "f": "frequency", "m": "monetary"}
 
 
@@ -63,13 +78,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--dayfirst", action="store_true", default=None, help="text dates are day/month/year"
     )
-    for f in fields(CleaningOptions):
+    p.add_argument("--decimal", choices=[".", ","], help="decimal mark of numbers written as text")
+    p.add_argument("--currency", help="the currency to keep when the file holds several")
+    p.add_argument("--encoding", help="text encoding (default: detected from the whole file)")
+    p.add_argument(
+        "--refunds",
+        choices=REFUNDS,
+        help="net (default): subtract refunds from spend; drop: remove refund lines; "
+        "keep: refund lines as ordinary rows",
+    )
+    for f in _rule_fields():
         p.add_argument(
-            f"--keep-{f.name.replace('_', '-')}",
-            dest=f"keep_{f.name}",
+            f"--keep-{f.replace('_', '-')}",
+            dest=f"keep_{f}",
             action="store_true",
-            help=f"turn off the '{f.name}' cleaning rule",
+            help=f"turn off the '{f}' cleaning rule",
         )
+    p.add_argument(
+        "--keep-cancellations",
+        dest="refunds",
+        action="store_const",
+        const="keep",
+        help="same as --refunds keep (older name)",
+    )
     p.add_argument(
         "--drop-non-product", action="store_true", help="remove non-product codes (POST, fees, ...)"
     )
@@ -88,21 +119,31 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _rule_fields() -> list[str]:
+    return [f.name for f in fields(CleaningOptions) if f.type in (bool, "bool")]
+
+
+def _k(text: str | None, default: int | None) -> int | None:
+    if text is None:
+        return default
+    if text == "auto":
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise SegmentationError(
+            f"--k must be a number of segments (1 or more) or 'auto' (got '{text}')."
+        )
+    return int(text)
+
+
 def settings_from_args(args: argparse.Namespace) -> Settings:
     base = PRESETS[args.preset] if args.preset else Settings()
-    cleaning = base.cleaning
-    changes = {f.name: False for f in fields(CleaningOptions) if getattr(args, f"keep_{f.name}")}
+    changes: dict[str, object] = {f: False for f in _rule_fields() if getattr(args, f"keep_{f}")}
     if args.drop_non_product:
         changes["non_product"] = True
-    cleaning = CleaningOptions(**{**vars(cleaning), **changes})
-    k = base.k
-    if args.k is not None and args.k != "auto":
-        try:
-            k = int(args.k)
-        except ValueError:
-            raise SegmentationError(f"--k must be a number or 'auto' (got '{args.k}').") from None
-    elif args.k == "auto":
-        k = None
+    if args.refunds:
+        changes["refunds"] = args.refunds
+    cleaning = CleaningOptions(**{**vars(base.cleaning), **changes})
+    k = _k(args.k, base.k)
     return Settings(
         cleaning=cleaning,
         snapshot=args.snapshot or base.snapshot,
@@ -164,6 +205,9 @@ def run(argv: list[str] | None = None) -> None:
         sheet=sheet,
         roles=roles,
         dayfirst=args.dayfirst,
+        decimal=args.decimal,
+        currency=args.currency,
+        encoding=args.encoding,
         while_reading=_prepare_while_reading,
     )
     import pandas as pd
@@ -178,6 +222,7 @@ def run(argv: list[str] | None = None) -> None:
         except OSError as exc:
             raise SegmentationError(f"Cannot read recipe '{args.apply_recipe}'.") from exc
         customers, report = apply_recipe(loaded.transactions, load_recipe(text))
+        print("Reading\n" + loaded.notes.summary())
         print(report.summary())
         print(customers["segment"].value_counts().to_string())
         if args.out:
@@ -185,6 +230,7 @@ def run(argv: list[str] | None = None) -> None:
         return
     result = segment(loaded.transactions, settings)
     print(f"Read {loaded.name}: columns {loaded.roles.used()}")
+    print("Reading\n" + loaded.notes.summary())
     print("\nCleaning\n" + result.report.summary())
     print(f"\nChoosing k (suggested k = {result.suggested_k}, used k = {result.k})")
     print(result.elbow.round(4).to_string(index=False))
@@ -207,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run(argv)
     except SegmentationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        hint = HINTS.get(exc.setting or "")
+        print(f"error: {exc}" + (f" (command line: {hint})" if hint else ""), file=sys.stderr)
         return 2
     except MemoryError:
         print("error: the file is too large for this machine's memory.", file=sys.stderr)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 
 class SegmentationError(Exception):
-    """Base class: something in the file or the settings that the user can fix."""
+    """Base class: something in the file or the settings that the user can fix.
+
+    ``setting`` names the choice that fixes it (``"decimal"``, ``"currency"``, ``"dayfirst"``,
+    ``"map"``): each face says in its own words where that choice is made.
+    """
+
+    def __init__(self, message: str = "", *, setting: str | None = None) -> None:
+        super().__init__(message)
+        self.setting = setting
 
 
 class FileReadError(SegmentationError):

@@ -1,24 +1,36 @@
-"""File bytes -> canonical transactions: read the header, detect roles, read only what is needed.
+"""File bytes -> canonical transactions: find the table, detect roles, read, parse.
 
 The header and roles need no pandas, so the (long) parse of a workbook starts in a thread
 before pandas and the parsing code are imported; on the command line that overlaps about a
-third of a second of start-up with the parse.
+third of a second of start-up with the parse. Everything that touches the file's content runs
+inside the reading boundary: a user's file ends in a result or a ``SegmentationError``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import DataError
-from .reading import Preview, ReadLimits, Source, preview_table, read_table, source_bytes
+from .errors import ColumnError, DataError
+from .notes import ReadingNotes
+from .reading import Preview, ReadLimits, parser_errors, preview_table, read_table, source_bytes
 from .roles import TEXT_ROLES, ColumnRoles, check_roles, detect_roles
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 (with byte-order mark)",
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252 (Western European)",
+    "latin_1": "Latin-1",
+}
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 
 
 def _drop_repeated_headers(raw: pd.DataFrame, roles: ColumnRoles) -> pd.DataFrame:
@@ -41,44 +53,76 @@ class LoadedData:
     roles: ColumnRoles
     preview: Preview
     name: str
+    notes: ReadingNotes = field(default_factory=ReadingNotes)
+
+
+def _has_roles(preview: Preview) -> bool:
+    roles = detect_roles(preview.columns, lambda: preview.sample)
+    try:
+        check_roles(roles, preview.columns)
+    except ColumnError:
+        return False
+    return True
+
+
+def _file_notes(preview: Preview, name: str) -> ReadingNotes:
+    notes = ReadingNotes()
+    if preview.sheets:
+        sheets = ", ".join(f"'{s}'" for s in preview.sheets)
+        text = f"{sheets}" + (f" ({preview.chosen_because})" if preview.chosen_because else "")
+        if preview.skipped_sheets:
+            text += "; left out: " + ", ".join(f"'{s}'" for s in preview.skipped_sheets)
+        notes = notes.add("Sheets", text)
+    fmt = preview.text_format
+    if fmt is not None:
+        encoding = ENCODING_NAMES.get(fmt.encoding, fmt.encoding)
+        notes = notes.add("Encoding", f"{encoding} ({fmt.encoding_reason})")
+        notes = notes.add("Delimiter", DELIMITER_NAMES.get(fmt.delimiter, repr(fmt.delimiter)))
+    if preview.header_row:
+        notes = notes.add("Header", f"on line {preview.header_row + 1}; lines above are titles")
+    return notes
 
 
 def load_transactions(
-    source: Source,
+    source: str | Path | bytes,
     name: str | None = None,
     *,
     sheet: str | int | None = None,
     roles: Mapping[str, str] | None = None,
     dayfirst: bool | None = None,
+    decimal: str | None = None,
+    currency: str | None = None,
+    encoding: str | None = None,
     limits: ReadLimits | None = None,
     while_reading: Callable[[], object] | None = None,
 ) -> LoadedData:
-    """Read a transactions file into the canonical frame (see :mod:`segmentation.columns`).
+    """Read a transactions file into the canonical frame (see :mod:`segmentation.parsing`).
 
     Parameters
     ----------
     source : a path, or the file's bytes (then ``name`` gives the format).
-    sheet : workbook sheet; ``None`` stacks every sheet with the first sheet's columns.
+    sheet : workbook sheet; ``None`` reads the first sheet with the needed columns and stacks
+        every later sheet with the same columns.
     roles : explicit role -> column choices; the rest are detected.
-    dayfirst : day/month order of text dates; ``None`` detects it.
+    dayfirst : day/month order of text dates; ``None`` decides from evidence.
+    decimal : decimal mark of numbers written as text; ``None`` decides from evidence.
+    currency : the currency to keep when a currency column holds several.
+    encoding : a text file's encoding; ``None`` detects it from the whole file.
     limits : size limits for hostile files.
     while_reading : work to do while the file is parsed in a thread (the command line imports
         scikit-learn here); it runs after the parse has started.
     """
     data, name = source_bytes(source, name)
-    preview = preview_table(data, name, sheet, limits)
+    usable = None if roles else _has_roles
+    preview = preview_table(data, name, sheet, limits, usable=usable, encoding=encoding)
     found = detect_roles(preview.columns, lambda: preview.sample, roles)
     check_roles(found, preview.columns)
-    if not (found.quantity and found.unit_price):
-        found = ColumnRoles(**{**found.as_dict(), "quantity": None, "unit_price": None})
-    used = found.used()
-    columns = list(dict.fromkeys(used.values()))
-    text = [c for r, c in used.items() if r in TEXT_ROLES]
+    text = [c for r, c in found.used().items() if r in TEXT_ROLES]
     # fastexcel reads a workbook from its path faster than from the same bytes in memory.
     where = str(source) if isinstance(source, str | Path) else data
     with ThreadPoolExecutor(max_workers=1) as pool:
-        reading = pool.submit(read_table, where, name, preview, columns, text, limits)
-        from .columns import to_transactions  # imports pandas while the file is parsed
+        reading = pool.submit(read_table, where, name, preview, text, limits)
+        from .parsing import ParseOptions, to_transactions  # imports pandas meanwhile
 
         if while_reading is not None:
             while_reading()
@@ -86,4 +130,8 @@ def load_transactions(
     raw = _drop_repeated_headers(raw, found)
     if raw.empty:
         raise DataError(f"'{name}' has a header but no data rows.")
-    return LoadedData(to_transactions(raw, found, dayfirst), found, preview, name)
+    options = ParseOptions(dayfirst=dayfirst, decimal=decimal, currency=currency)
+    delimiter = preview.text_format.delimiter if preview.text_format else None
+    with parser_errors(name):
+        tx, notes = to_transactions(raw, found, options, delimiter)
+    return LoadedData(tx, found, preview, name, _file_notes(preview, name).extend(notes))

@@ -22,12 +22,12 @@ from .clustering import (
 from .errors import SegmentationError
 from .export import customers_table
 from .profiles import cluster_profile, name_segments, relative_importance
-from .rfm import RFM_COLUMNS, compute_rfm
+from .rfm import RFM_COLUMNS, compute_rfm, snapshot_date
 from .sampling import sample_transactions
 from .settings import METRICS, PRESETS, TUTORIAL, Settings
 from .transforms import RFMTransformer
 
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2
 __all__ = ["PRESETS", "TUTORIAL", "SegmentationResult", "Settings", "segment"]
 
 
@@ -70,10 +70,12 @@ def segment(
     """
     settings = settings or Settings()
     cleaned, report = clean_transactions(tx, settings.cleaning, keep=RFM_COLUMNS)
+    # The snapshot comes from all the cleaned data, so a sample is measured to the same day.
+    snapshot = snapshot_date(cleaned, settings.snapshot)
     sampled = sample_transactions(
         cleaned, settings.sample_size, settings.sample_unit, settings.seed
     )
-    rfm = compute_rfm(sampled, settings.snapshot, settings.frequency)
+    rfm = compute_rfm(sampled, snapshot, settings.frequency)
     transformer = RFMTransformer(settings.transforms).fit(rfm)
     scaled, scaler = standardize(transformer.transform(rfm))
     # elbow_metrics stops at the number of customers; fit_segments refuses a k above it.
@@ -158,16 +160,25 @@ def recipe_to_json(recipe: Mapping[str, Any]) -> str:
 
 
 def load_recipe(text: str | bytes) -> dict[str, Any]:
-    """Parse and check a recipe written by :func:`build_recipe`."""
+    """Parse and check a recipe written by :func:`build_recipe`; older versions are migrated."""
     try:
         recipe = json.loads(text)
-        if recipe.get("recipe_version") != RECIPE_VERSION:
+        version = recipe.get("recipe_version")
+        if version == 1:  # cancellations on/off became the refunds setting
+            cleaning = dict(recipe["settings"]["cleaning"])
+            cleaning["refunds"] = "drop" if cleaning.pop("cancellations", True) else "keep"
+            cleaning.setdefault("not_purchase", True)
+            recipe["settings"]["cleaning"] = cleaning
+            recipe["recipe_version"] = version = RECIPE_VERSION
+        if version != RECIPE_VERSION:
             raise ValueError("version")
         for key in ("settings", "transforms", "scaler", "centroids", "names"):
             recipe[key]
+        CleaningOptions(**recipe["settings"]["cleaning"])
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise SegmentationError(
-            "The recipe file is not a segmentation recipe saved by this tool."
+            "The recipe file is not a segmentation recipe saved by this tool "
+            f"(or one of a newer version than {RECIPE_VERSION})."
         ) from exc
     return recipe
 

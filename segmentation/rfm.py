@@ -9,7 +9,7 @@ from .errors import DataError, SettingsError
 from .settings import FREQUENCY_MODES
 
 # The transaction columns the RFM table is computed from.
-RFM_COLUMNS = ["customer_id", "invoice_id", "invoice_date", "revenue"]
+RFM_COLUMNS = ["customer_id", "invoice_id", "invoice_date", "revenue", "refund"]
 
 
 def default_frequency(tx: pd.DataFrame) -> str:
@@ -54,7 +54,9 @@ def compute_rfm(
     -------
     DataFrame indexed by ``customer_id`` (sorted), with ``attrs["snapshot"]`` and
     ``attrs["frequency"]``. Recency counts calendar days from the last purchase day to the
-    snapshot day, so a purchase on the last day has recency 1.
+    snapshot day, so a purchase on the last day has recency 1. When ``tx`` has a ``refund``
+    column (netted refunds), refund lines count in monetary value only, and customers without
+    a purchase are left out.
     """
     frequency = frequency or default_frequency(tx)
     if frequency not in FREQUENCY_MODES:
@@ -67,19 +69,31 @@ def compute_rfm(
             f"{missing:,} rows have no invoice date, so recency cannot be measured. "
             "Turn on the 'Missing invoice date' cleaning rule or fill in the dates."
         )
+    nobody = int(tx["customer_id"].isna().sum())
+    if nobody:
+        raise DataError(
+            f"{nobody:,} rows have no customer id, so they belong to no customer. "
+            "Turn on the 'Missing customer id' cleaning rule or fill in the ids."
+        )
     snap = snapshot_date(tx, snapshot)
+    # Refund lines (netted refunds) count in monetary value only: recency and frequency
+    # come from purchases. A customer with refunds but no purchase in the data has no RFM.
+    purchase = ~tx["refund"].to_numpy(dtype=bool) if "refund" in tx else np.ones(len(tx), bool)
     codes, customers = pd.factorize(tx["customer_id"], sort=True)
     n = len(customers)
     days = tx["invoice_date"].to_numpy().astype("datetime64[D]").astype("int64")
     last = np.full(n, np.iinfo("int64").min)
-    np.maximum.at(last, codes, days)
+    np.maximum.at(last, codes[purchase], days[purchase])
     if frequency == "lines":
-        freq = np.bincount(codes, minlength=n)
+        freq = np.bincount(codes[purchase], minlength=n)
     else:
         key = tx["invoice_id"] if frequency == "invoices" else days
         inner, _ = pd.factorize(key)
-        pairs = np.unique(codes.astype("int64") * (int(inner.max()) + 1) + inner)
-        freq = np.bincount(pairs // (int(inner.max()) + 1), minlength=n)
+        blank = inner < 0  # a row without an invoice id is a purchase of its own
+        inner[blank] = inner.max() + 1 + np.arange(blank.sum())
+        size = int(inner.max()) + 1
+        pairs = np.unique(codes[purchase].astype("int64") * size + inner[purchase])
+        freq = np.bincount(pairs // size, minlength=n)
     monetary = np.bincount(codes, weights=tx["revenue"].to_numpy(dtype="float64"), minlength=n)
     snap_day = snap.to_datetime64().astype("datetime64[D]").astype("int64")
     rfm = pd.DataFrame(
@@ -90,5 +104,6 @@ def compute_rfm(
         },
         index=pd.Index(customers, name="customer_id"),
     )
+    rfm = rfm[freq > 0]
     rfm.attrs.update(snapshot=str(snap.date()), frequency=frequency)
     return rfm

@@ -7,11 +7,12 @@ start before pandas has finished importing.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import ColumnError
+from .shapes import Shape, find_shape
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,8 +27,22 @@ ROLES = (
     "country",
     "stock_code",
     "description",
+    "status",
+    "currency",
+    "store",
 )
-TEXT_ROLES = ("customer_id", "invoice_id", "country", "stock_code", "description")
+TEXT_ROLES = (
+    "customer_id",
+    "invoice_id",
+    "country",
+    "stock_code",
+    "description",
+    "status",
+    "currency",
+    "store",
+)
+# Roles whose values are money or counts; a column of words cannot play them.
+NUMBER_ROLES = ("quantity", "unit_price", "amount")
 
 # Normalised header names (lower case, letters and digits only) per role, best first.
 ROLE_NAMES: dict[str, tuple[str, ...]] = {
@@ -37,6 +52,8 @@ ROLE_NAMES: dict[str, tuple[str, ...]] = {
         "customerno",
         "customernumber",
         "customercode",
+        "customerno",
+        "buyeruserid",
         "custid",
         "clientid",
         "client",
@@ -69,6 +86,9 @@ ROLE_NAMES: dict[str, tuple[str, ...]] = {
         "billno",
         "documentno",
         "salesorder",
+        "orderreference",
+        "receiptnumber",
+        "chargeid",
     ),
     "invoice_date": (
         "invoicedate",
@@ -95,9 +115,11 @@ ROLE_NAMES: dict[str, tuple[str, ...]] = {
         "rate",
     ),
     "amount": (
+        "ordertotal",
         "amount",
         "lineamount",
         "linetotal",
+        "grandtotal",
         "sales",
         "revenue",
         "total",
@@ -113,7 +135,22 @@ ROLE_NAMES: dict[str, tuple[str, ...]] = {
     "country": ("country", "countryname", "countrycode", "billingcountry", "shippingcountry"),
     "stock_code": ("stockcode", "sku", "productcode", "itemcode", "productid", "itemid"),
     "description": ("description", "productname", "product", "itemname", "item", "title"),
+    "status": (
+        "status",
+        "orderstatus",
+        "financialstatus",
+        "paymentstatus",
+        "documenttype",
+        "transactiontype",
+        "eventtype",
+        "linetype",
+        "type",
+    ),
+    "currency": ("currency", "currencycode", "ordercurrency", "curr"),
+    "store": ("store", "storeid", "register", "till", "outlet", "location", "branch", "shop"),
 }
+# Money columns that are not what the customer paid for the goods: never the amount or price.
+NOT_REVENUE = ("shipping", "tax", "discount", "fee", "refund", "vat", "duty", "tip", "compareat")
 # Words that, found inside a longer header, point to a role ("Customer Email", "Order Date").
 ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "customer_id": ("customer", "client", "email"),
@@ -121,7 +158,15 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "invoice_date": ("date", "time"),
     "quantity": ("quantity", "qty"),
     "unit_price": ("price",),
-    "amount": ("amount", "revenue", "sales", "total"),
+    "amount": ("total", "amount", "revenue", "sales"),
+    "status": ("status",),
+}
+# Words that rule a column out for a role even though a role word is in it ("Order Date" is no
+# order id, "Date Shipped" no sales figure).
+NOT_FOR: dict[str, tuple[str, ...]] = {
+    "invoice_id": ("date", "total", "amount", "status", "currency", "price", "quantity", "qty"),
+    "customer_id": ("group", "note", "since", "type"),
+    "invoice_date": ("ship", "due", "paid", "fulfil", "cancel", "updated", "deliver"),
 }
 
 
@@ -142,6 +187,9 @@ class ColumnRoles:
     country: str | None = None
     stock_code: str | None = None
     description: str | None = None
+    status: str | None = None
+    currency: str | None = None
+    store: str | None = None
 
     def as_dict(self) -> dict[str, str | None]:
         return {r: getattr(self, r) for r in ROLES}
@@ -152,16 +200,22 @@ class ColumnRoles:
 
 def detect_roles(
     columns: list[str],
-    sample: pd.DataFrame | None = None,
+    sample: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
     overrides: Mapping[str, str] | None = None,
 ) -> ColumnRoles:
-    """Assign columns to roles from their names, then from their content.
+    """Assign columns to roles: a known export shape first, then every candidate column scored
+    by its name and checked by its content.
+
+    An exact name scores by its rank in the role's list of names; a role word inside a longer
+    name scores less; money columns that are no revenue (shipping, tax, discount, fee) never
+    play amount or price. A header that only contains a role word must also show the role's
+    content (numbers, dates); a status column must hold status words. The best-scoring
+    (role, column) pairs are taken first.
 
     Parameters
     ----------
     columns : the file's column names.
-    sample : the first rows (or a function returning them, called only when needed), used to
-        find a date column whose name says nothing.
+    sample : the first rows (or a function returning them, called only when needed).
     overrides : role -> column set by the user; they win over detection.
 
     Raises
@@ -179,37 +233,97 @@ def detect_roles(
                 f"Columns present: {', '.join(columns)}."
             )
     found: dict[str, str] = dict(overrides)
-    taken = set(found.values())
     normed = {c: _norm(c) for c in columns}
-    # Exact names first, in each role's order of preference; then words inside names.
-    for role in ROLES:
-        if role in found:
+    shape = find_shape(set(normed.values()))
+    if shape is not None:
+        by_norm = {n: c for c, n in reversed(normed.items())}
+        for role, norm in shape.roles.items():
+            column = by_norm.get(norm)
+            if role not in found and column and column not in found.values():
+                found[role] = column
+    get_sample = _lazy(sample)
+    candidates = []
+    for order, column in enumerate(columns):
+        for rank, role in enumerate(ROLES):
+            score = _name_score(role, normed[column])
+            if score is not None:
+                candidates.append((-score, rank, order, role, column))
+    for score_neg, _, _, role, column in sorted(candidates):
+        if role in found or column in found.values():
             continue
-        for want in ROLE_NAMES[role]:
-            hit = next((c for c in columns if normed[c] == want and c not in taken), None)
-            if hit:
-                found[role] = hit
-                taken.add(hit)
-                break
-    for role, words in ROLE_WORDS.items():
-        if role in found:
-            continue
-        hit = next(
-            (c for c in columns if c not in taken and any(w in normed[c] for w in words)), None
-        )
-        if hit:
-            found[role] = hit
-            taken.add(hit)
-    if "invoice_date" not in found and sample is not None:
-        sample = sample() if callable(sample) else sample
+        # An exact header is trusted (a bad value then gets its own message with examples);
+        # a header that only contains a role word must show the role's content too.
+        if (-score_neg >= 200 and role != "status") or _content_fits(role, column, get_sample):
+            found[role] = column
+    if "invoice_date" not in found:
+        frame = get_sample()
         for c in columns:
-            if c not in taken and _looks_like_dates(sample[c]):
+            if frame is not None and c not in found.values() and _looks_like_dates(frame[c]):
                 found["invoice_date"] = c
                 break
     return ColumnRoles(**found)
 
 
-def _looks_like_dates(values: pd.Series) -> bool:
+def detect_shape(columns: list[str]) -> Shape | None:
+    """The known export shape of a file with these columns, if any."""
+    return find_shape({_norm(c) for c in columns})
+
+
+def _lazy(sample) -> Callable[[], pd.DataFrame | None]:
+    cached: list = []
+
+    def get() -> pd.DataFrame | None:
+        if not cached:
+            cached.append(sample() if callable(sample) else sample)
+        return cached[0]
+
+    return get
+
+
+def _name_score(role: str, norm: str) -> int | None:
+    if any(word in norm for word in NOT_FOR.get(role, ())):
+        return None
+    if role in NUMBER_ROLES and any(word in norm for word in NOT_REVENUE):
+        return None
+    names = ROLE_NAMES[role]
+    if norm in names:
+        return 200 - names.index(norm)
+    words = ROLE_WORDS.get(role, ())
+    hit = next((i for i, w in enumerate(words) if w in norm), None)
+    return None if hit is None else 100 - hit
+
+
+def _content_fits(role: str, column: str, get_sample) -> bool:
+    """Whether a column's sample values can play the role (no sample: trust the name)."""
+    if role not in (*NUMBER_ROLES, "status", "invoice_date"):
+        return True
+    frame = get_sample()
+    if frame is None or column not in frame:
+        return True
+    values = frame[column].dropna()
+    values = values[values.astype("str").str.strip() != ""]
+    if values.empty:
+        return True
+    if role == "invoice_date":
+        return _looks_like_dates(values, share=0.5)
+    if role == "status":
+        from .shapes import status_meaning
+
+        words = values.astype("str").unique()
+        return sum(status_meaning(w) is not None for w in words) >= 0.8 * len(words)
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return True
+    from .numbers import looks_like_number
+
+    text = values.astype("str")
+    return sum(looks_like_number(v) for v in text) > 0.5 * len(text)
+
+
+def _looks_like_dates(values: pd.Series, share: float = 0.9) -> bool:
+    """Whether most values are dates: date cells, or text that reads as a date (numbers with
+    separators such as 05.03.2012, or month names such as Mar-15-21)."""
     import pandas as pd
 
     values = values.dropna()
@@ -219,8 +333,18 @@ def _looks_like_dates(values: pd.Series) -> bool:
         hasattr(v, "year") and hasattr(v, "month") for v in values
     ):
         return True
-    text = values.astype(str)
-    return bool(text.str.fullmatch(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}.*").mean() > 0.9)
+    text = values.astype(str).head(200)
+    if text.str.fullmatch(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}.*").mean() > share:
+        return True
+    worded = text[text.str.contains(r"[A-Za-z]{3}", regex=True) & text.str.contains(r"\d")]
+    if len(worded) <= share * len(text):
+        return False
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(worded, errors="coerce", format="mixed")
+    return bool(parsed.notna().sum() > share * len(text))
 
 
 def check_roles(roles: ColumnRoles, columns: list[str]) -> None:
@@ -235,5 +359,6 @@ def check_roles(roles: ColumnRoles, columns: list[str]) -> None:
     if missing:
         raise ColumnError(
             f"No {' / '.join(missing)} column found. Columns present: {', '.join(columns)}. "
-            "Choose the column for each role (command line: --map ROLE=COLUMN)."
+            "Choose the column for each role.",
+            setting="map",
         )

@@ -13,15 +13,24 @@ from typing import Any
 METRICS = ("recency_days", "frequency", "monetary")
 FREQUENCY_MODES = ("invoices", "lines", "days")
 SAMPLE_UNITS = ("customers", "rows")
+REFUNDS = ("net", "drop", "keep")
 
 
 @dataclass(frozen=True)
 class CleaningOptions:
-    """Which cleaning rules run. Default: every rule but non-product codes."""
+    """Which cleaning rules run, and what happens to refunds.
+
+    ``refunds``: ``"net"`` (default) subtracts refund lines (cancellations, negative quantities,
+    credit notes) from the customer's spend and counts only purchases in frequency and recency;
+    customers whose refunds cancel their purchases leave the table. ``"drop"`` removes refund
+    lines and keeps the original orders at full value. ``"keep"`` leaves refund lines as ordinary
+    rows (the tutorial's choice). Default: every rule but non-product codes.
+    """
 
     missing_customer: bool = True
     missing_date: bool = True
-    cancellations: bool = True
+    not_purchase: bool = True
+    refunds: str = "net"
     nonpositive_quantity: bool = True
     nonpositive_price: bool = True
     duplicates: bool = True
@@ -29,8 +38,11 @@ class CleaningOptions:
 
     @classmethod
     def only(cls, *rules: str) -> CleaningOptions:
-        """Options with just ``rules`` on."""
-        return cls(**{f.name: f.name in rules for f in fields(cls)})
+        """Options with just ``rules`` on; refund lines kept as ordinary rows."""
+        return cls(
+            **{f.name: f.name in rules for f in fields(cls) if f.name != "refunds"},
+            refunds="keep",
+        )
 
 
 @dataclass(frozen=True)

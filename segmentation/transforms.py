@@ -156,7 +156,11 @@ class RFMTransformer:
         for metric in METRICS:
             method = self.methods_[metric]
             x = rfm[metric].to_numpy(dtype="float64")
+            # A fitted transform needs values in its domain, not spread: one month's file
+            # may hold customers who all bought once.
             reason = why_invalid(method, x) if method in ("log", "sqrt", "boxcox") else None
+            if reason and "vary" in reason:
+                reason = None
             if reason:
                 raise DataError(f"Cannot apply {LABELS[method]} to {metric}: {reason}.")
             out[metric] = apply(method, x, self.params_[metric])

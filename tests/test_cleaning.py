@@ -6,30 +6,50 @@ from segmentation.errors import DataError
 
 
 def test_default_rules_report_rows_and_revenue(small_tx):
+    # By hand from small_tx: row 7 has no customer (3.00), the C3 line refunds 2.50 and is
+    # netted, row 8 has quantity 0, row 9 price 0, row 6 repeats row 5 (100.00).
     kept, report = clean_transactions(small_tx)
-    assert report.table[["rule", "rows_removed", "revenue_removed"]].values.tolist() == [
+    assert report.table[["rule", "rows_removed", "sales_removed"]].values.tolist() == [
         ["missing_customer", 1, 3.0],
         ["missing_date", 0, 0.0],
-        ["cancellations", 1, -2.5],
+        ["not_purchase", 0, 0.0],
+        ["refunds", 0, 0.0],
         ["nonpositive_quantity", 1, 0.0],
         ["nonpositive_price", 1, 0.0],
         ["duplicates", 1, 100.0],
         ["non_product", 0, 0.0],
+        ["net_nonpositive", 0, 0.0],
     ]
-    assert report.table["enabled"].tolist() == [True] * 6 + [False]
-    assert (report.rows_in, report.rows_kept, report.customers_kept) == (11, 6, 4)
-    assert (report.revenue_in, report.revenue_kept) == (267.5, 167.0)
-    assert len(kept) == 6
+    assert report.table["enabled"].tolist() == [True] * 7 + [False, True]
+    assert report.table.set_index("rule").loc["refunds", "note"] == (
+        "refunds netted: -2.50 over 1 lines"
+    )
+    assert (report.rows_in, report.rows_kept, report.customers_kept) == (11, 7, 4)
+    assert (report.revenue_in, report.revenue_kept, report.refunds_in) == (267.5, 164.5, 2.5)
+    assert kept.loc[kept["invoice_id"] == "C3", ["revenue", "refund"]].values.tolist() == [
+        [-2.5, True]
+    ]
+    assert "-1" not in report.summary().replace("-2.50", "")  # no negative removals
 
 
-def test_rule_switched_off_keeps_its_rows(small_tx):
-    kept, report = clean_transactions(small_tx, CleaningOptions(cancellations=False))
-    # The cancellation line has quantity -1, so the quantity rule still takes it.
-    assert report.table.set_index("rule").loc["nonpositive_quantity", "rows_removed"] == 2
-    both_off = CleaningOptions(cancellations=False, nonpositive_quantity=False)
-    kept, report = clean_transactions(small_tx, both_off)
-    assert "C3" in kept["invoice_id"].tolist()
-    assert report.rows_kept == 8
+def test_refunds_drop_and_keep(small_tx):
+    kept, report = clean_transactions(small_tx, CleaningOptions(refunds="drop"))
+    assert report.table.set_index("rule").loc["refunds", "rows_removed"] == 1
+    assert report.table.set_index("rule").loc["refunds", "note"] == "refunds worth 2.50 dropped"
+    assert report.rows_kept == 6 and "refund" not in kept
+    kept, report = clean_transactions(small_tx, CleaningOptions(refunds="keep"))
+    assert kept.loc[kept["invoice_id"] == "C3", "revenue"].tolist() == [-2.5]
+    assert report.rows_kept == 7 and "refund" not in kept
+
+
+def test_customer_whose_refunds_cancel_the_purchases_leaves(small_tx):
+    tx = small_tx.copy()
+    tx.loc[4, "quantity"] = -4.0  # B returns all four items
+    tx.loc[4, "revenue"] = -10.0
+    kept, report = clean_transactions(tx)
+    assert "B" not in kept["customer_id"].tolist()
+    row = report.table.set_index("rule").loc["net_nonpositive"]
+    assert (row["rows_removed"], row["sales_removed"], row["note"]) == (2, 10.0, "1 customers")
 
 
 def test_non_product_codes():
@@ -43,7 +63,7 @@ def test_non_product_codes():
     )
     kept, report = clean_transactions(tx, CleaningOptions.only("non_product"))
     assert kept["stock_code"].tolist() == ["85123A"]
-    assert report.table.set_index("rule").loc["non_product", "revenue_removed"] == 53.0
+    assert report.table.set_index("rule").loc["non_product", "sales_removed"] == 53.0
 
 
 def test_infinite_and_nan_prices_are_removed(small_tx):
@@ -51,7 +71,7 @@ def test_infinite_and_nan_prices_are_removed(small_tx):
     tx.loc[0, "unit_price"] = float("inf")
     tx.loc[2, "unit_price"] = float("nan")
     kept, _ = clean_transactions(tx)
-    assert len(kept) == 4
+    assert len(kept) == 5  # rows 0 and 2 go; the netted refund line stays
 
 
 def test_nothing_left_names_the_rules(small_tx):
@@ -63,9 +83,11 @@ def test_nothing_left_names_the_rules(small_tx):
 
 
 def test_duplicate_rule_agrees_with_pandas_on_messy_data():
-    from segmentation.cleaning import _duplicates
     from segmentation.demo import demo_transactions
+    from segmentation.parsing import to_transactions
+    from segmentation.roles import detect_roles
 
     raw = demo_transactions(n_customers=300, seed=2)
-    assert _duplicates(raw).tolist() == raw.duplicated().tolist()
-    assert _duplicates(raw).sum() == raw.duplicated().sum() > 0
+    tx, _ = to_transactions(raw, detect_roles(list(raw.columns)))
+    assert tx["duplicate"].tolist() == raw.duplicated().tolist()
+    assert tx["duplicate"].sum() == raw.duplicated().sum() > 0

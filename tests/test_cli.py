@@ -71,7 +71,7 @@ def test_transform_option_parsing():
             "error: Column 'Nope' (set for customer_id) is not in the file",
         ),
         (["{csv}", "--k", "9999"], "error: There are"),
-        (["{csv}", "--k", "many"], "error: --k must be a number or 'auto'"),
+        (["{csv}", "--k", "many"], "error: --k must be a number of segments"),
         (["{csv}", "--transform", "monetary=square"], "error: Unknown transform 'square'"),
         (["{csv}", "--map", "customer_id"], "error: --map must look like NAME=VALUE"),
         (["{csv}", "--out", "x.pdf"], "error: Output 'x.pdf' must end in .csv or .xlsx"),
@@ -109,6 +109,6 @@ def test_process_has_no_traceback_on_bad_file(tmp_path):
 def test_bad_settings_fail_before_the_file_is_read(tmp_path, capsys):
     # The file does not exist: a settings mistake must be reported first, without reading.
     assert main([str(tmp_path / "absent.xlsx"), "--k", "many"]) == 2
-    assert capsys.readouterr().err.startswith("error: --k must be a number or 'auto'")
+    assert capsys.readouterr().err.startswith("error: --k must be a number of segments")
     assert main([str(tmp_path / "absent.xlsx"), "--summary", "s.txt"]) == 2
     assert capsys.readouterr().err.startswith("error: Output 's.txt' must end in .csv or .xlsx")

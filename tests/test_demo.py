@@ -1,6 +1,6 @@
-from segmentation.columns import to_transactions
 from segmentation.demo import demo_csv_bytes, demo_transactions
 from segmentation.loading import load_transactions
+from segmentation.parsing import to_transactions
 from segmentation.roles import detect_roles
 
 
@@ -12,7 +12,7 @@ def test_demo_is_seeded_and_messy():
     assert a["InvoiceNo"].str.startswith("C").any()
     assert a.duplicated().any()
     assert (a["StockCode"] == "POST").any()
-    tx = to_transactions(a, detect_roles(list(a.columns)))
+    tx = to_transactions(a, detect_roles(list(a.columns)))[0]
     assert (tx["revenue"] < 0).any()
 
 

@@ -2,9 +2,9 @@ import json
 
 import pytest
 
-from segmentation.columns import to_transactions
 from segmentation.demo import demo_transactions
 from segmentation.errors import SegmentationError, SettingsError
+from segmentation.parsing import to_transactions
 from segmentation.pipeline import Settings, apply_recipe, load_recipe, recipe_to_json, segment
 from segmentation.roles import detect_roles
 
@@ -12,7 +12,7 @@ from segmentation.roles import detect_roles
 @pytest.fixture(scope="module")
 def demo_tx():
     raw = demo_transactions(n_customers=600, seed=11)
-    return to_transactions(raw, detect_roles(list(raw.columns)))
+    return to_transactions(raw, detect_roles(list(raw.columns)))[0]
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,8 @@ import pytest
 
 from segmentation.errors import FileReadError
 from segmentation.loading import load_transactions
-from segmentation.reading import find_header, preview_table, read_table
+from segmentation.reading import preview_table, read_table
+from segmentation.reading.header import find_header
 from tests.conftest import xlsx_bytes
 
 HEADER = ["InvoiceNo", "InvoiceDate", "CustomerID", "Quantity", "UnitPrice"]
@@ -20,7 +21,7 @@ def test_find_header_skips_title_lines():
 def test_csv_delimiters(sep):
     text = sep.join(HEADER) + "\n" + sep.join(["1", "2024-01-02", "7", "2", "3.5"]) + "\n"
     preview = preview_table(text.encode(), "x.csv")
-    assert preview.read_options["sep"] == sep
+    assert preview.text_format.delimiter == sep
     assert preview.columns == HEADER
 
 
@@ -84,7 +85,7 @@ def test_xlsx_one_chosen_sheet():
         load_transactions(data, "book.xlsx", sheet="zz")
 
 
-def test_parquet_reads_only_needed_columns():
+def test_parquet_reads_every_column_and_finds_the_roles():
     frame = pd.DataFrame(
         {
             "CustomerID": [1.0, 2.0],
@@ -97,10 +98,13 @@ def test_parquet_reads_only_needed_columns():
     frame.to_parquet(buffer)
     data = buffer.getvalue()
     preview = preview_table(data, "t.parquet")
-    raw = read_table(data, "t.parquet", preview, ["CustomerID", "Sales"])
-    assert list(raw.columns) == ["CustomerID", "Sales"]
+    raw = read_table(data, "t.parquet", preview)
+    # Every column is read: duplicates are judged over whole rows.
+    assert list(raw.columns) == ["CustomerID", "InvoiceDate", "Sales", "Unrelated"]
+    assert raw["Unrelated"].tolist() == ["x", "y"]
     tx = load_transactions(data, "t.parquet").transactions
     assert tx["customer_id"].tolist() == ["1", "2"]
+    assert tx["revenue"].tolist() == [3.0, 4.0]
 
 
 @pytest.mark.parametrize("name", ["x.csv", "x.xlsx", "x.parquet", "x.txt"])

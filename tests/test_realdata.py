@@ -9,9 +9,10 @@ from scipy import stats
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import StandardScaler
 
-from segmentation import TUTORIAL, load_transactions, segment
+from segmentation import TUTORIAL, CleaningOptions, load_transactions, segment
 from segmentation.cleaning import clean_transactions
 from segmentation.rfm import compute_rfm
+from tests.plain import net_rfm_plain
 
 pytestmark = pytest.mark.realdata
 
@@ -30,17 +31,30 @@ def test_xlsx_read_matches_published_figures(retail_xlsx):
     assert round(tx["revenue"].sum(), 2) == 9_747_747.93
     assert tx["invoice_id"].str.startswith("C").sum() == 9_288
     assert (tx["quantity"] < 0).sum() == 10_624
-    assert tx.duplicated().sum() == 5_268
+    assert tx["duplicate"].sum() == 5_268
 
 
-def test_default_rfm_figures(retail_xlsx):
-    cleaned, report = clean_transactions(retail_xlsx.transactions)
+def test_refunds_drop_keeps_the_published_rfm_figures(retail_xlsx):
+    cleaned, report = clean_transactions(retail_xlsx.transactions, CleaningOptions(refunds="drop"))
     rfm = compute_rfm(cleaned)
     assert len(rfm) == 4_338
     assert round(rfm["monetary"].sum(), 2) == 8_887_208.89
     assert round(rfm["recency_days"].mean(), 2) == 93.06
     assert round(rfm["frequency"].mean(), 2) == 4.27
     assert report.rows_kept == 392_692
+
+
+def test_default_nets_refunds_like_a_plain_reimplementation(shared_data, retail_xlsx):
+    plain = net_rfm_plain(pd.read_parquet(shared_data / "online_retail" / "online_retail.parquet"))
+    cleaned, report = clean_transactions(retail_xlsx.transactions)
+    rfm = compute_rfm(cleaned)
+    assert "12346" not in rfm.index  # bought 77,183.60 and cancelled it the same day
+    assert len(rfm) == len(plain)
+    assert rfm.index.tolist() == [str(int(c)) for c in plain.index]
+    np.testing.assert_array_equal(rfm["recency_days"], plain["recency_days"])
+    np.testing.assert_array_equal(rfm["frequency"], plain["frequency"])
+    np.testing.assert_allclose(rfm["monetary"], plain["monetary"], atol=0.005)
+    assert "refunds netted" in report.summary()
 
 
 def test_parquet_and_csv_give_the_same_transactions(shared_data, retail_xlsx):

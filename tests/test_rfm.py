@@ -20,9 +20,11 @@ def expected(recency, frequency, monetary):
 
 
 def test_rfm_invoices_default(cleaned):
+    # B bought 10.00 on 01-05 and returned 2.50 on 01-06: the refund is netted from monetary,
+    # but recency (6 days to 01-11) and frequency (1 invoice) count the purchase only.
     rfm = compute_rfm(cleaned)
     assert_frame_equal(
-        rfm, expected([1, 6, 2, 7], [2, 1, 1, 1], [50.0, 10.0, 100.0, 7.0]), check_index_type=False
+        rfm, expected([1, 6, 2, 7], [2, 1, 1, 1], [50.0, 7.5, 100.0, 7.0]), check_index_type=False
     )
     assert rfm.attrs == {"snapshot": "2024-01-11", "frequency": "invoices"}
 

@@ -1,0 +1,161 @@
+"""Dates from any common export: date cells, ISO text (with or without UTC offsets), day-first or
+month-first text, dotted European dates, Excel serial numbers and ``YYYYMMDD``.
+
+Times with a UTC offset (``2024-03-30T23:10:00+01:00``) are read as the local wall time written
+in the file (the offset is dropped): a shop's day is the day its customers saw, and the offset
+changes with daylight saving inside one file.
+
+When the day/month order of ``05/03/2012`` cannot be told from a day above 12, the order is
+chosen by evidence: dotted dates are day-first; otherwise the order under which the dates rise
+with the invoice numbers (or the rows) wins; failing that, a file written with decimal commas
+or ``;`` leans day-first and any other file month-first. The choice and its reason are returned
+for the reading notes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_TIME_OFFSET = r"(\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?:Z|UTC|GMT|[+\-\u2212]\d{2}:?\d{2})$"
+_DMY = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})(?:$|[ T])")
+# A clear majority of rising steps is needed to call an order; otherwise it is a guess.
+RISING_MARGIN = 0.05
+
+
+@dataclass(frozen=True)
+class DateFormat:
+    """How a date column was read, for the reading notes."""
+
+    order: str = "stored as dates"
+    decided_by: str = ""
+    offsets_dropped: bool = False
+
+
+def _rising(dates: pd.Series, order_key: pd.Series | None) -> float:
+    """Share of consecutive steps (in invoice-number order, else row order) that do not go
+    back in time."""
+    frame = pd.DataFrame({"d": dates.to_numpy()})
+    if order_key is not None:
+        key = pd.to_numeric(order_key.astype("str").str.extract(r"(\d+)")[0], errors="coerce")
+        if key.notna().mean() > 0.9:
+            frame = frame.assign(k=key.to_numpy()).dropna().sort_values("k", kind="stable")
+    d = frame["d"].dropna().drop_duplicates().to_numpy()
+    if len(d) < 3:
+        return 0.5
+    return float((np.diff(d.astype("int64")) >= 0).mean())
+
+
+def _parse_unique(text: pd.Series, **kwargs) -> pd.Series:
+    """Parse each distinct value once (timestamps repeat on every line of an invoice)."""
+    codes, uniques = pd.factorize(text)
+    parsed = pd.to_datetime(pd.Series(uniques, dtype="object"), errors="coerce", **kwargs)
+    values = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT"))
+    return pd.Series(values[codes], index=text.index)
+
+
+def _day_month_order(
+    text: pd.Series, dayfirst: bool | None, lean_dayfirst: bool, order_key: pd.Series | None
+) -> tuple[bool, str]:
+    """Whether ``text`` (all like 05/03/2012) is day-first, and why."""
+    parts = text.str.extract(_DMY)
+    if dayfirst is not None:
+        return dayfirst, "your choice"
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[2], errors="coerce")
+    if (first > 12).any() and not (second > 12).any():
+        example = text[first > 12].iloc[0]
+        return True, f"values such as '{example}' have a day above 12 first"
+    if (second > 12).any() and not (first > 12).any():
+        example = text[second > 12].iloc[0]
+        return False, f"values such as '{example}' have a day above 12 second"
+    if (parts[1] == ".").all():
+        return True, "dotted dates (day.month.year) are day-first"
+    both = {
+        order: _rising(_parse_unique(text, dayfirst=order, format="mixed"), order_key)
+        for order in (True, False)
+    }
+    if abs(both[True] - both[False]) > RISING_MARGIN:
+        order = both[True] > both[False]
+        by = "invoice numbers" if order_key is not None else "the rows"
+        return order, f"no day is above 12, and dates rise with {by} when read this way"
+    if lean_dayfirst:
+        return True, "no day is above 12; assumed day-first as the file uses decimal commas or ';'"
+    return False, "no day is above 12; assumed month-first (set the order if it is day-first)"
+
+
+def parse_dates(
+    values: pd.Series,
+    dayfirst: bool | None = None,
+    *,
+    lean_dayfirst: bool = False,
+    order_key: pd.Series | None = None,
+) -> tuple[pd.Series, DateFormat]:
+    """Datetimes (naive, local wall time) from a column as read, and how it was read.
+
+    Parameters
+    ----------
+    values : the column as read.
+    dayfirst : the day/month order chosen by the user; ``None`` decides from evidence.
+    lean_dayfirst : the file uses decimal commas or ``;``: ambiguous dates lean day-first.
+    order_key : invoice numbers, to see which order keeps dates rising with them.
+
+    Raises
+    ------
+    DataError
+        Dates that do not parse, with how many and examples.
+    """
+    present = values.notna()
+    note = DateFormat()
+    if pd.api.types.is_datetime64_any_dtype(values):
+        out = values.dt.tz_localize(None) if values.dt.tz is not None else values
+    elif pd.api.types.is_numeric_dtype(values):
+        num = values.astype("float64")
+        if num[present].between(19000101, 21001231).all():
+            out = pd.to_datetime(
+                num.astype("Int64").astype("str"), format="%Y%m%d", errors="coerce"
+            )
+            note = DateFormat("year, month, day as one number (YYYYMMDD)")
+        else:
+            out = EXCEL_EPOCH + pd.to_timedelta(num.where(num.between(1, 2958465)), unit="D")
+            note = DateFormat("spreadsheet day numbers")
+    else:
+        text = values.astype("str").str.strip().where(present)
+        stripped = text.str.replace(_TIME_OFFSET, r"\1", regex=True)
+        dropped = bool((stripped != text).fillna(False).any())
+        text = stripped
+        known = text[present]
+        if known.str.fullmatch(r"\d{8}").all():
+            out = _parse_unique(text, format="%Y%m%d")
+            note = DateFormat("year, month, day as one number (YYYYMMDD)")
+        elif known.str.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[ T].*)?").all():
+            out = _parse_unique(text, format="ISO8601")
+            note = DateFormat("year-month-day", "", dropped)
+        elif known.str.match(r"\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}").all():
+            out = _parse_unique(text, format="mixed", yearfirst=True)
+            note = DateFormat("year-month-day", "", dropped)
+        elif known.str.match(_DMY).all():
+            order, why = _day_month_order(known, dayfirst, lean_dayfirst, order_key)
+            out = _parse_unique(text, dayfirst=order, format="mixed")
+            note = DateFormat("day/month/year" if order else "month/day/year", why, dropped)
+        else:
+            out = _parse_unique(text, dayfirst=bool(dayfirst), format="mixed")
+            note = DateFormat("as written", "", dropped)
+        out = out.where(present)
+    if getattr(out.dt, "tz", None) is not None:
+        out = out.dt.tz_localize(None)
+    bad = out.isna() & present
+    if bad.any():
+        examples = ", ".join(repr(str(v)) for v in values[bad].unique()[:3])
+        raise DataError(
+            f"{int(bad.sum()):,} dates could not be read (for example {examples}). "
+            "Check the date column, or set the day/month order.",
+            setting="dayfirst",
+        )
+    return out.astype("datetime64[ns]"), note

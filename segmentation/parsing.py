@@ -1,0 +1,427 @@
+"""Parse the file's columns into the canonical transactions frame every later step uses.
+
+=============== ============================================================ =========
+column          meaning                                                      required
+=============== ============================================================ =========
+customer_id     text as written (``12346.0`` from a float cell becomes 12346;  yes
+                e-mails trimmed and lower-cased)
+invoice_id      text; rows without one are their own purchase                no
+invoice_date    datetime64 (local wall time)                                 yes
+quantity        float                                                        no
+unit_price      float                                                        no
+revenue         quantity x unit price, or the amount column                  yes
+country         text                                                         no
+stock_code      text (non-product codes such as POST are found here)         no
+description     text                                                         no
+kind            what the status column says: sale, refund, refunded, void    no
+duplicate       the row repeats an earlier row over every column of the file yes
+=============== ============================================================ =========
+
+What real exports carry beyond the roles is decided here from the file and written into the
+reading notes: continuation lines filled within their order, rows of column descriptions,
+order rows that sum their item rows, amounts in minor units, a price that is already a line
+total, a currency column, store-scoped order numbers and the customer key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .dates import DateFormat, parse_dates
+from .errors import DataError
+from .notes import ReadingNotes
+from .numbers import NumberFormat, file_decimal, parse_numbers
+from .roles import NOT_REVENUE, NUMBER_ROLES, ColumnRoles, check_roles, detect_shape
+from .shapes import Shape, status_meaning
+
+MINOR_UNITS = re.compile(r"(?i)(cents|pence|pennies|penny|öre|ore\b|minor units|in minor)")
+EMAIL_COLUMNS = ("email", "customeremail", "billingemail", "buyeremail", "emailaddress")
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    """Choices that override what the file's evidence says.
+
+    dayfirst : day/month order of text dates (``None``: from evidence).
+    decimal : decimal mark of text numbers, ``"."`` or ``","`` (``None``: from evidence).
+    currency : the one currency to keep when a currency column holds several.
+    """
+
+    dayfirst: bool | None = None
+    decimal: str | None = None
+    currency: str | None = None
+
+
+def parse_ids(values: pd.Series) -> pd.Series:
+    """Ids as text kept as written; only a float rendering of an integer (``12346.0``) is cut."""
+    if pd.api.types.is_float_dtype(values):
+        out = pd.Series(pd.NA, index=values.index, dtype="str")
+        ok = values.notna()
+        whole = ok & (values == np.floor(values))
+        out[whole] = values[whole].astype("int64").astype("str")
+        out[ok & ~whole] = values[ok & ~whole].astype("str")
+        return out
+    if pd.api.types.is_integer_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return values.astype("str")
+    text = values.astype("str").str.strip()
+    # Only a float rendering of a whole number loses its ".0"; a cheap test avoids the regex.
+    if text.str.endswith(".0").any():
+        text = text.str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
+    return text.where(values.notna() & (text != ""), pd.NA)
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    blank = values.isna()
+    if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values)):
+        blank |= values.astype("str").str.strip().eq("").fillna(True)
+    return blank.astype(bool)
+
+
+def _drop_description_row(raw: pd.DataFrame, roles: ColumnRoles) -> tuple[pd.DataFrame, int]:
+    """A row of column descriptions or units right under the header ("EUR", "pcs", "date")
+    is not data: its date is no date and its numbers are no numbers."""
+    if len(raw) < 2 or roles.invoice_date is None:
+        return raw, 0
+    first = raw.iloc[0]
+    date = first[roles.invoice_date]
+    from .numbers import looks_like_number
+    from .roles import _looks_like_dates
+
+    if _looks_like_dates(pd.Series([date])) or pd.isna(date):
+        return raw, 0
+    numbers = [first[c] for c in (roles.quantity, roles.unit_price, roles.amount) if c]
+    if any(pd.notna(v) and looks_like_number(str(v)) for v in numbers):
+        return raw, 0
+    return raw.iloc[1:].reset_index(drop=True), 1
+
+
+def _fill_within_orders(raw: pd.DataFrame, roles: ColumnRoles) -> tuple[pd.DataFrame, int, int]:
+    """Continuation lines: order fields left blank because the row belongs to the line above.
+
+    Rows with an order id take the order's customer, date, status and currency from another row
+    of the same order (Shopify writes them on the first line only). Rows whose customer, date
+    and order id are all blank but which carry amounts belong to the order above them.
+    Returns the frame, rows filled within their order, continuation rows filled from above.
+    """
+    order_fields = [c for c in (roles.customer_id, roles.invoice_date) if c]
+    extra = [c for c in (roles.status, roles.currency, roles.store) if c]
+    key = [*order_fields, *([roles.invoice_id] if roles.invoice_id else [])]
+    blank = {c: _blank(raw[c]) for c in dict.fromkeys([*key, *extra])}
+    money = [c for c in (roles.quantity, roles.unit_price, roles.amount) if c]
+    has_money = ~np.logical_and.reduce([_blank(raw[c]).to_numpy() for c in money])
+    orphan = np.logical_and.reduce([blank[c].to_numpy() for c in key]) & has_money
+    # An orphan continues the order above it only when some order is above it.
+    orphan &= np.cumsum(~np.logical_and.reduce([blank[c].to_numpy() for c in key])) > 0
+    raw = raw.copy()
+    if orphan.any():
+        for c in dict.fromkeys([*key, *extra]):
+            raw[c] = (
+                raw[c]
+                .mask(pd.Series(orphan, index=raw.index))
+                .ffill()
+                .where(pd.Series(orphan, index=raw.index), raw[c])
+            )
+    within = 0
+    if roles.invoice_id:
+        codes, _ = pd.factorize(raw[roles.invoice_id].where(~_blank(raw[roles.invoice_id])))
+        for c in [*order_fields, *extra]:
+            empty = _blank(raw[c]).to_numpy()
+            # Only orders that have the field on another line can fill it (a cheap check on
+            # integer codes first: most files have nothing to fill).
+            has = np.zeros(codes.max() + 2, dtype=bool)
+            has[codes[~empty & (codes >= 0)]] = True
+            fill = empty & (codes >= 0) & has[codes]
+            if fill.any():
+                first = raw[c].where(~empty).groupby(codes).transform("first")
+                raw[c] = raw[c].where(~fill, first)
+                within = max(within, int(fill.sum()))
+    return raw, within, int(orphan.sum())
+
+
+def _customer_key(raw: pd.DataFrame, roles: ColumnRoles) -> tuple[pd.Series, str]:
+    """Customer ids; e-mails trimmed and compared without case. Rows without an id (or a
+    guest id 0) take the e-mail of the row when the file has an e-mail column."""
+    ids = parse_ids(raw[roles.customer_id])
+    emails = ids.str.contains("@", regex=False).fillna(False)
+    if emails.mean() > 0.5:
+        ids = ids.str.strip().str.lower().where(ids.notna())
+        return ids, f"'{roles.customer_id}' (e-mail addresses, compared without case)"
+    why = f"'{roles.customer_id}'"
+    email_col = next(
+        (c for c in raw.columns if _norm(c) in EMAIL_COLUMNS and c != roles.customer_id), None
+    )
+    guest = ids.isna() | ids.eq("0")
+    if email_col is not None and guest.any():
+        mail = raw[email_col].astype("str").str.strip().str.lower()
+        mail = mail.where(raw[email_col].notna() & mail.str.contains("@", regex=False), pd.NA)
+        take = guest & mail.notna()
+        if take.any():
+            ids = ids.where(~take, mail)
+            why += f"; {int(take.sum()):,} rows without an id (or id 0, a guest) use '{email_col}'"
+    return ids, why
+
+
+def _duplicates(raw: pd.DataFrame) -> np.ndarray:
+    """Rows equal to an earlier row over every column of the file, as ``DataFrame.duplicated``
+    finds them; row hashes pick the candidates, an exact comparison decides."""
+    if raw.empty:
+        return np.zeros(0, dtype=bool)
+    hashes = pd.util.hash_pandas_object(raw, index=False)
+    candidates = hashes.duplicated(keep=False).to_numpy()
+    out = np.zeros(len(raw), dtype=bool)
+    if candidates.any():
+        out[candidates] = raw[candidates].duplicated().to_numpy()
+    return out
+
+
+def _numbers(
+    raw: pd.DataFrame, roles: ColumnRoles, options: ParseOptions, delimiter: str | None
+) -> tuple[dict[str, pd.Series], dict[str, NumberFormat]]:
+    used = {r: getattr(roles, r) for r in NUMBER_ROLES if getattr(roles, r)}
+    # Evidence for the convention: every number column of the file follows the same one.
+    moneyish = [
+        c
+        for c in raw.columns
+        if c in used.values()
+        or any(w in _norm(c) for w in (*NOT_REVENUE, "total", "price", "amount", "sales", "qty"))
+    ]
+    context = file_decimal({c: raw[c] for c in moneyish}, delimiter)
+    values, formats = {}, {}
+    for role, column in used.items():
+        values[role], formats[role] = parse_numbers(raw[column], column, options.decimal, context)
+        if MINOR_UNITS.search(column) and role != "quantity":
+            values[role] = values[role] / 100
+            formats[role] = NumberFormat(
+                formats[role].decimal,
+                formats[role].decided_by + "; the header says minor units: divided by 100",
+                formats[role].currency,
+                formats[role].text,
+            )
+    currencies = {f.currency for f in formats.values() if f.currency}
+    if len(currencies) > 1:
+        raise DataError(
+            "The number columns are written in different currencies "
+            f"({', '.join(sorted(currencies))}).",
+            setting="currency",
+        )
+    return values, formats
+
+
+def _revenue(
+    values: dict[str, pd.Series], roles: ColumnRoles, shape: Shape | None
+) -> tuple[pd.Series, str]:
+    q, p, a = values.get("quantity"), values.get("unit_price"), values.get("amount")
+    if q is not None and p is not None:
+        if a is not None:
+            several = (q.abs() > 1) & p.notna() & a.notna()
+            if several.sum() >= 3:
+                as_total = (p[several] - a[several]).abs() <= 0.005 + 0.001 * a[several].abs()
+                as_unit = (q[several] * p[several] - a[several]).abs() <= 0.005 + 0.001 * a[
+                    several
+                ].abs()
+                if as_total.mean() > 0.8 and as_total.mean() > as_unit.mean():
+                    return p, (
+                        f"'{roles.unit_price}' is already the line total ('{roles.amount}' equals "
+                        "it where quantity is above 1): not multiplied by the quantity"
+                    )
+        return q * p, f"'{roles.quantity}' x '{roles.unit_price}'"
+    if a is None:  # check_roles makes this unreachable for a complete mapping
+        raise DataError("No amount: map quantity and unit price, or one amount column.")
+    what = f"'{roles.amount}'"
+    if shape is not None and shape.price_is_line_total:
+        what += " (the line total)"
+    return a, what
+
+
+def _summary_rows(tx: pd.DataFrame, raw: pd.DataFrame, roles: ColumnRoles) -> np.ndarray:
+    """Order rows written before their item rows (eBay, POS exports): no item of their own,
+    and an amount equal to the sum of the order's item rows."""
+    if "invoice_id" not in tx or roles.amount is None:
+        return np.zeros(len(tx), dtype=bool)
+    item_cols = [c for c in (roles.quantity, roles.stock_code, roles.description) if c]
+    if not item_cols:
+        return np.zeros(len(tx), dtype=bool)
+    no_item = np.logical_and.reduce([_blank(raw[c]).to_numpy() for c in item_cols])
+    if not no_item.any():
+        return np.zeros(len(tx), dtype=bool)
+    ids = tx["invoice_id"]
+    revenue = tx["revenue"].fillna(0)
+    items_sum = revenue.where(~no_item, 0).groupby(ids).transform("sum")
+    items_count = pd.Series(~no_item, index=tx.index).groupby(ids).transform("sum")
+    close = (revenue - items_sum).abs() <= 0.005 + 1e-6 * revenue.abs()
+    return (no_item & (items_count > 0) & close).to_numpy(dtype=bool)
+
+
+def to_transactions(
+    raw: pd.DataFrame,
+    roles: ColumnRoles,
+    options: ParseOptions | None = None,
+    delimiter: str | None = None,
+) -> tuple[pd.DataFrame, ReadingNotes]:
+    """Build the canonical transactions frame from the file's columns and their roles.
+
+    Parameters
+    ----------
+    raw : every column of the file, as read.
+    roles : which column plays each role.
+    options : the user's choices for what evidence cannot decide.
+    delimiter : a text file's delimiter (``;`` is evidence for decimal commas).
+
+    Returns
+    -------
+    The frame (see the module's table) and the reading notes.
+    """
+    options = options or ParseOptions()
+    check_roles(roles, list(raw.columns))
+    notes = ReadingNotes()
+    shape = detect_shape(list(raw.columns))
+    raw = raw.reset_index(drop=True)
+    raw, described = _drop_description_row(raw, roles)
+    if described:
+        notes = notes.add("Rows", "the row under the header describes the columns: not data")
+    duplicate = _duplicates(raw)
+    raw, within, orphans = _fill_within_orders(raw, roles)
+    if within:
+        notes = notes.add(
+            "Order lines", f"{within:,} lines took their order's fields from its first line"
+        )
+    if orphans:
+        notes = notes.add(
+            "Order lines", f"{orphans:,} continuation lines belong to the order above them"
+        )
+    customers, why = _customer_key(raw, roles)
+    notes = notes.add("Customer key", why)
+    out: dict[str, pd.Series] = {"customer_id": customers}
+    if roles.invoice_id:
+        ids = parse_ids(raw[roles.invoice_id])
+        if roles.store:
+            store = parse_ids(raw[roles.store])
+            ids = (store.fillna("") + "/" + ids).where(ids.notna())
+            notes = notes.add(
+                "Order key", f"'{roles.invoice_id}' within '{roles.store}' (numbers repeat)"
+            )
+        missing = ids.isna() & customers.notna()
+        if missing.any():
+            ids = ids.where(~missing, "(no id) row " + pd.Series(raw.index + 1, dtype="str"))
+            notes = notes.add(
+                "Order key", f"{int(missing.sum()):,} rows without an order id are each a purchase"
+            )
+        out["invoice_id"] = ids
+    values, formats = _numbers(raw, roles, options, delimiter)
+    lean = any(f.decimal == "," for f in formats.values() if f.text) or delimiter == ";"
+    dates, date_format = parse_dates(
+        raw[roles.invoice_date],
+        options.dayfirst,
+        lean_dayfirst=lean,
+        order_key=out.get("invoice_id"),
+    )
+    out["invoice_date"] = dates
+    notes = _date_note(notes, roles.invoice_date, date_format)
+    for role, fmt in formats.items():
+        if fmt.text:
+            currency = f", currency {fmt.currency}" if fmt.currency else ""
+            notes = notes.add(
+                "Numbers",
+                f"'{getattr(roles, role)}': decimal mark '{fmt.decimal}' ({fmt.decided_by})"
+                + currency,
+            )
+    if "quantity" in values:
+        out["quantity"] = values["quantity"]
+    if "unit_price" in values:
+        out["unit_price"] = values["unit_price"]
+    out["revenue"], how = _revenue(values, roles, shape)
+    notes = notes.add("Revenue", how)
+    for role in ("country", "description"):
+        column = getattr(roles, role)
+        if column:
+            out[role] = _text(raw[column])
+    if roles.stock_code:
+        out["stock_code"] = parse_ids(raw[roles.stock_code])
+    if roles.status:
+        out["kind"], notes = _kinds(raw[roles.status], roles.status, shape, notes)
+    out["duplicate"] = pd.Series(duplicate, index=raw.index)
+    tx = pd.DataFrame(out)
+    tx, notes = _one_currency(tx, raw, roles, options, notes)
+    summary = _summary_rows(tx, raw.loc[tx.index], roles)
+    if summary.any():
+        tx = tx[~summary]
+        notes = notes.add(
+            "Rows", f"{int(summary.sum()):,} order rows that sum their item rows counted once"
+        )
+    if shape is not None:
+        notes = ReadingNotes(
+            (("Export", shape.name + (f" ({shape.note})" if shape.note else "")), *notes.items)
+        )
+    return tx.reset_index(drop=True), notes
+
+
+def _date_note(notes: ReadingNotes, column: str, fmt: DateFormat) -> ReadingNotes:
+    text = f"'{column}': {fmt.order}"
+    if fmt.decided_by:
+        text += f" ({fmt.decided_by})"
+    if fmt.offsets_dropped:
+        text += "; UTC offsets dropped: times are the local time written in the file"
+    return notes.add("Dates", text)
+
+
+def _kinds(
+    status: pd.Series, column: str, shape: Shape | None, notes: ReadingNotes
+) -> tuple[pd.Series, ReadingNotes]:
+    words = status.astype("str").str.strip().where(status.notna())
+    codes, uniques = pd.factorize(words)
+    meanings = [status_meaning(w, shape) or "sale" for w in uniques]
+    unknown = [w for w in uniques if status_meaning(w, shape) is None]
+    kinds = np.array([*meanings, "sale"], dtype=object)[codes]
+    counts = pd.Series(kinds).value_counts()
+    text = f"'{column}': " + ", ".join(f"{counts.get(k, 0):,} {k}" for k in counts.index)
+    if unknown:
+        text += f"; words not known ({', '.join(map(repr, unknown[:5]))}) count as sales"
+    return pd.Series(kinds, index=status.index, dtype="str"), notes.add("Status", text)
+
+
+def _one_currency(
+    tx: pd.DataFrame,
+    raw: pd.DataFrame,
+    roles: ColumnRoles,
+    options: ParseOptions,
+    notes: ReadingNotes,
+) -> tuple[pd.DataFrame, ReadingNotes]:
+    if not roles.currency:
+        return tx, notes
+    currency = (
+        raw[roles.currency].astype("str").str.strip().str.upper().where(raw[roles.currency].notna())
+    )
+    counts = currency.value_counts()
+    if len(counts) <= 1:
+        if len(counts):
+            notes = notes.add("Currency", f"{counts.index[0]} ('{roles.currency}')")
+        return tx, notes
+    listed = ", ".join(f"{c} ({n:,} rows)" for c, n in counts.items())
+    if options.currency is None:
+        raise DataError(
+            f"'{roles.currency}' holds several currencies: {listed}. Their amounts cannot be "
+            "added up. Choose one currency.",
+            setting="currency",
+        )
+    wanted = options.currency.strip().upper()
+    if wanted not in counts.index:
+        raise DataError(f"No rows are in {wanted}. Currencies in the file: {listed}.")
+    keep = (currency == wanted).to_numpy()
+    notes = notes.add(
+        "Currency", f"{wanted} only; {int((~keep).sum()):,} rows in other currencies left out"
+    )
+    return tx[keep], notes
+
+
+def _text(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_string_dtype(values) and values.dtype != object:
+        return values
+    return values.astype("str").where(values.notna(), pd.NA)

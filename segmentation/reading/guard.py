@@ -1,0 +1,99 @@
+"""The size guard: refuse zip bombs, damaged workbooks and oversized tables before any parse."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from ..errors import FileReadError
+
+XML_PARTS = ("xl/worksheets/", "xl/sharedStrings")  # the parts a workbook parser inflates
+INFLATE_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Limits that keep a hostile or broken file from exhausting the machine.
+
+    The defaults admit Online Retail II (1,067,371 rows in two sheets, about 380 MB of XML).
+    """
+
+    max_uncompressed_bytes: int = 1_000_000_000
+    max_rows: int = 5_000_000
+    max_columns: int = 500
+
+
+def check_zip(data: bytes, name: str, limits: ReadLimits) -> list[zipfile.ZipInfo]:
+    """Refuse damaged workbooks and zip bombs from the zip directory, before any parsing.
+
+    Returns the directory's entries."""
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise FileReadError(
+            f"'{name}' is password-protected or in the old Excel format saved as .xlsx. "
+            "Remove the password (File > Info > Protect Workbook) or save it as .xlsx again."
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileReadError(
+            f"'{name}' is not a valid Excel workbook (it may be damaged or another format)."
+        ) from exc
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        raise FileReadError(f"'{name}' is a zip archive but not an Excel workbook.")
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_uncompressed_bytes:
+        raise FileReadError(
+            f"'{name}' would expand to {total / 1e9:.1f} GB when opened, over the "
+            f"{limits.max_uncompressed_bytes / 1e9:.1f} GB limit. Split the file or export "
+            "it as CSV."
+        )
+    return infos
+
+
+def check_inflated_sizes(data: bytes, name: str, infos: list[zipfile.ZipInfo]) -> None:
+    """The directory can lie (a small declared size over a stream that inflates to gigabytes),
+    and the workbook parser trusts the stream: inflate the sheets, counting, before parsing."""
+    parts = [i for i in infos if i.filename.startswith(XML_PARTS)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        sizes = list(
+            # Declared sizes already passed the limit, so counting can stop one byte past each.
+            pool.map(lambda i: _inflated_size(data, i, i.file_size + 1), parts)
+        )
+    if any(size != i.file_size for size, i in zip(sizes, parts, strict=True)):
+        raise FileReadError(
+            f"'{name}' is damaged: its parts inflate to other sizes than it declares "
+            "(a zip bomb, or a broken download). Save or export it again."
+        )
+
+
+def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
+    """Bytes a zip entry really inflates to, counted in bounded chunks and up to ``cap``."""
+    start = info.header_offset
+    name_len, extra_len = struct.unpack("<HH", data[start + 26 : start + 30])
+    begin = start + 30 + name_len + extra_len
+    raw = memoryview(data)[begin : begin + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        return len(raw)
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise FileReadError(
+            f"A part of the workbook uses an unknown compression ({info.filename})."
+        )
+    try:  # ISA-L inflates about 4x faster than zlib (0.08 s vs 0.33 s for Online Retail's sheet)
+        from isal.isal_zlib import decompressobj
+    except ImportError:
+        from zlib import decompressobj
+    inflater = decompressobj(-15)
+    total = 0
+    for offset in range(0, len(raw), INFLATE_CHUNK):
+        pending = raw[offset : offset + INFLATE_CHUNK]
+        while pending and total <= cap:
+            total += len(inflater.decompress(pending, INFLATE_CHUNK * 16))
+            pending = inflater.unconsumed_tail
+        if total > cap or inflater.eof:
+            break
+    return total
