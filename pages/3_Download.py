@@ -14,6 +14,7 @@ try:
     fitted, _, _, scaler = cache.transformed(ctx.source, ctx.method, ctx.transforms, ctx.data)
     segments = cache.segments(ctx.source, ctx.method, ctx.transforms, ctx.k, ctx.data)
     report = cache.cleaning(ctx.source, ctx.method.cleaning, ctx.data).report
+    notes = cache.loaded(ctx.source, ctx.data)[1]
 except seg.SegmentationError as exc:
     layout.show_error(exc)
     st.stop()
@@ -44,7 +45,12 @@ with left:
     st.download_button(
         "Customers and summary (Excel)",
         lambda: seg.to_xlsx_bytes(
-            {"customers": customers, "segments": profile, "cleaning": report.to_frame()}
+            {
+                "customers": customers,
+                "segments": profile,
+                "cleaning": report.to_frame(),
+                "reading": notes.to_frame(),
+            }
         ),
         f"customers_segmented_k{k}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -249,7 +249,9 @@ def _summary_rows(tx: pd.DataFrame, raw: pd.DataFrame, roles: ColumnRoles) -> np
     item_cols = [c for c in (roles.quantity, roles.stock_code, roles.description) if c]
     if not item_cols:
         return np.zeros(len(tx), dtype=bool)
+    # ``tx`` may have lost rows (other currencies): look at the same rows of the file.
     no_item = np.logical_and.reduce([_blank(raw[c]).to_numpy() for c in item_cols])
+    no_item = no_item[tx.index.to_numpy()]
     if not no_item.any():
         return np.zeros(len(tx), dtype=bool)
     ids = tx["invoice_id"]
@@ -350,7 +352,7 @@ def to_transactions(
     out["duplicate"] = pd.Series(duplicate, index=raw.index)
     tx = pd.DataFrame(out)
     tx, notes = _one_currency(tx, raw, roles, options, notes)
-    summary = _summary_rows(tx, raw.loc[tx.index], roles)
+    summary = _summary_rows(tx, raw, roles)
     if summary.any():
         tx = tx[~summary]
         notes = notes.add(

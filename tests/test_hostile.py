@@ -15,7 +15,7 @@ import pytest
 
 from segmentation import SegmentationError, Settings, load_transactions, segment
 from segmentation.export import to_csv_bytes, to_xlsx_bytes
-from tests.data.make_bad_files import FORMULAS, cases, write_corpus
+from tests.data.make_bad_files import FORMULAS, HEADER, cases, write_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = {c.name: c for c in cases()}
@@ -43,7 +43,29 @@ def test_core_gives_result_or_segmentation_error(name, corpus):
         assert expect in str(exc)
         return
     assert expect == "ok", f"expected an error containing {expect!r}"
-    assert result.profile["customers"].sum() == len(result.customers)
+    expected = expected_rfm(CASES[name].good())
+    got = result.rfm.sort_index()
+    assert got.index.tolist() == expected.index.tolist()
+    assert got["frequency"].tolist() == expected["frequency"].tolist()
+    assert got["recency_days"].tolist() == expected["recency_days"].tolist()
+    assert got["monetary"].tolist() == expected["monetary"].tolist()
+
+
+def expected_rfm(lines: list[str]) -> pd.DataFrame:
+    """RFM of the lines the file should yield, by plain pandas (each line is an invoice)."""
+    frame = pd.read_csv(io.StringIO("\n".join([HEADER, *lines])), dtype={"CustomerID": str})
+    frame["InvoiceDate"] = pd.to_datetime(frame["InvoiceDate"])
+    snapshot = frame["InvoiceDate"].max().normalize() + pd.Timedelta(days=1)
+    frame["revenue"] = frame["Quantity"] * frame["UnitPrice"]
+    by = frame.groupby("CustomerID")
+    out = pd.DataFrame(
+        {
+            "recency_days": (snapshot - by["InvoiceDate"].max().dt.normalize()).dt.days,
+            "frequency": by["InvoiceNo"].nunique(),
+            "monetary": by["revenue"].sum().round(2),
+        }
+    )
+    return out.sort_index()
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -2,6 +2,8 @@ import io
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from segmentation.errors import FileReadError
 from segmentation.loading import load_transactions
@@ -173,3 +175,24 @@ def test_row_longer_than_header_is_a_clear_error():
         load_transactions(text.encode(), "ragged.csv")
     trailing = "CustomerID,InvoiceDate,Amount\na,2024-01-02,3,\nb,2024-01-03,4,\n"
     assert load_transactions(trailing.encode(), "t.csv").transactions["revenue"].sum() == 7.0
+
+
+LATIN = "éèêëàâçñöüßøåíóúÉÈÀÇÑÖÜ"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("abcdeR" + LATIN), min_size=2, max_size=8),
+        min_size=2,
+        max_size=12,
+        unique=True,
+    ),
+    st.sampled_from(["utf-8", "cp1252", "latin-1"]),
+)
+def test_accents_late_in_the_file_keep_every_distinct_customer(names, encoding):
+    filler = "".join(f"X{i:05d},2024-01-02,1\n" for i in range(5000))  # past any 64 KB sample
+    late = "".join(f"{n},2024-02-03,2\n" for n in names)
+    data = ("Customer,Date,Amount\n" + filler + late).encode(encoding)
+    tx = load_transactions(data, "late.csv").transactions
+    assert tx["customer_id"].tail(len(names)).tolist() == [n.strip() for n in names]

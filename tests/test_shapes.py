@@ -73,7 +73,7 @@ def test_stripe_payments_statuses_and_lower_case_currency():
         "ch_1,2024-02-01 10:00:00,12.50,0.00,usd,Paid,cus_A,a@x.com\n"
         "ch_2,2024-02-03 10:00:00,30.00,30.00,usd,Refunded,cus_A,a@x.com\n"
         "ch_3,2024-02-04 10:00:00,8.00,0.00,usd,Failed,cus_B,b@x.com\n"
-        "ch_4,2024-02-05 10:00:00,\"1,008.00\",0.00,usd,Paid,cus_B,b@x.com\n"
+        'ch_4,2024-02-05 10:00:00,"1,008.00",0.00,usd,Paid,cus_B,b@x.com\n'
     )
     rfm = rfm_of(text)
     assert rfm["monetary"].to_dict() == {"cus_A": 12.5, "cus_B": 1008.0}

@@ -78,6 +78,7 @@ def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
     begin = start + 30 + name_len + extra_len
     raw = memoryview(data)[begin : begin + info.compress_size]
     if info.compress_type == zipfile.ZIP_STORED:
+        _refuse_entities(bytes(raw[:4096]), info.filename)
         return len(raw)
     if info.compress_type != zipfile.ZIP_DEFLATED:
         raise FileReadError(
@@ -92,8 +93,22 @@ def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
     for offset in range(0, len(raw), INFLATE_CHUNK):
         pending = raw[offset : offset + INFLATE_CHUNK]
         while pending and total <= cap:
-            total += len(inflater.decompress(pending, INFLATE_CHUNK * 16))
+            chunk = inflater.decompress(pending, INFLATE_CHUNK * 16)
+            if total == 0:
+                _refuse_entities(chunk[:4096], info.filename)
+            total += len(chunk)
             pending = inflater.unconsumed_tail
         if total > cap or inflater.eof:
             break
     return total
+
+
+def _refuse_entities(head: bytes, part: str) -> None:
+    """Spreadsheet programs never declare XML entities; a part that does is an entity-expansion
+    attack ("billion laughs"), refused before any XML parser sees it."""
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise FileReadError(
+            f"The workbook declares XML entities in {part}, which spreadsheet programs never "
+            "write (an entity-expansion attack): refused for safety. Save it again from your "
+            "spreadsheet program."
+        )
