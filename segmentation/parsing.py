@@ -327,6 +327,8 @@ def to_transactions(
     )
     out["invoice_date"] = dates
     notes = _date_note(notes, roles.invoice_date, date_format)
+    if "invoice_id" in out and not roles.store:
+        out["invoice_id"], notes = _daily_order_numbers(out["invoice_id"], dates, notes)
     for role, fmt in formats.items():
         if fmt.text:
             currency = f", currency {fmt.currency}" if fmt.currency else ""
@@ -363,6 +365,32 @@ def to_transactions(
             (("Export", shape.name + (f" ({shape.note})" if shape.note else "")), *notes.items)
         )
     return tx.reset_index(drop=True), notes
+
+
+# Order numbers that restart every day (a till's receipt numbers): when this share of the
+# numbers appears on more than one day, each day's numbers are separate orders.
+DAILY_NUMBERS = 0.2
+
+
+def _daily_order_numbers(
+    ids: pd.Series, dates: pd.Series, notes: ReadingNotes
+) -> tuple[pd.Series, ReadingNotes]:
+    codes, uniques = pd.factorize(ids)
+    if len(uniques) == 0:
+        return ids, notes
+    days = dates.to_numpy().astype("datetime64[D]").astype("int64")
+    known = (codes >= 0) & ~np.isnat(dates.to_numpy())
+    day = days[known] - days[known].min() if known.any() else days[known]
+    pairs = np.unique(codes[known].astype("int64") * (int(day.max(initial=0)) + 1) + day)
+    spread = np.bincount(pairs // (int(day.max(initial=0)) + 1), minlength=len(uniques)) > 1
+    if spread.mean() <= DAILY_NUMBERS:
+        return ids, notes
+    keyed = ids + " " + dates.dt.strftime("%Y-%m-%d")
+    return keyed.where(ids.notna()), notes.add(
+        "Order key",
+        f"{int(spread.sum()):,} of {len(uniques):,} order numbers appear on several days: "
+        "each day's numbers are separate orders (a till's daily receipt numbers)",
+    )
 
 
 def _date_note(notes: ReadingNotes, column: str, fmt: DateFormat) -> ReadingNotes:

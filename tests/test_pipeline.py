@@ -63,3 +63,29 @@ def test_k_larger_than_customers_is_clear(demo_tx):
 def test_bad_recipe_text():
     with pytest.raises(SegmentationError, match="not a segmentation recipe"):
         load_recipe('{"hello": 1}')
+
+
+def test_a_sample_is_measured_to_the_whole_datas_snapshot():
+    import pandas as pd
+
+    from segmentation.sampling import sample_transactions
+
+    days = {"a": 1, "b": 5, "c": 9, "d": 14, "e": 20, "f": 26, "z": 40}
+    # Everyone buys on their day; a, c and e also buy 1 and 2 days before (frequency varies).
+    rows = [(c, d) for c, d in days.items()] + [(c, days[c] - k) for c in "ace" for k in (1, 2)]
+    tx = pd.DataFrame(
+        {
+            "customer_id": pd.Series([c for c, _ in rows], dtype="str"),
+            "invoice_id": pd.Series([str(i) for i in range(len(rows))], dtype="str"),
+            "invoice_date": [pd.Timestamp(2024, 1, 1) + pd.Timedelta(days=d) for _, d in rows],
+            "revenue": [10.0 * (i + 1) for i in range(len(rows))],
+        }
+    )
+    # A seed whose sample of 4 customers leaves out z, the only buyer of the last day.
+    seed = next(
+        s for s in range(100) if "z" not in set(sample_transactions(tx, 4, seed=s)["customer_id"])
+    )
+    result = segment(tx, Settings(k=2, sample_size=4, seed=seed, transforms="none"))
+    assert result.rfm.attrs["snapshot"] == "2024-02-11"  # the day after z's purchase
+    for customer, recency in result.rfm["recency_days"].items():
+        assert recency == 41 - days[customer]

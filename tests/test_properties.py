@@ -8,7 +8,14 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from segmentation import SegmentationError, Settings, clean_transactions, segment
+from segmentation import (
+    REFUNDS,
+    CleaningOptions,
+    SegmentationError,
+    Settings,
+    clean_transactions,
+    segment,
+)
 
 CUSTOMERS = [*"abcdefghijklmn", None]
 START = pd.Timestamp("2024-01-01 09:00")
@@ -43,15 +50,32 @@ def transactions(draw) -> pd.DataFrame:
     return frame
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tx=transactions(), k=st.sampled_from([None, 2, 3, 4]), seed=st.integers(0, 3))
-def test_pipeline_is_consistent_or_a_clear_error(tx, k, seed):
-    config = Settings(k=k, seed=seed)
+CLEANING = st.builds(
+    CleaningOptions,
+    **{f: st.booleans() for f in ("missing_customer", "missing_date", "not_purchase")},
+    refunds=st.sampled_from(REFUNDS),
+    **{
+        f: st.booleans()
+        for f in ("nonpositive_quantity", "nonpositive_price", "duplicates", "non_product")
+    },
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    tx=transactions(),
+    k=st.sampled_from([None, 2, 3, 4]),
+    seed=st.integers(0, 3),
+    cleaning=st.one_of(st.just(CleaningOptions()), CLEANING),
+)
+def test_pipeline_is_consistent_or_a_clear_error(tx, k, seed, cleaning):
+    """Any cleaning setting ends in segments or a SegmentationError, never a traceback."""
+    config = Settings(k=k, seed=seed, cleaning=cleaning)
     try:
         result = segment(tx, config)
     except SegmentationError:
         return
-    cleaned, report = clean_transactions(tx)
+    cleaned, report = clean_transactions(tx, cleaning)
     customers = result.customers
     # Every kept customer is labelled exactly once.
     assert customers["customer_id"].is_unique

@@ -248,3 +248,17 @@ def test_sheets_with_text_dates_and_date_cells_still_stack():
         pd.Timestamp("2023-12-30 10:00"),
         pd.Timestamp("2024-01-05 09:30"),
     ]
+
+
+def test_receipt_numbers_that_restart_every_day_are_separate_orders():
+    text = "Customer,Receipt,Date,Amount\n" + "".join(
+        f"{c},{r},2024-01-0{d},{5 * r}\n"
+        for d in (1, 2, 3)
+        for r, c in ((1, "A"), (2, "B" if d < 3 else "A"), (3, "C"))
+    )
+    loaded = load(text)
+    assert any("appear on several days" in line for line in loaded.notes.lines())
+    rfm = rfm_of(text)
+    # A: receipt 1 on each day and receipt 2 on day 3; B: receipt 2 on days 1 and 2.
+    assert rfm["frequency"].to_dict() == {"A": 4, "B": 2, "C": 3}
+    assert rfm["monetary"].to_dict() == {"A": 25.0, "B": 20.0, "C": 45.0}
