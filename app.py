@@ -3,11 +3,10 @@
 import streamlit as st
 
 import segmentation as seg
-from dashboard import cache, layout
+from dashboard import cache, choices, context, pages
 from dashboard import state as S
-from segmentation.cleaning import RULES
 
-layout.setup_page("Data")
+pages.setup_page("Data")
 st.title("Customer segments from your transactions")
 st.caption(
     "Upload the invoice lines your shop exports; get RFM segments and a labelled customer file."
@@ -37,11 +36,11 @@ try:
                 f"Read: {', '.join(sheets.sheets)}. Left out (other columns or empty): "
                 f"{', '.join(sheets.skipped_sheets)}."
             )
-    sheet = layout.source_choice().sheet
+    sheet = choices.source_choice().sheet
     preview = cache.preview(digest, name, sheet, data)
     detected = cache.detected_roles(digest, name, sheet, data)
 except seg.SegmentationError as exc:
-    layout.show_error(exc)
+    pages.show_error(exc)
     st.stop()
 
 st.subheader("Columns")
@@ -78,7 +77,7 @@ if st.session_state.get(S.map_key("currency"), S.NO_COLUMN) != S.NO_COLUMN:
     )
 
 st.subheader("Cleaning")
-labels = {rule.key: rule.label for rule in RULES if rule.key != "refunds"}
+labels = {rule.key: rule.label for rule in seg.RULES if rule.key != "refunds"}
 defaults = seg.CleaningOptions()
 st.session_state.setdefault(S.REFUNDS, defaults.refunds)
 st.radio(
@@ -104,7 +103,7 @@ c1.selectbox(
     "Frequency counts",
     [None, "invoices", "lines", "days"],
     key=S.FREQUENCY,
-    format_func=lambda v: "automatic" if v is None else layout.FREQUENCY_LABELS[v],
+    format_func=lambda v: "automatic" if v is None else choices.FREQUENCY_LABELS[v],
 )
 if c2.toggle(
     "Choose the snapshot date",
@@ -113,18 +112,19 @@ if c2.toggle(
 ):
     if S.SNAPSHOT not in st.session_state:  # start from the snapshot in use
         try:
-            summary = cache.cleaning(layout.source_choice(), layout.cleaning_choice(), data)
-            st.session_state[S.SNAPSHOT] = summary.default_snapshot
+            cleaned = cache.cleaned(choices.source_choice(), choices.cleaning_choice(), data)
+            st.session_state[S.SNAPSHOT] = cleaned.snapshot.date()
         except seg.SegmentationError:
             pass  # the message is shown below
     c2.date_input("Snapshot date", key=S.SNAPSHOT)
 
 try:
-    ctx = layout.run()
-    report, head = cache.cleaning(ctx.source, ctx.method.cleaning, ctx.data)[:2]
+    ctx = context.run()
+    cleaned = ctx.cleaned()
 except seg.SegmentationError as exc:
-    layout.show_error(exc)
+    pages.show_error(exc)
     st.stop()
+report = cleaned.report
 st.subheader("Cleaning report")
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Rows read", f"{report.rows_in:,}")
@@ -135,14 +135,13 @@ st.dataframe(
     report.table,
     hide_index=True,
     width="stretch",
-    column_config={"revenue_removed": st.column_config.NumberColumn(format="%.2f")},
+    column_config={"sales_removed": st.column_config.NumberColumn(format="%.2f")},
 )
 st.caption("Each rule sees only the rows the rules above it kept.")
-notes = cache.loaded(ctx.source, ctx.data)[1]
 with st.expander("How the file was read", expanded=True):
-    st.dataframe(notes.to_frame(), hide_index=True, width="stretch")
+    st.dataframe(ctx.loaded().notes.to_frame(), hide_index=True, width="stretch")
 with st.expander("First cleaned rows"):
-    st.dataframe(head, hide_index=True, width="stretch")
+    st.dataframe(cleaned.transactions.head(200), hide_index=True, width="stretch")
 st.page_link(
     "pages/1_Explore.py",
     label="Next: explore the RFM distributions",

@@ -1,39 +1,29 @@
-"""Cached wrappers of the segmentation core, one per step of the data flow.
+"""Cached wrappers of the core's stages: the same functions the command line chains.
 
-Every wrapper is keyed by the upload's content digest and the choices its step depends on;
-the bytes travel as ``_data`` (not hashed: the digest already says what they are). A step
-asks the step before it only on a miss, so a k change refits only the final model and a
-transform change never re-reads the file. Wrappers have no Streamlit output and no session
-state: errors rise as ``SegmentationError`` for the page to show.
+Each wrapper is keyed by the upload's content digest (inside ``SourceChoice``) and the settings
+its stage depends on; the bytes travel as ``_data`` (not hashed: the digest already says what
+they are). A wrapper asks the wrapper before it only on a miss, so a k change refits only the
+final model and a transform change never re-reads the file. Wrappers add no logic: no
+defaults, no Streamlit output, no session state. Errors rise as ``SegmentationError``.
 """
 
 from __future__ import annotations
 
-import datetime
-from typing import NamedTuple
-
+import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 import segmentation as seg
-from segmentation.charts import distribution_figure, transform_grid_figure
-from segmentation.transforms import apply as apply_transform
 
-from .state import MethodChoice, SourceChoice
+from .state import SourceChoice
 
 MAX_ENTRIES = 16
 
 
-class CleaningSummary(NamedTuple):
-    report: seg.CleaningReport
-    head: pd.DataFrame
-    customers: int
-    default_snapshot: datetime.date | None
-
-
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def preview(digest: str, name: str, sheet: str | None, _data: bytes) -> seg.Preview:
-    return seg.preview_table(_data, name, sheet)
+    return seg.preview_transactions(_data, name, sheet)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
@@ -45,9 +35,8 @@ def detected_roles(
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def loaded(source: SourceChoice, _data: bytes) -> tuple[pd.DataFrame, seg.ReadingNotes]:
-    """The transactions and the reading notes."""
-    result = seg.load_transactions(
+def loaded(source: SourceChoice, _data: bytes) -> seg.LoadedData:
+    return seg.load_transactions(
         _data,
         source.name,
         sheet=source.sheet,
@@ -56,100 +45,137 @@ def loaded(source: SourceChoice, _data: bytes) -> tuple[pd.DataFrame, seg.Readin
         decimal=source.decimal,
         currency=source.currency,
     )
-    return result.transactions, result.notes
-
-
-def transactions(source: SourceChoice, _data: bytes) -> pd.DataFrame:
-    return loaded(source, _data)[0]
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
-def cleaning(
-    source: SourceChoice, cleaning: tuple[bool | str, ...], _data: bytes
-) -> CleaningSummary:
-    """The cleaning report, the first cleaned rows, the customers kept, the default snapshot."""
-    cleaned, report = seg.clean_transactions(
-        transactions(source, _data), seg.CleaningOptions(*cleaning)
-    )
-    last = cleaned["invoice_date"].max()
-    snapshot = (last.normalize() + pd.Timedelta(days=1)).date() if pd.notna(last) else None
-    return CleaningSummary(
-        report, cleaned.head(200), int(cleaned["customer_id"].nunique()), snapshot
-    )
+def cleaned(source: SourceChoice, cleaning: seg.CleaningOptions, _data: bytes) -> seg.Cleaned:
+    return seg.clean_stage(loaded(source, _data).transactions, cleaning)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
-def rfm(source: SourceChoice, method: MethodChoice, _data: bytes) -> pd.DataFrame:
-    cleaned, _ = seg.clean_transactions(transactions(source, _data), method.cleaning_options())
-    snapshot = seg.snapshot_date(cleaned, method.snapshot)  # the whole data's, not the sample's
-    sampled = seg.sample_transactions(cleaned, method.sample_size, method.sample_unit, method.seed)
-    return seg.compute_rfm(sampled, snapshot, method.frequency)
+def rfm(
+    source: SourceChoice, cleaning: seg.CleaningOptions, options: seg.RFMOptions, _data: bytes
+) -> pd.DataFrame:
+    return seg.rfm_stage(cleaned(source, cleaning, _data), options)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def transformed(
     source: SourceChoice,
-    method: MethodChoice,
+    cleaning: seg.CleaningOptions,
+    options: seg.RFMOptions,
     transforms: tuple[tuple[str, str], ...],
     _data: bytes,
-):
-    """(fitted transform as a dict, skewness table, standardized matrix, scaler mean/scale)."""
-    table = rfm(source, method, _data)
-    fitted = seg.RFMTransformer(dict(transforms)).fit(table)
-    scaled, scaler = seg.standardize(fitted.transform(table))
-    return (
-        fitted.to_dict(),
-        fitted.skewness_,
-        scaled,
-        (scaler.mean_.tolist(), scaler.scale_.tolist()),
-    )
-
-
-@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
-def transform_grid(
-    source: SourceChoice, method: MethodChoice, picks: tuple[tuple[str, str], ...], _data: bytes
-):
-    """Every transform of every metric; keyed by the transforms in use, not the ones asked
-    for, so choosing what auto already picked redraws nothing."""
-    table = rfm(source, method, _data)
-    return transform_grid_figure(table, seg.skewness_table(table), dict(picks))
-
-
-@st.cache_data(show_spinner=False, max_entries=4 * MAX_ENTRIES)
-def distribution(
-    source: SourceChoice,
-    method: MethodChoice,
-    metric: str,
-    transform: str,
-    param: float | None,
-    _data: bytes,
-):
-    """One metric before and after its transform: a change to one metric redraws one chart."""
-    values = rfm(source, method, _data)[metric]
-    after = apply_transform(transform, values.to_numpy(dtype="float64"), param)
-    return distribution_figure(values, pd.Series(after, index=values.index), metric, transform)
+) -> seg.Transformed:
+    return seg.transform_stage(rfm(source, cleaning, options, _data), transforms)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def elbow(
     source: SourceChoice,
-    method: MethodChoice,
+    cleaning: seg.CleaningOptions,
+    options: seg.RFMOptions,
     transforms: tuple[tuple[str, str], ...],
+    model: seg.ModelOptions,
     _data: bytes,
-) -> tuple[pd.DataFrame, int]:
-    scaled = transformed(source, method, transforms, _data)[2]
-    metrics = seg.elbow_metrics(scaled, range(1, 11), method.seed)
-    return metrics, seg.suggest_k(metrics)
+) -> seg.Elbow:
+    return seg.elbow_stage(transformed(source, cleaning, options, transforms, _data), model)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def segments(
     source: SourceChoice,
-    method: MethodChoice,
+    cleaning: seg.CleaningOptions,
+    options: seg.RFMOptions,
     transforms: tuple[tuple[str, str], ...],
+    model: seg.ModelOptions,
     k: int,
     _data: bytes,
 ) -> seg.Segments:
-    table = rfm(source, method, _data)
-    scaled = transformed(source, method, transforms, _data)[2]
-    return seg.fit_segments(scaled, table["monetary"], k, method.seed)
+    return seg.fit_stage(
+        transformed(source, cleaning, options, transforms, _data),
+        rfm(source, cleaning, options, _data),
+        k,
+        model,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=4 * MAX_ENTRIES)
+def bootstrap_jaccard(
+    source: SourceChoice,
+    cleaning: seg.CleaningOptions,
+    options: seg.RFMOptions,
+    transforms: tuple[tuple[str, str], ...],
+    model: seg.ModelOptions,
+    k: int,
+    start: int,
+    stop: int,
+    _data: bytes,
+) -> np.ndarray:
+    """One chunk of bootstrap refits (the page shows progress between chunks)."""
+    labels = segments(source, cleaning, options, transforms, model, k, _data).labels
+    return seg.bootstrap_jaccard(
+        rfm(source, cleaning, options, _data), transforms, labels, k, model, start, stop
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def seed_agreement(
+    source: SourceChoice,
+    cleaning: seg.CleaningOptions,
+    options: seg.RFMOptions,
+    transforms: tuple[tuple[str, str], ...],
+    model: seg.ModelOptions,
+    k: int,
+    _data: bytes,
+) -> tuple[float, float]:
+    scaled = transformed(source, cleaning, options, transforms, _data).scaled
+    labels = segments(source, cleaning, options, transforms, model, k, _data).labels
+    return seg.seed_agreement(scaled, labels, k, model)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def prediction_strength(
+    source: SourceChoice,
+    cleaning: seg.CleaningOptions,
+    options: seg.RFMOptions,
+    transforms: tuple[tuple[str, str], ...],
+    model: seg.ModelOptions,
+    _data: bytes,
+) -> pd.DataFrame:
+    scaled = transformed(source, cleaning, options, transforms, _data).scaled
+    return seg.prediction_strength(scaled, model)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def transform_grid(
+    source: SourceChoice,
+    cleaning: seg.CleaningOptions,
+    options: seg.RFMOptions,
+    transforms: tuple[tuple[str, str], ...],
+    _data: bytes,
+) -> go.Figure:
+    """Every transform of every metric, with the fitted parameters the transform stage found."""
+    fitted = transformed(source, cleaning, options, transforms, _data).transformer
+    return seg.transform_grid_figure(
+        rfm(source, cleaning, options, _data),
+        fitted.skewness_,
+        fitted.methods_,
+        fitted.candidates_,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=4 * MAX_ENTRIES)
+def distribution(
+    source: SourceChoice,
+    cleaning: seg.CleaningOptions,
+    options: seg.RFMOptions,
+    metric: str,
+    transform: str,
+    param: float | None,
+    _data: bytes,
+) -> go.Figure:
+    """One metric before and after its transform: a change to one metric redraws one chart."""
+    values = rfm(source, cleaning, options, _data)[metric]
+    after = seg.apply_transform(transform, values.to_numpy(dtype="float64"), param)
+    return seg.distribution_figure(values, pd.Series(after, index=values.index), metric, transform)

@@ -1,4 +1,4 @@
-"""Session-state keys (one place), and the user's choices gathered into hashable values."""
+"""Session-state keys (one place), and the data source as a hashable value."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ TRANSFORM = {
     "monetary": "transform_monetary",
 }
 LOG_AXES = "log_axes"
+STABILITY_RUN = "stability_run"
 
 
 def name_key(cluster: int) -> str:
@@ -60,6 +61,7 @@ NAMES = "names"  # {settings signature: {cluster: name}}
 NAMES_FOR = "names_for"  # the segmentation the name boxes were filled for
 READ_FOR = "read_for"  # the source whose first read the progress box has shown
 READY_FOR = "ready_for"  # the source and cleaning whose first load the progress box showed
+STABILITY = "stability"  # {segmentation signature: Stability}
 
 ALL_SHEETS = "All sheets with the same columns"
 NO_COLUMN = "(none)"
@@ -81,18 +83,3 @@ class SourceChoice:
     dayfirst: bool | None = None
     decimal: str | None = None
     currency: str | None = None
-
-
-@dataclass(frozen=True)
-class MethodChoice:
-    """Cleaning, snapshot, frequency and sampling choices."""
-
-    cleaning: tuple[bool | str, ...] = tuple(f.default for f in fields(CleaningOptions))
-    snapshot: str | None = None
-    frequency: str | None = None
-    sample_size: int | None = None
-    sample_unit: str = "customers"
-    seed: int = 42
-
-    def cleaning_options(self) -> CleaningOptions:
-        return CleaningOptions(*self.cleaning)

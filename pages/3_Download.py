@@ -3,28 +3,23 @@
 import streamlit as st
 
 import segmentation as seg
-from dashboard import cache, layout
+from dashboard import context, names, pages
 
-layout.setup_page("Download")
+pages.setup_page("Download")
 st.title("Download")
 
 try:
-    ctx = layout.run()
-    table = cache.rfm(ctx.source, ctx.method, ctx.data)
-    fitted, _, _, scaler = cache.transformed(ctx.source, ctx.method, ctx.transforms, ctx.data)
-    segments = cache.segments(ctx.source, ctx.method, ctx.transforms, ctx.k, ctx.data)
-    report = cache.cleaning(ctx.source, ctx.method.cleaning, ctx.data).report
-    notes = cache.loaded(ctx.source, ctx.data)[1]
+    ctx = context.run()
+    segments = ctx.segments()
+    profiled = seg.profile_stage(ctx.rfm(), segments, names.names_for(ctx, segments))
+    report = ctx.cleaned().report
+    notes = ctx.loaded().notes
+    recipe = ctx.recipe(profiled.names)
 except seg.SegmentationError as exc:
-    layout.show_error(exc)
+    pages.show_error(exc)
     st.stop()
 
-names = layout.names_for(ctx, segments)
-customers = seg.customers_table(table, segments.labels, names)
-profile = seg.cluster_profile(table, segments.labels, names)
-recipe = seg.recipe_from_parts(
-    layout.settings_for(ctx), table.attrs, fitted, scaler, segments.centroids, names
-)
+customers, profile = profiled.customers, profiled.profile
 k = ctx.k
 st.caption(
     f"{len(customers):,} customers in {k} segments: "

@@ -40,11 +40,16 @@ def distribution_figure(
 
 
 def transform_grid_figure(
-    rfm: pd.DataFrame, skewness: pd.DataFrame, picks: Mapping[str, str]
+    rfm: pd.DataFrame,
+    skewness: pd.DataFrame,
+    picks: Mapping[str, str],
+    params: Mapping[tuple[str, str], float | None] | None = None,
 ) -> go.Figure:
     """For each metric (rows) each transform (columns) with its skewness; the pick is starred.
 
-    Transforms that cannot take the data show why instead of a histogram.
+    Transforms that cannot take the data show why instead of a histogram. ``params`` are the
+    fitted parameters by (metric, transform) (``RFMTransformer.candidates_``); missing ones
+    are fitted here.
     """
     titles = []
     for metric in METRICS:
@@ -78,7 +83,10 @@ def transform_grid_figure(
                 fig.update_yaxes(visible=False, row=r, col=c)
                 continue
             colour = "#F58518" if picks.get(metric) == method else "#4C78A8"
-            values = apply(method, x, fit_param(method, x))
+            param = (params or {}).get((metric, method), None)
+            if param is None:
+                param = fit_param(method, x)
+            values = apply(method, x, param)
             fig.add_trace(
                 go.Histogram(x=values, nbinsx=40, marker_color=colour, showlegend=False),
                 row=r,
@@ -184,4 +192,39 @@ def sizes_figure(profile: pd.DataFrame) -> go.Figure:
         data, x="label", y="customers", text=data["revenue_share"].map("{:.0%} of revenue".format)
     )
     fig.update_layout(height=340, margin={"t": 30, "b": 30}, xaxis_title="segment")
+    return fig
+
+
+def stability_figure(table: pd.DataFrame, names: Mapping[int, str]) -> go.Figure:
+    """Mean bootstrap Jaccard per segment, with Hennig's 0.6 and 0.75 lines."""
+    data = table.assign(label=[f"{c}: {names.get(int(c), c)}" for c in table["cluster"]])
+    fig = px.bar(
+        data,
+        x="label",
+        y="jaccard",
+        text=data["verdict"],
+        range_y=[0, 1.05],
+        labels={"label": "segment", "jaccard": "how often it comes back (Jaccard)"},
+    )
+    for edge, word in ((0.75, "stable"), (0.6, "doubtful below")):
+        fig.add_hline(y=edge, line_dash="dot", annotation_text=word, line_color="#888")
+    fig.update_layout(height=340, margin={"t": 30, "b": 30})
+    return fig
+
+
+def prediction_strength_figure(strength: pd.DataFrame, chosen_k: int | None = None) -> go.Figure:
+    """Prediction strength for each k, with the 0.8 line that supports a k."""
+    fig = px.line(
+        strength,
+        x="k",
+        y="prediction_strength",
+        markers=True,
+        range_y=[0, 1.05],
+        labels={"prediction_strength": "prediction strength"},
+    )
+    fig.add_hline(y=0.8, line_dash="dot", annotation_text="supported above", line_color="#888")
+    if chosen_k:
+        fig.add_vline(x=chosen_k, line_color="#54A24B", annotation_text=f"chosen k = {chosen_k}")
+    fig.update_xaxes(dtick=1)
+    fig.update_layout(height=300, margin={"t": 30, "b": 30})
     return fig

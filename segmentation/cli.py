@@ -112,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--frequency", choices=FREQUENCY_MODES)
     p.add_argument("--k", default=None, help="number of segments, or auto (default)")
     p.add_argument("--seed", type=int)
+    p.add_argument(
+        "--stability",
+        action="store_true",
+        help="check how stable the segments are (bootstrap refits; prediction strength per k)",
+    )
+    p.add_argument("--resamples", type=int, help="bootstrap refits of the stability check (50)")
     p.add_argument("--out", help="labelled customers, .csv or .xlsx")
     p.add_argument("--summary", help="cluster summary .csv")
     p.add_argument("--recipe", help="save the recipe (.json)")
@@ -155,7 +161,14 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         k_max=base.k_max,
         seed=args.seed if args.seed is not None else base.seed,
         n_init=base.n_init,
+        resamples=_resamples(args.resamples, base.resamples),
     )
+
+
+def _resamples(value: int | None, default: int) -> int:
+    if value is not None and value < 1:
+        raise SegmentationError(f"--resamples must be 1 or more (got {value}).")
+    return default if value is None else value
 
 
 def _check_output(path: str | None) -> None:
@@ -233,10 +246,12 @@ def run(argv: list[str] | None = None) -> None:
     print("Reading\n" + loaded.notes.summary())
     print("\nCleaning\n" + result.report.summary())
     print(f"\nChoosing k (suggested k = {result.suggested_k}, used k = {result.k})")
-    print(result.elbow.round(4).to_string(index=False))
+    print(result.elbow.metrics.round(4).to_string(index=False))
     print("\nTransforms: " + ", ".join(f"{m}={t}" for m, t in result.transformer.methods_.items()))
     print("\nSegments")
     print(result.profile.round(2).to_string(index=False))
+    if args.stability:
+        _print_stability(result)
     if args.out:
         _write(args.out, result.customers, "customers")
     if args.summary:
@@ -246,6 +261,32 @@ def run(argv: list[str] | None = None) -> None:
             Path(args.recipe).write_text(recipe_to_json(result.recipe()), encoding="utf-8")
         except OSError as exc:
             raise SegmentationError(f"Cannot write '{args.recipe}': {exc.strerror}.") from exc
+
+
+def _print_stability(result) -> None:
+    from .stability import prediction_strength, stability_stage
+
+    settings = result.settings
+    found = stability_stage(
+        result.rfm,
+        settings.transforms,
+        result.scaled,
+        result.segments.labels,
+        result.k,
+        settings.model_options,
+        settings.resamples,
+    )
+    table = found.table.assign(segment=found.table["cluster"].map(result.names))
+    print(f"\nStability ({found.resamples} bootstrap refits; Hennig 2007: 0.75 or more stable, ")
+    print("0.6 to 0.75 doubtful, below 0.6 do not trust)")
+    print(table[["cluster", "segment", "jaccard", "verdict"]].to_string(index=False))
+    print(
+        f"Agreement between random starts (adjusted Rand index): mean "
+        f"{found.seed_agreement:.3f}, lowest {found.seed_agreement_min:.3f}"
+    )
+    strength = prediction_strength(result.scaled, settings.model_options)
+    print("\nPrediction strength per k (0.8 or more supports k; information only)")
+    print(strength.to_string(index=False))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,6 +56,21 @@ class LoadedData:
     notes: ReadingNotes = field(default_factory=ReadingNotes)
 
 
+def preview_transactions(
+    data: bytes,
+    name: str,
+    sheet: str | int | None = None,
+    *,
+    roles: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    limits: ReadLimits | None = None,
+) -> Preview:
+    """The header, sheets and sample rows that :func:`load_transactions` will read: in a
+    workbook, the first sheet with the needed columns (unless roles are set by hand)."""
+    usable = None if roles else _has_roles
+    return preview_table(data, name, sheet, limits, usable=usable, encoding=encoding)
+
+
 def _has_roles(preview: Preview) -> bool:
     roles = detect_roles(preview.columns, lambda: preview.sample)
     try:
@@ -113,8 +128,7 @@ def load_transactions(
         scikit-learn here); it runs after the parse has started.
     """
     data, name = source_bytes(source, name)
-    usable = None if roles else _has_roles
-    preview = preview_table(data, name, sheet, limits, usable=usable, encoding=encoding)
+    preview = preview_transactions(data, name, sheet, roles=roles, encoding=encoding, limits=limits)
     found = detect_roles(preview.columns, lambda: preview.sample, roles)
     check_roles(found, preview.columns)
     text = [c for r, c in found.used().items() if r in TEXT_ROLES]

@@ -1,4 +1,14 @@
-"""The whole method as one call, its settings, the tutorial preset, and recipes."""
+"""The method as named stages with typed inputs and outputs, ``segment()`` chaining them, and
+recipes.
+
+    transactions --clean_stage--> Cleaned --rfm_stage--> RFM table --transform_stage-->
+    Transformed --elbow_stage--> Elbow;  Transformed + k --fit_stage--> Segments
+    --profile_stage--> Profiled;  (on demand) --stability_stage--> Stability
+
+Each stage takes only the settings it depends on (``Settings.cleaning``, ``.rfm_options``,
+``.transforms``, ``.model_options``, k), so a face that caches the stages (the dashboard) reruns
+only what a change touches: a k change refits the final model alone.
+"""
 
 from __future__ import annotations
 
@@ -24,31 +34,178 @@ from .export import customers_table
 from .profiles import cluster_profile, name_segments, relative_importance
 from .rfm import RFM_COLUMNS, compute_rfm, snapshot_date
 from .sampling import sample_transactions
-from .settings import METRICS, PRESETS, TUTORIAL, Settings
+from .settings import (
+    METRICS,
+    PRESETS,
+    TUTORIAL,
+    ModelOptions,
+    RFMOptions,
+    Settings,
+    TransformChoice,
+)
 from .transforms import RFMTransformer
 
 RECIPE_VERSION = 2
-__all__ = ["PRESETS", "TUTORIAL", "SegmentationResult", "Settings", "segment"]
+__all__ = [
+    "PRESETS",
+    "TUTORIAL",
+    "Cleaned",
+    "Elbow",
+    "Profiled",
+    "SegmentationResult",
+    "Settings",
+    "Transformed",
+    "clean_stage",
+    "elbow_stage",
+    "fit_stage",
+    "profile_stage",
+    "rfm_stage",
+    "segment",
+    "transform_stage",
+]
 
 
 @dataclass(frozen=True)
-class SegmentationResult:
-    """Everything the method produced, step by step."""
+class Cleaned:
+    """Cleaned transactions (the RFM columns), the cleaning report, and the snapshot day of
+    the whole cleaned data (a sample is measured to it too)."""
 
-    settings: Settings
+    transactions: pd.DataFrame
     report: CleaningReport
-    rfm: pd.DataFrame
+    snapshot: pd.Timestamp
+
+
+@dataclass(frozen=True)
+class Transformed:
+    """The fitted per-metric transforms and the standardized matrix K-Means works on."""
+
     transformer: RFMTransformer
-    scaler: Any
     scaled: pd.DataFrame
-    elbow: pd.DataFrame
+    scaler_mean: tuple[float, ...]
+    scaler_scale: tuple[float, ...]
+
+    @property
+    def skewness(self) -> pd.DataFrame:
+        """Skewness of each metric under each transform, on the data it was fitted on."""
+        return self.transformer.skewness_
+
+
+@dataclass(frozen=True)
+class Elbow:
+    """Quality metrics for each k and the k the elbow suggests."""
+
+    metrics: pd.DataFrame
     suggested_k: int
-    k: int
-    segments: Segments
+
+    @property
+    def k_max(self) -> int:
+        return int(self.metrics["k"].max())
+
+
+@dataclass(frozen=True)
+class Profiled:
+    """Names, profile, relative importance and the labelled customers of one segmentation."""
+
     names: dict[int, str]
     profile: pd.DataFrame
     importance: pd.DataFrame
     customers: pd.DataFrame
+
+
+def clean_stage(tx: pd.DataFrame, cleaning: CleaningOptions) -> Cleaned:
+    """Apply the cleaning rules; fix the snapshot day on the whole cleaned data."""
+    cleaned, report = clean_transactions(tx, cleaning, keep=RFM_COLUMNS)
+    return Cleaned(cleaned, report, snapshot_date(cleaned))
+
+
+def rfm_stage(cleaned: Cleaned, options: RFMOptions) -> pd.DataFrame:
+    """Sample (when asked) and compute recency, frequency and monetary value per customer."""
+    snapshot = snapshot_date(cleaned.transactions, options.snapshot)
+    sampled = sample_transactions(
+        cleaned.transactions, options.sample_size, options.sample_unit, options.seed
+    )
+    return compute_rfm(sampled, snapshot, options.frequency)
+
+
+def transform_stage(rfm: pd.DataFrame, transforms: TransformChoice) -> Transformed:
+    """Fit the per-metric transforms, then standardize."""
+    transformer = RFMTransformer(dict(transforms)).fit(rfm)
+    scaled, scaler = standardize(transformer.transform(rfm))
+    return Transformed(
+        transformer, scaled, tuple(scaler.mean_.tolist()), tuple(scaler.scale_.tolist())
+    )
+
+
+def elbow_stage(transformed: Transformed, model: ModelOptions) -> Elbow:
+    """Quality metrics over the model's k range and the suggested k."""
+    metrics = elbow_metrics(
+        transformed.scaled, model.k_values, model.seed, model.n_init, model.silhouette_sample
+    )
+    return Elbow(metrics, suggest_k(metrics))
+
+
+def fit_stage(transformed: Transformed, rfm: pd.DataFrame, k: int, model: ModelOptions) -> Segments:
+    """K-Means with k clusters, numbered by descending mean monetary value."""
+    return fit_segments(transformed.scaled, rfm["monetary"], k, model.seed, model.n_init)
+
+
+def profile_stage(
+    rfm: pd.DataFrame, segments: Segments, names: Mapping[int, str] | None = None
+) -> Profiled:
+    """Name the segments (the user's names win), profile them, label every customer."""
+    labels = name_segments(segments.centroids, names)
+    return Profiled(
+        names=labels,
+        profile=cluster_profile(rfm, segments.labels, labels),
+        importance=relative_importance(rfm, segments.labels),
+        customers=customers_table(rfm, segments.labels, labels),
+    )
+
+
+@dataclass(frozen=True)
+class SegmentationResult:
+    """Everything the method produced, stage by stage."""
+
+    settings: Settings
+    cleaned: Cleaned
+    rfm: pd.DataFrame
+    transformed: Transformed
+    elbow: Elbow
+    k: int
+    segments: Segments
+    profiled: Profiled
+
+    @property
+    def report(self) -> CleaningReport:
+        return self.cleaned.report
+
+    @property
+    def transformer(self) -> RFMTransformer:
+        return self.transformed.transformer
+
+    @property
+    def scaled(self) -> pd.DataFrame:
+        return self.transformed.scaled
+
+    @property
+    def suggested_k(self) -> int:
+        return self.elbow.suggested_k
+
+    @property
+    def names(self) -> dict[int, str]:
+        return self.profiled.names
+
+    @property
+    def profile(self) -> pd.DataFrame:
+        return self.profiled.profile
+
+    @property
+    def importance(self) -> pd.DataFrame:
+        return self.profiled.importance
+
+    @property
+    def customers(self) -> pd.DataFrame:
+        return self.profiled.customers
 
     def recipe(self) -> dict[str, Any]:
         return build_recipe(self)
@@ -65,40 +222,25 @@ def segment(
     ----------
     tx : canonical transactions (see :func:`segmentation.load_transactions`).
     settings : the method's choices; defaults are every cleaning rule but non-product codes,
-        all customers, auto transforms and the suggested k.
+        refunds netted, all customers, auto transforms and the suggested k.
     names : segment names chosen by the user, by cluster number.
     """
     settings = settings or Settings()
-    cleaned, report = clean_transactions(tx, settings.cleaning, keep=RFM_COLUMNS)
-    # The snapshot comes from all the cleaned data, so a sample is measured to the same day.
-    snapshot = snapshot_date(cleaned, settings.snapshot)
-    sampled = sample_transactions(
-        cleaned, settings.sample_size, settings.sample_unit, settings.seed
-    )
-    rfm = compute_rfm(sampled, snapshot, settings.frequency)
-    transformer = RFMTransformer(settings.transforms).fit(rfm)
-    scaled, scaler = standardize(transformer.transform(rfm))
-    # elbow_metrics stops at the number of customers; fit_segments refuses a k above it.
-    elbow = elbow_metrics(scaled, range(1, settings.k_max + 1), settings.seed, settings.n_init)
-    suggested = suggest_k(elbow)
-    k = settings.k or suggested
-    segments = fit_segments(scaled, rfm["monetary"], k, settings.seed, settings.n_init)
-    labels = name_segments(segments.centroids, names)
+    cleaned = clean_stage(tx, settings.cleaning)
+    rfm = rfm_stage(cleaned, settings.rfm_options)
+    transformed = transform_stage(rfm, settings.transforms)
+    elbow = elbow_stage(transformed, settings.model_options)
+    k = settings.k or elbow.suggested_k
+    segments = fit_stage(transformed, rfm, k, settings.model_options)
     return SegmentationResult(
         settings=settings,
-        report=report,
+        cleaned=cleaned,
         rfm=rfm,
-        transformer=transformer,
-        scaler=scaler,
-        scaled=scaled,
+        transformed=transformed,
         elbow=elbow,
-        suggested_k=suggested,
         k=k,
         segments=segments,
-        names=labels,
-        profile=cluster_profile(rfm, segments.labels, labels),
-        importance=relative_importance(rfm, segments.labels),
-        customers=customers_table(rfm, segments.labels, labels),
+        profiled=profile_stage(rfm, segments, names),
     )
 
 
@@ -118,8 +260,7 @@ def build_recipe(result: SegmentationResult) -> dict[str, Any]:
     return recipe_from_parts(
         result.settings,
         result.rfm.attrs,
-        result.transformer.to_dict(),
-        (list(result.scaler.mean_), list(result.scaler.scale_)),
+        result.transformed,
         result.segments.centroids,
         result.names,
     )
@@ -128,8 +269,7 @@ def build_recipe(result: SegmentationResult) -> dict[str, Any]:
 def recipe_from_parts(
     settings: Settings,
     rfm_attrs: Mapping[str, Any],
-    transforms: Mapping[str, Any],
-    scaler: tuple[list[float], list[float]],
+    transformed: Transformed,
     centroids: pd.DataFrame,
     names: Mapping[int, str],
 ) -> dict[str, Any]:
@@ -142,10 +282,10 @@ def recipe_from_parts(
         else f"fixed: {settings.snapshot}",
         "snapshot_used": rfm_attrs.get("snapshot"),
         "frequency": rfm_attrs.get("frequency"),
-        "transforms": dict(transforms),
+        "transforms": transformed.transformer.to_dict(),
         "scaler": {
-            "mean": [float(v) for v in scaler[0]],
-            "scale": [float(v) for v in scaler[1]],
+            "mean": [float(v) for v in transformed.scaler_mean],
+            "scale": [float(v) for v in transformed.scaler_scale],
             "columns": list(METRICS),
         },
         "k": len(centroids),

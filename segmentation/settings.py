@@ -45,12 +45,60 @@ class CleaningOptions:
         )
 
 
+# Transforms per metric, in METRICS order: ("recency_days", "auto"), ... (hashable).
+TransformChoice = tuple[tuple[str, str], ...]
+
+
+def transform_choice(transforms: str | Mapping[str, str] | TransformChoice) -> TransformChoice:
+    """One transform name per metric: ``"auto"`` for all, or a mapping (missing metrics auto)."""
+    if isinstance(transforms, str):
+        return tuple((m, transforms) for m in METRICS)
+    chosen = dict(transforms)
+    return tuple((m, chosen.get(m, "auto")) for m in METRICS) + tuple(
+        (m, t)
+        for m, t in chosen.items()
+        if m not in METRICS  # kept so the fit can refuse it
+    )
+
+
+AUTO: TransformChoice = tuple((m, "auto") for m in METRICS)
+
+
+@dataclass(frozen=True)
+class RFMOptions:
+    """What the RFM stage needs: snapshot, frequency, and the sample it is computed on."""
+
+    snapshot: str | None = None
+    frequency: str | None = None
+    sample_size: int | None = None
+    sample_unit: str = "customers"
+    seed: int = 42
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    """What the K-Means stages need (not k itself: a k change refits only the final model)."""
+
+    k_max: int = 10
+    n_init: int | str = 4
+    seed: int = 42
+    # Silhouette costs the square of the customers: 1,000 sampled customers estimate it within
+    # about 0.01 of 2,000 (measured on Online Retail) at a quarter of the time.
+    silhouette_sample: int = 1000
+
+    @property
+    def k_values(self) -> range:
+        """The k tried by the elbow (stopped at the number of customers when it is fitted)."""
+        return range(1, self.k_max + 1)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every choice the method makes, with the defaults a careful analyst would use.
 
-    ``transforms`` is ``"auto"`` or metric -> transform; ``k=None`` takes the suggested k;
-    ``snapshot=None`` is the day after the last invoice date.
+    ``transforms`` is ``"auto"`` or metric -> transform (stored as one pair per metric);
+    ``k=None`` takes the suggested k; ``snapshot=None`` is the day after the last invoice date;
+    ``resamples`` is the number of bootstrap refits of the stability check.
     """
 
     cleaning: CleaningOptions = field(default_factory=CleaningOptions)
@@ -58,17 +106,30 @@ class Settings:
     frequency: str | None = None
     sample_size: int | None = None
     sample_unit: str = "customers"
-    transforms: str | Mapping[str, str] = "auto"
+    transforms: TransformChoice | str | Mapping[str, str] = AUTO
     k: int | None = None
     k_max: int = 10
     seed: int = 42
     n_init: int | str = 4
+    silhouette_sample: int = 1000
+    resamples: int = 50
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "transforms", transform_choice(self.transforms))
+
+    @property
+    def rfm_options(self) -> RFMOptions:
+        return RFMOptions(
+            self.snapshot, self.frequency, self.sample_size, self.sample_unit, self.seed
+        )
+
+    @property
+    def model_options(self) -> ModelOptions:
+        return ModelOptions(self.k_max, self.n_init, self.seed, self.silhouette_sample)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["transforms"] = (
-            self.transforms if isinstance(self.transforms, str) else dict(self.transforms)
-        )
+        data["transforms"] = dict(self.transforms)
         return data
 
 

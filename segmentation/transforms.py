@@ -107,6 +107,7 @@ class RFMTransformer:
     methods_ : dict metric -> chosen transform.
     params_ : dict metric -> fitted parameter (Box-Cox / Yeo-Johnson lambda) or ``None``.
     skewness_ : skewness table of the data it was fitted on.
+    candidates_ : dict (metric, transform) -> fitted parameter, for every valid pair.
     """
 
     def __init__(self, methods: str | Mapping[str, str] = "auto") -> None:
@@ -133,6 +134,7 @@ class RFMTransformer:
                 "Check the cleaning report and the column mapping."
             )
         self.skewness_, fitted = _skew_and_params(rfm)
+        self.candidates_ = fitted  # every valid (metric, transform) -> its fitted parameter
         self.methods_: dict[str, str] = {}
         self.params_: dict[str, float | None] = {}
         for metric, method in requested.items():

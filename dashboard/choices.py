@@ -1,0 +1,66 @@
+"""Read the user's choices from the widgets into the core's settings (the one conversion)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import segmentation as seg
+
+from . import state as S
+
+FREQUENCY_LABELS = {
+    "invoices": "distinct invoices",
+    "lines": "invoice lines",
+    "days": "purchase days",
+}
+
+
+def source_choice() -> S.SourceChoice:
+    sheet = st.session_state.get(S.SHEET)
+    roles = tuple(
+        (role, st.session_state[S.map_key(role)])
+        for role in seg.ROLES
+        if st.session_state.get(S.map_key(role)) not in (None, S.NO_COLUMN)
+    )
+    return S.SourceChoice(
+        digest=st.session_state[S.DATA_DIGEST],
+        name=st.session_state[S.DATA_NAME],
+        sheet=None if sheet in (None, S.ALL_SHEETS) else sheet,
+        roles=roles,
+        dayfirst=True if st.session_state.get(S.DAYFIRST) else None,
+        decimal=st.session_state.get(S.DECIMAL),
+        currency=st.session_state.get(S.CURRENCY) or None,
+    )
+
+
+def cleaning_choice() -> seg.CleaningOptions:
+    defaults = seg.CleaningOptions()
+    return seg.CleaningOptions(
+        **{
+            rule: bool(st.session_state.get(S.clean_key(rule), getattr(defaults, rule)))
+            for rule in S.RULE_FIELDS
+        },
+        refunds=st.session_state.get(S.REFUNDS, defaults.refunds),
+    )
+
+
+def transform_choice() -> tuple[tuple[str, str], ...]:
+    return seg.transform_choice(
+        {m: st.session_state.get(key, "auto") for m, key in S.TRANSFORM.items()}
+    )
+
+
+def settings(sample_size: int | None, k: int | None = None) -> seg.Settings:
+    """The core's settings for the widgets' values (the sample size and k come from the
+    sidebar's sliders, whose ranges depend on the data)."""
+    snapshot = st.session_state.get(S.SNAPSHOT) if st.session_state.get(S.SNAPSHOT_CUSTOM) else None
+    return seg.Settings(
+        cleaning=cleaning_choice(),
+        snapshot=str(snapshot) if snapshot else None,
+        frequency=st.session_state.get(S.FREQUENCY),
+        sample_size=sample_size,
+        sample_unit=st.session_state.get(S.SAMPLE_UNIT, "customers"),
+        transforms=transform_choice(),
+        k=k,
+        seed=int(st.session_state.get(S.SEED, seg.Settings().seed)),
+    )

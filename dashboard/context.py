@@ -1,0 +1,135 @@
+"""The user's choices and the pipeline's cached stages, as one value the pages read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import segmentation as seg
+
+from . import cache, choices, sidebar
+from . import state as S
+
+
+@dataclass(frozen=True)
+class Context:
+    """The data, the settings (k included) and the elbow; each stage on demand, cached."""
+
+    source: S.SourceChoice
+    settings: seg.Settings
+    data: bytes
+    elbow: seg.Elbow
+
+    @property
+    def k(self) -> int:
+        return int(self.settings.k or self.elbow.suggested_k)
+
+    @property
+    def key(self) -> tuple:
+        """The segmentation's signature (names are kept per segmentation)."""
+        return (self.source, self.settings)
+
+    def _upstream(self) -> tuple:
+        s = self.settings
+        return (self.source, s.cleaning, s.rfm_options, s.transforms)
+
+    def loaded(self) -> seg.LoadedData:
+        return cache.loaded(self.source, self.data)
+
+    def cleaned(self) -> seg.Cleaned:
+        return cache.cleaned(self.source, self.settings.cleaning, self.data)
+
+    def rfm(self) -> pd.DataFrame:
+        return cache.rfm(self.source, self.settings.cleaning, self.settings.rfm_options, self.data)
+
+    def transformed(self) -> seg.Transformed:
+        return cache.transformed(*self._upstream(), self.data)
+
+    def segments(self) -> seg.Segments:
+        return cache.segments(*self._upstream(), self.settings.model_options, self.k, self.data)
+
+    def transform_grid(self):
+        return cache.transform_grid(*self._upstream(), self.data)
+
+    def distribution(self, metric: str):
+        fitted = self.transformed().transformer
+        s = self.settings
+        return cache.distribution(
+            self.source,
+            s.cleaning,
+            s.rfm_options,
+            metric,
+            fitted.methods_[metric],
+            fitted.params_[metric],
+            self.data,
+        )
+
+    def prediction_strength(self) -> pd.DataFrame:
+        return cache.prediction_strength(*self._upstream(), self.settings.model_options, self.data)
+
+    def stability(self, progress) -> seg.Stability:
+        """Bootstrap refits in chunks (each cached), calling ``progress(share)`` between."""
+        s, chunk = self.settings, 5
+        parts = []
+        for start in range(0, s.resamples, chunk):
+            stop = min(start + chunk, s.resamples)
+            parts.append(
+                cache.bootstrap_jaccard(
+                    *self._upstream(), s.model_options, self.k, start, stop, self.data
+                )
+            )
+            progress(stop / s.resamples)
+        agreement = cache.seed_agreement(*self._upstream(), s.model_options, self.k, self.data)
+        return seg.summarize_stability(np.vstack(parts), agreement, s.resamples)
+
+    def recipe(self, names: dict[int, str]) -> dict:
+        return seg.recipe_from_parts(
+            self.settings, self.rfm().attrs, self.transformed(), self.segments().centroids, names
+        )
+
+
+def run() -> Context:
+    """Draw the sidebar controls and run the pipeline up to the elbow (cached).
+
+    Raises ``SegmentationError`` for the page to show; nothing the user chose is lost.
+    """
+    data = st.session_state[S.DATA_BYTES]
+    source = choices.source_choice()
+    cleaning = choices.cleaning_choice()
+    first = st.session_state.get(S.READY_FOR) != (source, cleaning)
+    status = st.status("Preparing your segments…", expanded=True) if first else None
+    try:
+        ctx = _pipeline(data, source, cleaning, status)
+    except seg.SegmentationError:
+        if status:
+            status.update(label="Stopped: see the message below", state="error", expanded=False)
+        raise
+    if status:
+        status.update(label="Ready", state="complete", expanded=False)
+        st.session_state[S.READY_FOR] = (source, cleaning)
+    return ctx
+
+
+def _pipeline(data: bytes, source: S.SourceChoice, cleaning: seg.CleaningOptions, status):
+    if status and st.session_state.get(S.READ_FOR) != source:
+        status.write("Reading the file…")
+        cache.loaded(source, data)
+        st.session_state[S.READ_FOR] = source
+    if status:
+        status.write("Cleaning…")
+    cleaned = cache.cleaned(source, cleaning, data)
+    with st.sidebar:
+        draft = choices.settings(sidebar.sample_size(cleaned, (source, cleaning)))
+        if status:
+            status.write("Computing recency, frequency and monetary value…")
+            cache.rfm(source, cleaning, draft.rfm_options, data)
+            status.write("Choosing k (elbow over k = 1..10)…")
+        elbow = cache.elbow(
+            source, cleaning, draft.rfm_options, draft.transforms, draft.model_options, data
+        )
+        k = sidebar.k_slider(elbow, (source, replace(draft, k=None)))
+        sidebar.advanced()
+    return Context(source, replace(draft, k=k), data, elbow)

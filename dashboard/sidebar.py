@@ -1,0 +1,66 @@
+"""The sidebar's controls: sample size, number of segments, and the advanced settings."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import segmentation as seg
+
+from . import state as S
+from .persistence import init_once
+
+
+def sample_size(cleaned: seg.Cleaned, reset_for: object) -> int | None:
+    """The sample-size slider (all by default); ``None`` when everything is used."""
+    unit = st.session_state.get(S.SAMPLE_UNIT, "customers")
+    report = cleaned.report
+    population = report.customers_kept if unit == "customers" else report.rows_kept
+    if population <= 100:
+        st.caption(f"All {population:,} {unit} are used.")
+        return None
+    step = 10 if population < 2_000 else 50 if population < 20_000 else 500
+    init_once(S.SAMPLE_SIZE, population, (reset_for, unit), S.SAMPLE_FOR)
+    st.session_state[S.SAMPLE_SIZE] = min(st.session_state[S.SAMPLE_SIZE], population)
+    st.slider(
+        f"Sample size ({unit})",
+        100,
+        population,
+        step=step,
+        key=S.SAMPLE_SIZE,
+        help="Default: all. Sampling customers keeps each history whole.",
+    )
+    chosen = st.session_state[S.SAMPLE_SIZE]
+    return None if chosen >= population else chosen
+
+
+def k_slider(elbow: seg.Elbow, reset_for: object) -> int:
+    """The number of segments, starting at the elbow's suggestion."""
+    if elbow.k_max < 2:
+        raise seg.SettingsError("At least two customers are needed to form segments.")
+    init_once(S.K, min(elbow.suggested_k, elbow.k_max), reset_for, S.K_FOR)
+    st.session_state[S.K] = max(2, min(st.session_state[S.K], elbow.k_max))
+    if elbow.k_max > 2:
+        st.slider(
+            "Number of segments (k)",
+            2,
+            elbow.k_max,
+            key=S.K,
+            help=f"Suggested by the elbow: {elbow.suggested_k}.",
+        )
+    else:
+        st.caption("Two segments: the most this data allows.")
+    return int(st.session_state[S.K])
+
+
+def advanced() -> None:
+    with st.expander("Advanced"):
+        st.session_state.setdefault(S.SEED, seg.Settings().seed)
+        st.number_input("Random seed", 0, 2**31 - 1, step=1, key=S.SEED)
+        st.session_state.setdefault(S.SAMPLE_UNIT, "customers")
+        st.radio(
+            "Sample unit",
+            list(seg.SAMPLE_UNITS),
+            key=S.SAMPLE_UNIT,
+            horizontal=True,
+            help="Rows is the tutorial's way; it cuts customers' histories.",
+        )

@@ -1,0 +1,56 @@
+"""The data in use: the built-in demo, or an upload once it can be read."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import segmentation as seg
+
+from . import cache
+from . import state as S
+
+DEMO_NAME = "demo_online_retail.csv"
+
+
+def ensure_data() -> None:
+    """The demo data until something is uploaded; then a readable upload replaces it."""
+    if S.DATA_BYTES not in st.session_state:
+        use_data(seg.demo_csv_bytes(), DEMO_NAME, is_demo=True)
+    accept_upload()
+
+
+def accept_upload() -> None:
+    """Make a new upload the data in use, if it can be read; a bad file replaces nothing.
+
+    The uploader's value is in session state before the home page draws it, so this runs
+    before the sidebar says which data is in use.
+    """
+    upload = st.session_state.get(S.UPLOAD)
+    if upload is None or st.session_state.get(S.SEEN_UPLOAD) == upload.file_id:
+        return
+    st.session_state[S.SEEN_UPLOAD] = upload.file_id
+    data = upload.getvalue()
+    try:
+        cache.preview(S.digest(data), upload.name, None, data)
+    except seg.SegmentationError as exc:
+        st.session_state[S.UPLOAD_ERROR] = f"Could not use '{upload.name}': {exc}"
+        return
+    use_data(data, upload.name)
+    st.session_state.pop(S.UPLOAD_ERROR, None)
+
+
+def use_data(data: bytes, name: str, is_demo: bool = False) -> None:
+    """Make a file the active data; reset the choices that belonged to the previous file."""
+    st.session_state[S.DATA_BYTES] = data
+    st.session_state[S.DATA_NAME] = name
+    st.session_state[S.DATA_DIGEST] = S.digest(data)
+    st.session_state[S.DATA_IS_DEMO] = is_demo
+    for key in [
+        S.SHEET,
+        S.SNAPSHOT_CUSTOM,
+        S.SNAPSHOT,
+        S.DECIMAL,
+        S.CURRENCY,
+        *(S.map_key(r) for r in seg.ROLES),
+    ]:
+        st.session_state.pop(key, None)
