@@ -112,7 +112,7 @@ if c2.toggle(
 ):
     if S.SNAPSHOT not in st.session_state:  # start from the snapshot in use
         try:
-            cleaned = cache.cleaned(choices.source_choice(), choices.cleaning_choice(), data)
+            cleaned = cache.cleaned(choices.source_choice(), choices.cleaning_choice(), _data=data)
             st.session_state[S.SNAPSHOT] = cleaned.snapshot.date()
         except seg.SegmentationError:
             pass  # the message is shown below
@@ -139,7 +139,7 @@ st.dataframe(
 )
 st.caption("Each rule sees only the rows the rules above it kept.")
 with st.expander("How the file was read", expanded=True):
-    st.dataframe(ctx.loaded().notes.to_frame(), hide_index=True, width="stretch")
+    st.dataframe(ctx.notes().to_frame(), hide_index=True, width="stretch")
 with st.expander("First cleaned rows"):
     st.dataframe(cleaned.transactions.head(200), hide_index=True, width="stretch")
 st.page_link(

@@ -5,25 +5,97 @@ its stage depends on; the bytes travel as ``_data`` (not hashed: the digest alre
 they are). A wrapper asks the wrapper before it only on a miss, so a k change refits only the
 final model and a transform change never re-reads the file. Wrappers add no logic: no
 defaults, no Streamlit output, no session state. Errors rise as ``SegmentationError``.
+
+The two large stages (the file's transactions and the cleaned rows, about 70 and 20 MB for
+Online Retail) live in one cache shared by every session and bounded by size, not by entry
+count: a value is kept once (``st.cache_data`` would store a pickled copy and unpickle another
+on every hit), sessions with the same file share it, and the least recently used file goes
+first when the bound is reached (its session reads its bytes again on the next miss). At most
+two of them are computed at a time (this machine has two cores; more at once would only add
+their working memory up), and memory freed by a computation is handed back to the system.
 """
 
 from __future__ import annotations
+
+import ctypes
+import os
+import threading
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from cachetools import LRUCache
 
 import segmentation as seg
 
 from .state import SourceChoice
 
 MAX_ENTRIES = 16
+# The shared cache's bound, in MB (about ten Online-Retail-sized files).
+LARGE_CACHE_MB = int(os.environ.get("SEGMENTS_CACHE_MB", "1000"))
+HEAVY_AT_ONCE = 2
+
+T = TypeVar("T")
+
+
+def _frame_bytes(value: object) -> int:
+    frame = getattr(value, "transactions", None)
+    return int(frame.memory_usage(deep=True).sum()) if frame is not None else 1
+
+
+_large: LRUCache = LRUCache(maxsize=LARGE_CACHE_MB * 1_000_000, getsizeof=_frame_bytes)
+_lock = threading.Lock()
+_heavy = threading.BoundedSemaphore(HEAVY_AT_ONCE)
+
+
+def _release_memory() -> None:
+    """Hand freed memory back to the system (Arrow's pool and glibc keep it otherwise)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+def shared(fn: Callable[..., T]) -> Callable[..., T]:
+    """Cache a large stage in the shared, size-bounded cache (see the module docstring)."""
+
+    @wraps(fn)
+    def wrapper(*args, _data: bytes) -> T:
+        key = (fn.__name__, *args)
+        with _lock:
+            found = _large.get(key)
+        if found is not None:
+            return found
+        with _heavy:
+            with _lock:  # another session may have computed it while this one waited
+                found = _large.get(key)
+            if found is not None:
+                return found
+            try:
+                value = fn(*args, _data=_data)
+            finally:
+                _release_memory()
+        with _lock:
+            try:
+                _large[key] = value
+            except ValueError:  # larger than the whole bound: used, not kept
+                pass
+        return value
+
+    return wrapper
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def preview(digest: str, name: str, sheet: str | None, _data: bytes) -> seg.Preview:
-    return seg.preview_transactions(_data, name, sheet)
+    with _heavy:  # decodes the whole file: counted among the large computations
+        return seg.preview_transactions(_data, name, sheet)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
@@ -34,7 +106,7 @@ def detected_roles(
     return seg.detect_roles(p.columns, p.sample).as_dict()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@shared
 def loaded(source: SourceChoice, _data: bytes) -> seg.LoadedData:
     return seg.load_transactions(
         _data,
@@ -48,15 +120,20 @@ def loaded(source: SourceChoice, _data: bytes) -> seg.LoadedData:
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def reading_notes(source: SourceChoice, _data: bytes) -> seg.ReadingNotes:
+    return loaded(source, _data=_data).notes
+
+
+@shared
 def cleaned(source: SourceChoice, cleaning: seg.CleaningOptions, _data: bytes) -> seg.Cleaned:
-    return seg.clean_stage(loaded(source, _data).transactions, cleaning)
+    return seg.clean_stage(loaded(source, _data=_data).transactions, cleaning)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def rfm(
     source: SourceChoice, cleaning: seg.CleaningOptions, options: seg.RFMOptions, _data: bytes
 ) -> pd.DataFrame:
-    return seg.rfm_stage(cleaned(source, cleaning, _data), options)
+    return seg.rfm_stage(cleaned(source, cleaning, _data=_data), options)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)

@@ -36,11 +36,11 @@ class Context:
         s = self.settings
         return (self.source, s.cleaning, s.rfm_options, s.transforms)
 
-    def loaded(self) -> seg.LoadedData:
-        return cache.loaded(self.source, self.data)
+    def notes(self) -> seg.ReadingNotes:
+        return cache.reading_notes(self.source, self.data)
 
     def cleaned(self) -> seg.Cleaned:
-        return cache.cleaned(self.source, self.settings.cleaning, self.data)
+        return cache.cleaned(self.source, self.settings.cleaning, _data=self.data)
 
     def rfm(self) -> pd.DataFrame:
         return cache.rfm(self.source, self.settings.cleaning, self.settings.rfm_options, self.data)
@@ -116,11 +116,11 @@ def run() -> Context:
 def _pipeline(data: bytes, source: S.SourceChoice, cleaning: seg.CleaningOptions, status):
     if status and st.session_state.get(S.READ_FOR) != source:
         status.write("Reading the file…")
-        cache.loaded(source, data)
+        cache.loaded(source, _data=data)
         st.session_state[S.READ_FOR] = source
     if status:
         status.write("Cleaning…")
-    cleaned = cache.cleaned(source, cleaning, data)
+    cleaned = cache.cleaned(source, cleaning, _data=data)
     with st.sidebar:
         draft = choices.settings(sidebar.sample_size(cleaned, (source, cleaning)))
         if status:

@@ -13,7 +13,7 @@ try:
     segments = ctx.segments()
     profiled = seg.profile_stage(ctx.rfm(), segments, names.names_for(ctx, segments))
     report = ctx.cleaned().report
-    notes = ctx.loaded().notes
+    notes = ctx.notes()
     recipe = ctx.recipe(profiled.names)
 except seg.SegmentationError as exc:
     pages.show_error(exc)

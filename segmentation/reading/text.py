@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -123,23 +124,37 @@ def text_preview(data: bytes, name: str, encoding: str | None = None) -> Preview
     return Preview(preview.columns, preview.rows, preview.header_row, text_format=fmt)
 
 
+def _lines_before_body(data: bytes, fmt: TextFormat, header_row: int) -> int:
+    """Physical lines before the first data line: the header is the ``header_row``-th
+    non-blank line (blank lines and titles above it count as lines to skip)."""
+    head = data[: 1 << 20].decode(fmt.encoding, errors="ignore")
+    lines = re.split(r"\r\n|\r|\n", head)
+    seen = -1
+    for number, line in enumerate(lines):
+        if line.strip():
+            seen += 1
+            if seen == header_row:
+                return number + 1
+    raise FileReadError("The header line was not found again when reading the file.")
+
+
 def read_text(data: bytes, preview: Preview, limits: ReadLimits) -> pd.DataFrame:
-    """Every column as text as written (blank cells missing)."""
+    """Every column as text as written (blank cells missing).
+
+    pandas reads the bytes and decodes them itself (the encoding was checked on the whole
+    file by the preview), so no decoded copy of a large file is held at once.
+    """
     import pandas as pd
 
     fmt = preview.text_format
     assert fmt is not None
-    text = data.decode(fmt.encoding)
-    lines = text.splitlines(keepends=True)
-    # The preview counted non-blank lines only: find the header line among the raw lines.
-    non_blank = [i for i, line in enumerate(lines[: preview.header_row + 10_000]) if line.strip()]
-    body = "".join(lines[non_blank[preview.header_row] + 1 :])
-    if not body.strip():
-        return pd.DataFrame(columns=preview.columns)
+    skip = _lines_before_body(data, fmt, preview.header_row)
     try:
         frame = pd.read_csv(
-            io.StringIO(body),
+            io.BytesIO(data),
+            encoding=fmt.encoding,
             sep=fmt.delimiter,
+            skiprows=skip,
             header=None,
             # The header fixes the width: rows missing trailing fields get empty cells, and a
             # row with more fields (an unquoted delimiter inside a text, which would shift
@@ -152,6 +167,8 @@ def read_text(data: bytes, preview: Preview, limits: ReadLimits) -> pd.DataFrame
             nrows=limits.max_rows + 1,
             engine="c",
         )
+    except pd.errors.EmptyDataError:  # a header and nothing under it
+        return pd.DataFrame(columns=preview.columns)
     except (pd.errors.ParserError, ValueError) as exc:
         detail = str(exc).split("\n")[0]
         raise FileReadError(
