@@ -90,7 +90,11 @@ async def session(browser, url: str, path: Path, segments: bool) -> tuple[float,
         await page.get_by_text("Cleaning report").wait_for()
         await page.locator('[data-testid="stMetricValue"]').first.wait_for()
         if segments:
-            await page.locator('[data-testid="stSidebar"]').get_by_text("Segments", exact=True).click()
+            await (
+                page.locator('[data-testid="stSidebar"]')
+                .get_by_text("Segments", exact=True)
+                .click()
+            )
             await page.get_by_text("How many segments?").wait_for()
             await page.locator(".js-plotly-plot").first.wait_for()
         failed = await page.locator('[data-testid="stException"]').count()

@@ -122,7 +122,7 @@ def _pipeline(data: bytes, source: S.SourceChoice, cleaning: seg.CleaningOptions
         status.write("Cleaning…")
     cleaned = cache.cleaned(source, cleaning, _data=data)
     with st.sidebar:
-        draft = choices.settings(sidebar.sample_size(cleaned, (source, cleaning)))
+        draft = choices.settings(sidebar.sample_size(cleaned))
         if status:
             status.write("Computing recency, frequency and monetary value…")
             cache.rfm(source, cleaning, draft.rfm_options, data)
@@ -130,6 +130,6 @@ def _pipeline(data: bytes, source: S.SourceChoice, cleaning: seg.CleaningOptions
         elbow = cache.elbow(
             source, cleaning, draft.rfm_options, draft.transforms, draft.model_options, data
         )
-        k = sidebar.k_slider(elbow, (source, replace(draft, k=None)))
+        k = sidebar.k_slider(elbow, source.digest)
         sidebar.advanced()
     return Context(source, replace(draft, k=k), data, elbow)

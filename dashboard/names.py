@@ -1,4 +1,5 @@
-"""Segment names: automatic from the centroids, editable per segmentation."""
+"""Segment names: automatic from the centroids; the user's names follow their segment through
+refits (a new k, transform or sample), and equal names merge segments."""
 
 from __future__ import annotations
 
@@ -10,33 +11,49 @@ from . import state as S
 from .context import Context
 
 
+def _saved(ctx: Context) -> dict[str, tuple[float, float, float]]:
+    """The user's names for this data, each with its segment's mean R, F and M."""
+    return st.session_state.setdefault(S.NAMES, {}).setdefault(ctx.source, {})
+
+
 def names_for(ctx: Context, segments: seg.Segments) -> dict[int, str]:
-    """Automatic names with the user's edits for this exact segmentation."""
-    edits = st.session_state.get(S.NAMES, {}).get(ctx.key, {})
-    try:
-        return seg.name_segments(segments.centroids, edits)
-    except seg.SegmentationError as exc:
-        st.warning(f"{exc} Showing the automatic names.")
-        return seg.name_segments(segments.centroids)
+    """Automatic names, with the user's names where a segment is one they named."""
+    resolved = st.session_state.get(S.RESOLVED_NAMES, {}).get(ctx.key)
+    if resolved is not None:
+        return resolved
+    auto = seg.name_segments(segments.centroids)
+    profile = seg.cluster_profile(ctx.rfm(), segments.labels, auto)
+    return {**auto, **seg.carry_names(_saved(ctx), profile, ctx.rfm())}
 
 
 def name_inputs(ctx: Context, segments: seg.Segments) -> dict[int, str]:
-    """One text box per segment, filled with its automatic name; edits are kept per
-    segmentation."""
+    """One text box per segment, filled with its name; what the user types is remembered with
+    the segment's profile, so the name follows the segment when it is found again."""
     auto = seg.name_segments(segments.centroids)
-    store = st.session_state.setdefault(S.NAMES, {})
-    edits = store.setdefault(ctx.key, {})
+    rfm = ctx.rfm()
+    profile = seg.cluster_profile(rfm, segments.labels, auto).set_index("cluster")
+    saved = _saved(ctx)
     missing = any(S.name_key(c) not in st.session_state for c in auto)  # page was left
     if missing or st.session_state.get(S.NAMES_FOR) != ctx.key:
         st.session_state[S.NAMES_FOR] = ctx.key
-        for cluster, name in auto.items():
-            st.session_state[S.name_key(cluster)] = edits.get(cluster, name)
+        start = names_for(ctx, segments)
+        for cluster in auto:
+            st.session_state[S.name_key(cluster)] = start[cluster]
     cols = st.columns(min(len(auto), 5))
     for cluster in auto:
         cols[cluster % len(cols)].text_input(f"Segment {cluster}", key=S.name_key(cluster))
-    store[ctx.key] = {
-        c: st.session_state[S.name_key(c)].strip()
-        for c in auto
-        if st.session_state[S.name_key(c)].strip() not in ("", auto[c])
-    }
-    return names_for(ctx, segments)
+    chosen = {c: st.session_state[S.name_key(c)].strip() or auto[c] for c in auto}
+    for cluster, name in chosen.items():
+        if name != auto[cluster]:
+            row = profile.loc[cluster]
+            saved[name] = tuple(float(row[f"{m}_mean"]) for m in seg.METRICS)
+    kept = set(chosen.values())
+    for name in [n for n in saved if n not in kept]:
+        del saved[name]  # a name the user took back
+    st.session_state.setdefault(S.RESOLVED_NAMES, {})[ctx.key] = chosen
+    for name, clusters in seg.merged_names(chosen).items():
+        st.info(
+            f"Segments {', '.join(map(str, clusters))} are all called '{name}': they are one "
+            "segment in the profile and the downloads."
+        )
+    return chosen

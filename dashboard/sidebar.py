@@ -10,8 +10,11 @@ from . import state as S
 from .persistence import init_once
 
 
-def sample_size(cleaned: seg.Cleaned, reset_for: object) -> int | None:
-    """The sample-size slider (all by default); ``None`` when everything is used."""
+def sample_size(cleaned: seg.Cleaned) -> int | None:
+    """The sample-size slider (all by default); ``None`` when everything is used.
+
+    The choice is kept when the data under it changes: "all" stays all; a sample larger than
+    the new population becomes the whole population, and the sidebar says so."""
     unit = st.session_state.get(S.SAMPLE_UNIT, "customers")
     report = cleaned.report
     population = report.customers_kept if unit == "customers" else report.rows_kept
@@ -19,8 +22,15 @@ def sample_size(cleaned: seg.Cleaned, reset_for: object) -> int | None:
         st.caption(f"All {population:,} {unit} are used.")
         return None
     step = 10 if population < 2_000 else 50 if population < 20_000 else 500
-    init_once(S.SAMPLE_SIZE, population, (reset_for, unit), S.SAMPLE_FOR)
-    st.session_state[S.SAMPLE_SIZE] = min(st.session_state[S.SAMPLE_SIZE], population)
+    before = st.session_state.get(S.SAMPLE_FOR)
+    st.session_state[S.SAMPLE_FOR] = (unit, population)
+    if S.SAMPLE_SIZE not in st.session_state or before is None or before[0] != unit:
+        st.session_state[S.SAMPLE_SIZE] = population
+    elif st.session_state[S.SAMPLE_SIZE] == before[1]:
+        st.session_state[S.SAMPLE_SIZE] = population  # "all" stays all
+    elif st.session_state[S.SAMPLE_SIZE] > population:
+        st.caption(f"The sample was larger than the {population:,} {unit} left: all are used.")
+        st.session_state[S.SAMPLE_SIZE] = population
     st.slider(
         f"Sample size ({unit})",
         100,
@@ -33,12 +43,18 @@ def sample_size(cleaned: seg.Cleaned, reset_for: object) -> int | None:
     return None if chosen >= population else chosen
 
 
-def k_slider(elbow: seg.Elbow, reset_for: object) -> int:
-    """The number of segments, starting at the elbow's suggestion."""
+def k_slider(elbow: seg.Elbow, data_in_use: object) -> int:
+    """The number of segments: the elbow's suggestion for new data, then the user's choice,
+    kept through other changes; when this data allows fewer segments, the sidebar says so."""
     if elbow.k_max < 2:
         raise seg.SettingsError("At least two customers are needed to form segments.")
-    init_once(S.K, min(elbow.suggested_k, elbow.k_max), reset_for, S.K_FOR)
-    st.session_state[S.K] = max(2, min(st.session_state[S.K], elbow.k_max))
+    init_once(S.K, min(elbow.suggested_k, elbow.k_max), data_in_use, S.K_FOR)
+    if st.session_state[S.K] > elbow.k_max:
+        st.caption(
+            f"{st.session_state[S.K]} segments is more than these customers allow: "
+            f"showing {elbow.k_max}."
+        )
+        st.session_state[S.K] = elbow.k_max
     if elbow.k_max > 2:
         st.slider(
             "Number of segments (k)",

@@ -23,6 +23,9 @@ from typing import Any
 _MODULES: dict[str, tuple[str, ...]] = {
     "charts": (
         "METRIC_LABELS",
+        "PALETTE",
+        "segment_colour",
+        "segment_symbol",
         "distribution_figure",
         "elbow_figure",
         "importance_figure",
@@ -69,7 +72,14 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "segment",
         "transform_stage",
     ),
-    "profiles": ("SEGMENT_PROTOTYPES", "cluster_profile", "name_segments", "relative_importance"),
+    "profiles": (
+        "SEGMENT_PROTOTYPES",
+        "carry_names",
+        "cluster_profile",
+        "merged_names",
+        "name_segments",
+        "relative_importance",
+    ),
     "reading": ("Preview", "ReadLimits", "TextFormat", "preview_table"),
     "rfm": ("compute_rfm", "snapshot_date"),
     "roles": ("ROLES", "ColumnRoles", "detect_roles", "detect_shape"),

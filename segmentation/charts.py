@@ -99,116 +99,198 @@ def transform_grid_figure(
 
 
 def elbow_figure(elbow: pd.DataFrame, suggested_k: int, chosen_k: int | None = None) -> go.Figure:
-    """SSE against k with the suggested k marked, silhouette on a second axis."""
+    """Spread within segments (SSE) against k with the suggested k marked; how distinct the
+    segments are (silhouette) on a second axis."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(
-        go.Scatter(x=elbow["k"], y=elbow["sse"], name="SSE (inertia)", mode="lines+markers")
+        go.Scatter(
+            x=elbow["k"],
+            y=elbow["sse"],
+            name="spread within segments (SSE)",
+            mode="lines+markers",
+            line={"color": PALETTE[0]},
+        )
     )
     fig.add_trace(
         go.Scatter(
             x=elbow["k"],
             y=elbow["silhouette"],
-            name="silhouette",
+            name="how distinct the segments are (silhouette)",
             mode="lines+markers",
-            line={"dash": "dot"},
+            line={"dash": "dot", "color": PALETTE[1]},
+            marker={"symbol": "square"},
         ),
         secondary_y=True,
     )
     fig.add_vline(
         x=suggested_k,
         line_dash="dash",
-        line_color="#F58518",
+        line_color="#555",
         annotation_text=f"suggested k = {suggested_k}",
     )
     if chosen_k and chosen_k != suggested_k:
         fig.add_vline(
             x=chosen_k,
-            line_color="#54A24B",
+            line_color=PALETTE[2],
             annotation_text=f"chosen k = {chosen_k}",
             annotation_position="bottom right",
         )
-    fig.update_xaxes(title_text="k (number of segments)", dtick=1)
-    fig.update_yaxes(title_text="SSE", secondary_y=False)
-    fig.update_yaxes(title_text="silhouette", secondary_y=True)
-    fig.update_layout(height=380, margin={"t": 30, "b": 40}, legend={"orientation": "h", "y": 1.12})
+    fig.update_xaxes(title_text="number of segments (k)", dtick=1)
+    fig.update_yaxes(title_text="spread within segments", secondary_y=False)
+    fig.update_yaxes(title_text="how distinct (silhouette)", tickformat=".2f", secondary_y=True)
+    fig.update_layout(height=380, margin={"t": 30, "b": 40}, legend={"orientation": "h", "y": 1.15})
     return fig
 
 
-def _named(labels: pd.Series, names: Mapping[int, str]) -> pd.Series:
-    return labels.map(lambda c: f"{c}: {names.get(int(c), c)}")
+# Okabe and Ito's colour-blind-safe palette (2008), the most valuable segment first (clusters
+# are numbered by value). Beyond eight segments the colours repeat and the marker shape differs.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
+SYMBOLS = ("circle", "square", "diamond", "cross", "x")
+
+
+def segment_colour(cluster: int) -> str:
+    """The segment's colour, the same in every chart, table and report."""
+    return PALETTE[int(cluster) % len(PALETTE)]
+
+
+def segment_symbol(cluster: int) -> str:
+    """The marker shape that tells segments with the same colour apart (beyond eight)."""
+    return SYMBOLS[(int(cluster) // len(PALETTE)) % len(SYMBOLS)]
+
+
+def segment_label(cluster: int, names: Mapping[int, str]) -> str:
+    return f"{int(cluster)}: {names.get(int(cluster), cluster)}"
 
 
 def snake_figure(scaled: pd.DataFrame, labels: pd.Series, names: Mapping[int, str]) -> go.Figure:
-    """Standardized mean of each metric per segment (the tutorial's snake plot)."""
-    means = scaled[list(METRICS)].groupby(_named(labels, names).to_numpy()).mean()
-    long = (
-        means.rename(columns=METRIC_LABELS)
-        .reset_index(names="segment")
-        .melt(id_vars="segment", var_name="metric", value_name="standardized mean")
-    )
-    fig = px.line(long, x="metric", y="standardized mean", color="segment", markers=True)
-    fig.update_layout(height=360, margin={"t": 30, "b": 30})
+    """Each segment's average of each metric, in standard units (0 is the average customer)."""
+    means = scaled[list(METRICS)].groupby(labels.to_numpy()).mean()
+    fig = go.Figure()
+    for cluster, row in means.iterrows():
+        fig.add_trace(
+            go.Scatter(
+                x=[METRIC_LABELS[m] for m in METRICS],
+                y=row.to_numpy(),
+                name=segment_label(cluster, names),
+                mode="lines+markers",
+                line={"color": segment_colour(cluster)},
+                marker={"symbol": segment_symbol(cluster), "size": 9},
+            )
+        )
+    fig.update_yaxes(title_text="standard units (0 = average)", tickformat=".1f")
+    fig.update_layout(height=360, margin={"t": 30, "b": 30}, legend_title_text="segment")
     return fig
 
 
 def importance_figure(importance: pd.DataFrame, names: Mapping[int, str]) -> go.Figure:
-    """Heatmap of relative importance (segment mean / overall mean - 1)."""
-    data = importance.rename(columns=METRIC_LABELS)
-    data.index = [f"{c}: {names.get(int(c), c)}" for c in data.index]
-    fig = px.imshow(
-        data, text_auto=".2f", color_continuous_scale="RdBu", zmin=-1, zmax=1, aspect="auto"
+    """Each segment's mean against the average customer (+100% is twice the average).
+
+    The colour says good or bad, not high or low: a high recency (long since the last order)
+    is bad, so it is coloured like a low spend. The scale covers every value (no clipping)."""
+    goodness = importance.copy()
+    goodness["recency_days"] = -goodness["recency_days"]
+    bound = float(np.nanmax(np.abs(goodness.to_numpy()))) or 1.0
+    fig = go.Figure(
+        go.Heatmap(
+            z=goodness.to_numpy(),
+            x=[METRIC_LABELS[m] for m in importance.columns],
+            y=[segment_label(c, names) for c in importance.index],
+            text=[[f"{v:+.0%}" for v in row] for row in importance.to_numpy()],
+            texttemplate="%{text}",
+            colorscale="RdBu",
+            zmin=-bound,
+            zmax=bound,
+            colorbar={
+                "title": "better than<br>average",
+                "tickvals": [-bound, 0, bound],
+                "ticktext": ["worse", "average", "better"],
+            },
+            hovertemplate="%{y}<br>%{x}: %{text} against the average<extra></extra>",
+        )
     )
-    fig.update_layout(height=80 + 45 * len(data), margin={"t": 30, "b": 30})
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=80 + 45 * len(importance), margin={"t": 30, "b": 30})
     return fig
 
 
 def scatter3d_figure(customers: pd.DataFrame, log_axes: bool = False, seed: int = 0) -> go.Figure:
-    """Recency, frequency and monetary of each customer, coloured by segment."""
+    """Recency, frequency and monetary of each customer, coloured by segment; a seeded sample
+    of ``SCATTER_POINTS`` customers when there are more (the title says so)."""
     data = customers
+    title = f"{len(data):,} customers"
     if len(data) > SCATTER_POINTS:
         data = data.sample(SCATTER_POINTS, random_state=seed)
-    data = data.assign(segment=data["cluster"].astype(str) + ": " + data["segment"].astype(str))
-    fig = px.scatter_3d(
-        data,
-        x="recency_days",
-        y="frequency",
-        z="monetary",
-        color="segment",
-        log_x=log_axes,
-        log_y=log_axes,
-        log_z=log_axes,
-        opacity=0.6,
-        hover_data=["customer_id"],
+        title = f"A sample of {SCATTER_POINTS:,} of {len(customers):,} customers"
+    fig = go.Figure()
+    for cluster, part in data.groupby("cluster", sort=True):
+        fig.add_trace(
+            go.Scatter3d(
+                x=part["recency_days"],
+                y=part["frequency"],
+                z=part["monetary"],
+                mode="markers",
+                name=f"{int(cluster)}: {part['segment'].iloc[0]}",
+                marker={
+                    "size": 3,
+                    "color": segment_colour(cluster),
+                    "symbol": segment_symbol(cluster),
+                    "opacity": 0.7,
+                },
+                text=part["customer_id"],
+                hovertemplate="customer %{text}<br>recency %{x} days<br>frequency %{y}"
+                "<br>spend %{z:,.2f}<extra></extra>",
+            )
+        )
+    kind = "log" if log_axes else "linear"
+    fig.update_layout(
+        title={"text": title, "font": {"size": 13}},
+        height=560,
+        margin={"t": 40, "b": 0, "l": 0, "r": 0},
+        legend_title_text="segment",
+        scene={
+            "xaxis": {"title": {"text": "recency (days)"}, "type": kind},
+            "yaxis": {"title": {"text": "frequency (orders)"}, "type": kind},
+            "zaxis": {"title": {"text": "spend"}, "type": kind},
+        },
     )
-    fig.update_traces(marker={"size": 3})
-    fig.update_layout(height=560, margin={"t": 30, "b": 0, "l": 0, "r": 0})
     return fig
 
 
 def sizes_figure(profile: pd.DataFrame) -> go.Figure:
-    """Customers and revenue share per segment."""
-    data = profile.assign(label=profile["cluster"].astype(str) + ": " + profile["segment"])
-    fig = px.bar(
-        data, x="label", y="customers", text=data["revenue_share"].map("{:.0%} of revenue".format)
+    """Customers per segment, each bar in its segment's colour, with its share of revenue."""
+    fig = go.Figure(
+        go.Bar(
+            x=[
+                f"{int(c)}: {s}"
+                for c, s in zip(profile["cluster"], profile["segment"], strict=True)
+            ],
+            y=profile["customers"],
+            marker={"color": [segment_colour(c) for c in profile["cluster"]]},
+            text=profile["revenue_share"].map("{:.0%} of revenue".format),
+            hovertemplate="%{x}<br>%{y:,} customers, %{text}<extra></extra>",
+        )
     )
-    fig.update_layout(height=340, margin={"t": 30, "b": 30}, xaxis_title="segment")
+    fig.update_layout(
+        height=340, margin={"t": 30, "b": 30}, xaxis_title="segment", yaxis_title="customers"
+    )
     return fig
 
 
 def stability_figure(table: pd.DataFrame, names: Mapping[int, str]) -> go.Figure:
-    """Mean bootstrap Jaccard per segment, with Hennig's 0.6 and 0.75 lines."""
-    data = table.assign(label=[f"{c}: {names.get(int(c), c)}" for c in table["cluster"]])
-    fig = px.bar(
-        data,
-        x="label",
-        y="jaccard",
-        text=data["verdict"],
-        range_y=[0, 1.05],
-        labels={"label": "segment", "jaccard": "how often it comes back (Jaccard)"},
+    """Mean bootstrap Jaccard per segment in its colour, with Hennig's 0.6 and 0.75 lines."""
+    fig = go.Figure(
+        go.Bar(
+            x=[segment_label(c, names) for c in table["cluster"]],
+            y=table["jaccard"],
+            marker={"color": [segment_colour(c) for c in table["cluster"]]},
+            text=table["verdict"],
+            hovertemplate="%{x}<br>comes back %{y:.2f} (Jaccard): %{text}<extra></extra>",
+        )
     )
-    for edge, word in ((0.75, "stable"), (0.6, "doubtful below")):
-        fig.add_hline(y=edge, line_dash="dot", annotation_text=word, line_color="#888")
-    fig.update_layout(height=340, margin={"t": 30, "b": 30})
+    for edge, word in ((0.75, "stable above"), (0.6, "do not trust below")):
+        fig.add_hline(y=edge, line_dash="dot", annotation_text=word, line_color="#555")
+    fig.update_yaxes(range=[0, 1.05], title_text="how often it comes back", tickformat=".2f")
+    fig.update_layout(height=340, margin={"t": 30, "b": 30}, xaxis_title="segment")
     return fig
 
 

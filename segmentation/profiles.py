@@ -51,7 +51,9 @@ def name_segments(
     overrides: Mapping[int, str] | None = None,
     prototypes: pd.DataFrame = SEGMENT_PROTOTYPES,
 ) -> dict[int, str]:
-    """One unique name per cluster: the nearest prototypes by optimal assignment.
+    """A name per cluster: the nearest prototypes by optimal assignment (each automatic name
+    used once), then the user's names. Two clusters the user gives the same name are one
+    segment in the profile and the exports (see :func:`cluster_profile`).
 
     Parameters
     ----------
@@ -78,16 +80,61 @@ def name_segments(
             raise SettingsError(f"There is no cluster {cluster} to rename.")
         if name and str(name).strip():
             names[int(cluster)] = str(name).strip()
-    if len(set(names.values())) < len(names):
-        raise SettingsError("Two segments have the same name; give each segment its own name.")
     return names
+
+
+def merged_names(names: Mapping[int, str]) -> dict[str, list[int]]:
+    """Names shared by several clusters, with their clusters (these merge into one segment)."""
+    groups: dict[str, list[int]] = {}
+    for cluster, name in sorted(names.items()):
+        groups.setdefault(name, []).append(int(cluster))
+    return {name: clusters for name, clusters in groups.items() if len(clusters) > 1}
+
+
+# A saved name follows a segment of a refit when the segment's mean recency, frequency and
+# spend (on a log scale, in the data's standard deviations) lie within this distance.
+SAME_SEGMENT = 0.5
+
+
+def carry_names(
+    saved: Mapping[str, tuple[float, float, float]], profile: pd.DataFrame, rfm: pd.DataFrame
+) -> dict[int, str]:
+    """The user's names for the clusters of a refit that are the same segments.
+
+    ``saved`` holds each named segment's mean recency, frequency and monetary value when it
+    was named. Each is matched to the refit's clusters by optimal assignment on those means
+    (log scale, in standard deviations of the data); a match farther than ``SAME_SEGMENT``
+    is a different segment and keeps its automatic name.
+    """
+    if not saved or profile.empty:
+        return {}
+    spread = np.log1p(rfm[list(METRICS)].clip(lower=0)).std().replace(0, 1).to_numpy()
+    means = profile[[f"{m}_mean" for m in METRICS]].to_numpy(dtype="float64")
+    new = np.log1p(np.clip(means, 0, None)) / spread
+    old = np.log1p(np.clip(np.array(list(saved.values()), dtype="float64"), 0, None)) / spread
+    cost = np.sqrt(((old[:, None, :] - new[None, :, :]) ** 2).sum(axis=2))
+    rows, cols = linear_sum_assignment(cost)
+    names = list(saved)
+    return {
+        int(profile["cluster"].iloc[c]): names[r]
+        for r, c in zip(rows, cols, strict=True)
+        if cost[r, c] <= SAME_SEGMENT
+    }
 
 
 def cluster_profile(
     rfm: pd.DataFrame, labels: pd.Series, names: Mapping[int, str] | None = None
 ) -> pd.DataFrame:
-    """Per cluster: customers, share, mean and median of each metric, revenue share."""
-    data = rfm[list(METRICS)].assign(cluster=labels.to_numpy())
+    """Per segment: customers, share, mean and median of each metric, revenue share.
+
+    Clusters with the same name are one segment (numbered by its lowest cluster)."""
+    names = dict(names or {})
+    clusters = labels.to_numpy()
+    first = {}
+    for cluster in sorted(set(clusters.tolist())):
+        first.setdefault(names.get(int(cluster), str(cluster)), int(cluster))
+    segment_of = {c: first[names.get(int(c), str(c))] for c in set(clusters.tolist())}
+    data = rfm[list(METRICS)].assign(cluster=[segment_of[c] for c in clusters])
     grouped = data.groupby("cluster")
     out = pd.DataFrame({"customers": grouped.size()})
     out["share"] = out["customers"] / len(data)
@@ -97,7 +144,7 @@ def cluster_profile(
     total = data["monetary"].sum()
     out["revenue_share"] = grouped["monetary"].sum() / total if total else np.nan
     out = out.reset_index()
-    out["segment"] = out["cluster"].map(dict(names or {})).fillna("")
+    out["segment"] = out["cluster"].map(names).fillna("")
     return out[PROFILE_COLUMNS]
 
 

@@ -5,7 +5,9 @@ from pandas.testing import assert_frame_equal
 from segmentation.errors import SettingsError
 from segmentation.profiles import (
     PROFILE_COLUMNS,
+    carry_names,
     cluster_profile,
+    merged_names,
     name_segments,
     relative_importance,
 )
@@ -65,5 +67,37 @@ def test_names_unique_up_to_many_clusters_and_overrides():
     assert len(set(names.values())) == 13
     renamed = name_segments(centroids([[-1.0, 1.5, 1.5], [1.4, -1.0, -1.0]]), {1: "Win back"})
     assert renamed == {0: "Champions", 1: "Win back"}
-    with pytest.raises(SettingsError, match="same name"):
-        name_segments(centroids([[-1.0, 1.5, 1.5], [1.4, -1.0, -1.0]]), {1: "Champions"})
+    with pytest.raises(SettingsError, match="no cluster 5"):
+        name_segments(centroids([[-1.0, 1.5, 1.5], [1.4, -1.0, -1.0]]), {5: "Champions"})
+
+
+def test_equal_names_merge_clusters_into_one_segment():
+    rfm = pd.DataFrame(
+        {"recency_days": [1, 3, 10, 30], "frequency": [5, 3, 2, 1], "monetary": [50.0, 30, 15, 5]},
+        index=pd.Index(list("abcd"), name="customer_id"),
+    )
+    labels = pd.Series([0, 1, 2, 2], index=rfm.index)
+    names = {0: "Keep", 1: "Keep", 2: "Lost"}
+    assert merged_names(names) == {"Keep": [0, 1]}
+    profile = cluster_profile(rfm, labels, names)
+    # a and b are one segment numbered 0: 2 customers, mean spend (50 + 30) / 2.
+    assert profile[["cluster", "segment", "customers"]].values.tolist() == [
+        [0, "Keep", 2],
+        [2, "Lost", 2],
+    ]
+    assert profile["monetary_mean"].tolist() == [40.0, 10.0]
+    assert profile["revenue_share"].tolist() == [0.8, 0.2]
+
+
+def test_names_follow_the_same_segment_after_a_refit():
+    rfm = pd.DataFrame(
+        {
+            "recency_days": [2, 3, 4, 200, 210, 220],
+            "frequency": [9, 8, 10, 1, 1, 2],
+            "monetary": [900.0, 800, 1000, 20, 25, 30],
+        }
+    )
+    # After the refit the clusters are numbered the other way round.
+    profile = cluster_profile(rfm, pd.Series([1, 1, 1, 0, 0, 0]), {0: "a", 1: "b"})
+    saved = {"VIP": (3.0, 9.0, 900.0), "Gone": (210.0, 1.3, 25.0), "Elsewhere": (40, 4, 300)}
+    assert carry_names(saved, profile, rfm) == {1: "VIP", 0: "Gone"}

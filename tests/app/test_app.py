@@ -159,3 +159,47 @@ def test_custom_snapshot_starts_at_the_default_and_changes_recency(app):
     app.date_input(key="snapshot").set_value(default + datetime.timedelta(days=30)).run()
     app.switch_page("pages/1_Explore.py").run()
     assert app.dataframe[0].value.loc["recency_days", "mean"] == before + 30
+
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+
+
+def test_a_segment_has_one_colour_in_every_chart(app):
+    app.switch_page("pages/2_Segments.py").run()
+    specs = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+    traces = [t for spec in specs for t in spec["data"]]
+    snake = {
+        t["name"]: t["line"]["color"]
+        for t in traces
+        if t.get("type") == "scatter" and t["name"][0].isdigit()
+    }
+    scatter = {t["name"]: t["marker"]["color"] for t in traces if t.get("type") == "scatter3d"}
+    bars = next(t for t in traces if t.get("type") == "bar")
+    sizes = dict(zip(bars["x"], bars["marker"]["color"], strict=True))
+    assert snake == scatter == sizes
+    # Clusters are numbered by value: the most valuable gets the palette's first colour.
+    by_cluster = {int(name.split(":")[0]): colour for name, colour in snake.items()}
+    assert [by_cluster[c] for c in sorted(by_cluster)] == OKABE_ITO[: len(by_cluster)]
+
+
+def test_k_and_names_are_kept_after_a_transform_change(app):
+    app.switch_page("pages/2_Segments.py").run()
+    app.slider(key="k").set_value(5).run()
+    app.text_input(key="segment_name_0").input("VIP shoppers").run()
+    app.switch_page("pages/1_Explore.py").run()
+    app.selectbox(key="transform_monetary").set_value("log").run()
+    assert not app.exception
+    app.switch_page("pages/2_Segments.py").run()
+    assert app.slider(key="k").value == 5
+    assert app.text_input(key="segment_name_0").value == "VIP shoppers"
+
+
+def test_equal_names_merge_segments_in_the_downloads(app):
+    app.switch_page("pages/2_Segments.py").run()
+    app.slider(key="k").set_value(4).run()
+    app.text_input(key="segment_name_2").input("Win back").run()
+    app.text_input(key="segment_name_3").input("Win back").run()
+    assert any("are all called 'Win back'" in i.value for i in app.info)
+    app.switch_page("pages/3_Download.py").run()
+    customers = app.dataframe[0].value
+    assert set(customers.loc[customers["cluster"].isin([2, 3]), "segment"]) == {"Win back"}
