@@ -13,6 +13,7 @@ DATA_NAME = "data_name"
 DATA_DIGEST = "data_digest"
 DATA_IS_DEMO = "data_is_demo"
 UPLOAD_ERROR = "upload_error"
+PENDING = "pending"  # (bytes, name) of an upload that lacks columns segmentation needs
 SEEN_UPLOAD = "seen_upload"
 
 # Widgets (keys the checks rely on).
@@ -44,6 +45,10 @@ def name_key(cluster: int) -> str:
 
 def map_key(role: str) -> str:
     return f"map_{role}"
+
+
+def pending_map_key(role: str) -> str:
+    return f"pending_map_{role}"
 
 
 def clean_key(rule: str) -> str:

@@ -30,13 +30,41 @@ def accept_upload() -> None:
         return
     st.session_state[S.SEEN_UPLOAD] = upload.file_id
     data = upload.getvalue()
+    digest = S.digest(data)
     try:
-        cache.preview(S.digest(data), upload.name, None, data)
+        cache.preview(digest, upload.name, None, data)
+        roles = cache.detected_roles(digest, upload.name, None, data)
     except seg.SegmentationError as exc:
         st.session_state[S.UPLOAD_ERROR] = f"Could not use '{upload.name}': {exc}"
         return
-    use_data(data, upload.name)
     st.session_state.pop(S.UPLOAD_ERROR, None)
+    if seg.missing_roles(seg.ColumnRoles(**roles)):
+        # Readable but not usable yet: it waits on the Data page for its columns.
+        st.session_state[S.PENDING] = (data, upload.name)
+        for role, column in roles.items():
+            st.session_state[S.pending_map_key(role)] = column or S.NO_COLUMN
+        return
+    st.session_state.pop(S.PENDING, None)
+    use_data(data, upload.name)
+
+
+def pending_roles() -> dict[str, str]:
+    """The columns chosen for the pending file."""
+    return {
+        role: st.session_state[S.pending_map_key(role)]
+        for role in seg.ROLES
+        if st.session_state.get(S.pending_map_key(role)) not in (None, S.NO_COLUMN)
+    }
+
+
+def use_pending() -> None:
+    """The pending file, with the columns chosen for it, becomes the data in use."""
+    data, name = st.session_state.pop(S.PENDING)
+    roles = pending_roles()
+    use_data(data, name)
+    for role, column in roles.items():
+        st.session_state[S.map_key(role)] = column
+    st.session_state[S.MAPPING_FOR] = (S.digest(data), None)
 
 
 def use_data(data: bytes, name: str, is_demo: bool = False) -> None:

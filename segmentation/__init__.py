@@ -82,7 +82,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "reading": ("Preview", "ReadLimits", "TextFormat", "preview_table"),
     "rfm": ("compute_rfm", "snapshot_date"),
-    "roles": ("ROLES", "ColumnRoles", "detect_roles", "detect_shape"),
+    "roles": ("ROLES", "ColumnRoles", "detect_roles", "detect_shape", "missing_roles"),
     "sampling": ("sample_transactions",),
     "settings": (
         "FREQUENCY_MODES",

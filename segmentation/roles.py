@@ -347,8 +347,8 @@ def _looks_like_dates(values: pd.Series, share: float = 0.9) -> bool:
     return bool(parsed.notna().sum() > share * len(text))
 
 
-def check_roles(roles: ColumnRoles, columns: list[str]) -> None:
-    """Raise a ``ColumnError`` naming each missing role and the columns present."""
+def missing_roles(roles: ColumnRoles) -> list[str]:
+    """The roles segmentation needs that no column plays, in words."""
     missing = []
     if roles.customer_id is None:
         missing.append("customer id")
@@ -356,6 +356,12 @@ def check_roles(roles: ColumnRoles, columns: list[str]) -> None:
         missing.append("invoice date")
     if roles.amount is None and (roles.quantity is None or roles.unit_price is None):
         missing.append("quantity and unit price (or one line-amount column)")
+    return missing
+
+
+def check_roles(roles: ColumnRoles, columns: list[str]) -> None:
+    """Raise a ``ColumnError`` naming each missing role and the columns present."""
+    missing = missing_roles(roles)
     if missing:
         raise ColumnError(
             f"No {' / '.join(missing)} column found. Columns present: {', '.join(columns)}. "

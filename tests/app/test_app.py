@@ -129,11 +129,26 @@ def test_bad_file_then_good_file(app):
     assert metric(app, "Customers") == customers_after_netting()
 
 
-def test_missing_column_explains_the_role(app):
-    data = b"Name,When,Amount\na,2024-01-01,3\n"
+def test_a_file_missing_a_column_waits_until_it_is_chosen(app):
+    data = b"Name,When,Amount\na,2024-01-01,3\nb,2024-01-05,4\nc,2024-01-07,9\na,2024-01-09,2\n"
     upload(app, "no_customer.csv", data)
-    assert "No customer id column found" in app.error[0].value
-    assert "Columns present: Name, When, Amount" in app.error[0].value
+    assert "no customer id column was found" in app.warning[0].value
+    assert metric(app, "Customers") == "3,000"  # the demo data stays in use
+    assert "demo" in app.sidebar.caption[0].value
+    app.selectbox(key="pending_map_customer_id").set_value("Name").run()
+    app.button(key="use_pending").click().run()
+    assert not app.exception
+    assert metric(app, "Customers") == "3"
+    assert "no_customer.csv" in app.sidebar.caption[0].value
+
+
+def test_a_contacts_list_stays_pending_and_the_segments_page_keeps_working(app):
+    contacts = b"Email,First name,Country\na@x.com,Ann,UK\nb@x.com,Bo,FR\n"
+    upload(app, "contacts.csv", contacts)
+    assert "not in use yet" in app.warning[0].value
+    app.switch_page("pages/2_Segments.py").run()
+    assert not app.exception and not app.error
+    assert len(app.get("plotly_chart")) == 5
 
 
 def test_sessions_do_not_share_data():

@@ -6,8 +6,10 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import APP
 from tests.data.make_bad_files import cases, csv_rows, good_rows
 
-# In the app the k slider cannot exceed the customers, so that file simply works there.
+# In the app the k slider cannot exceed the customers, so that file simply works there; a file
+# without a needed column waits on the Data page for it to be chosen (a warning, not an error).
 EXPECT = {c.name: ("ok" if c.cli_args else c.expect) for c in cases()}
+PENDING = {"no_customer_column.csv": "no customer id column was found"}
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +23,9 @@ def test_upload_shows_error_or_result_then_good_file_works(name, files):
     at.file_uploader(key="upload").set_value((name, files[name], "application/octet-stream")).run()
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
-    if EXPECT[name] == "ok":
+    if name in PENDING:
+        assert PENDING[name] in " ".join(w.value for w in at.warning) and not errors
+    elif EXPECT[name] == "ok":
         assert not errors
     else:
         assert EXPECT[name] in errors
