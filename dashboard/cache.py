@@ -256,3 +256,24 @@ def distribution(
     values = rfm(source, cleaning, options, _data)[metric]
     after = seg.apply_transform(transform, values.to_numpy(dtype="float64"), param)
     return seg.distribution_figure(values, pd.Series(after, index=values.index), metric, transform)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def labelled(
+    source: SourceChoice,
+    cleaning: seg.CleaningOptions,
+    options: seg.RFMOptions,
+    transforms: tuple[tuple[str, str], ...],
+    model: seg.ModelOptions,
+    k: int,
+    names: tuple[tuple[int, str], ...],
+    _data: bytes,
+) -> pd.DataFrame:
+    """Every customer labelled by the model fitted on the sample."""
+    return seg.label_stage(
+        cleaned(source, cleaning, _data=_data),
+        options,
+        transformed(source, cleaning, options, transforms, _data),
+        segments(source, cleaning, options, transforms, model, k, _data),
+        dict(names),
+    )

@@ -51,6 +51,23 @@ class Context:
     def segments(self) -> seg.Segments:
         return cache.segments(*self._upstream(), self.settings.model_options, self.k, self.data)
 
+    @property
+    def sampled(self) -> bool:
+        return self.settings.sample_size is not None
+
+    def customers(self, profiled: seg.Profiled) -> pd.DataFrame:
+        """Every customer with a segment: the fit's own labels, or, when the model saw a
+        sample, every customer labelled by that model."""
+        if not self.sampled:
+            return profiled.customers
+        return cache.labelled(
+            *self._upstream(),
+            self.settings.model_options,
+            self.k,
+            tuple(sorted(profiled.names.items())),
+            self.data,
+        )
+
     def transform_grid(self):
         return cache.transform_grid(*self._upstream(), self.data)
 
@@ -122,7 +139,8 @@ def _pipeline(data: bytes, source: S.SourceChoice, cleaning: seg.CleaningOptions
         status.write("Cleaning…")
     cleaned = cache.cleaned(source, cleaning, _data=data)
     with st.sidebar:
-        draft = choices.settings(sidebar.sample_size(cleaned))
+        k_box = st.container()  # drawn after the advanced settings it depends on
+        draft = choices.settings(sidebar.advanced(cleaned))
         if status:
             status.write("Computing recency, frequency and monetary value…")
             cache.rfm(source, cleaning, draft.rfm_options, data)
@@ -130,6 +148,6 @@ def _pipeline(data: bytes, source: S.SourceChoice, cleaning: seg.CleaningOptions
         elbow = cache.elbow(
             source, cleaning, draft.rfm_options, draft.transforms, draft.model_options, data
         )
-        k = sidebar.k_slider(elbow, source.digest)
-        sidebar.advanced()
+        with k_box:
+            k = sidebar.k_slider(elbow, source.digest)
     return Context(source, replace(draft, k=k), data, elbow)

@@ -68,7 +68,8 @@ def k_slider(elbow: seg.Elbow, data_in_use: object) -> int:
     return int(st.session_state[S.K])
 
 
-def advanced() -> None:
+def advanced(cleaned: seg.Cleaned) -> int | None:
+    """Sampling and the random seed; returns the sample size (``None``: every customer)."""
     with st.expander("Advanced"):
         st.session_state.setdefault(S.SEED, seg.Settings().seed)
         st.number_input("Random seed", 0, 2**31 - 1, step=1, key=S.SEED)
@@ -80,3 +81,7 @@ def advanced() -> None:
             horizontal=True,
             help="Rows is the tutorial's way; it cuts customers' histories.",
         )
+        size = sample_size(cleaned)
+        if size is not None:
+            st.caption("The segments are fitted on the sample; downloads label every customer.")
+        return size

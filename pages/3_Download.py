@@ -19,7 +19,13 @@ except seg.SegmentationError as exc:
     pages.show_error(exc)
     st.stop()
 
-customers, profile = profiled.customers, profiled.profile
+customers, profile = ctx.customers(profiled), profiled.profile
+if ctx.sampled:
+    st.info(
+        f"The segments were fitted on a sample of {len(ctx.rfm()):,} customers; the customer "
+        f"files label all {len(customers):,} customers with that model. The segment summary "
+        "describes the sample."
+    )
 k = ctx.k
 st.caption(
     f"{len(customers):,} customers in {k} segments: "

@@ -64,6 +64,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "clean_stage",
         "elbow_stage",
         "fit_stage",
+        "label_stage",
         "load_recipe",
         "profile_stage",
         "recipe_from_parts",

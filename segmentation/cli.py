@@ -249,6 +249,11 @@ def run(argv: list[str] | None = None) -> None:
     print(result.elbow.metrics.round(4).to_string(index=False))
     print("\nTransforms: " + ", ".join(f"{m}={t}" for m, t in result.transformer.methods_.items()))
     print("\nSegments")
+    if result.sampled:
+        print(
+            f"(fitted on a sample of {len(result.rfm):,} customers; the labelled file has all "
+            f"{len(result.customers):,}, each labelled by that model)"
+        )
     print(result.profile.round(2).to_string(index=False))
     if args.stability:
         _print_stability(result)

@@ -13,11 +13,12 @@ only what a change touches: a k change refits the final model alone.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from importlib import metadata
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .cleaning import CleaningOptions, CleaningReport, clean_transactions
@@ -58,6 +59,7 @@ __all__ = [
     "clean_stage",
     "elbow_stage",
     "fit_stage",
+    "label_stage",
     "profile_stage",
     "rfm_stage",
     "segment",
@@ -162,6 +164,40 @@ def profile_stage(
     )
 
 
+def label_stage(
+    cleaned: Cleaned,
+    options: RFMOptions,
+    transformed: Transformed,
+    segments: Segments,
+    names: Mapping[int, str],
+) -> pd.DataFrame:
+    """Every customer labelled by a model fitted on a sample: RFM of all the cleaned data,
+    the fitted transforms and scaler, the nearest centroid. Without a sample, the fit's own
+    labels are every customer's."""
+    everyone = rfm_stage(cleaned, replace(options, sample_size=None))
+    return _label(
+        everyone,
+        transformed.transformer,
+        transformed.scaler_mean,
+        transformed.scaler_scale,
+        segments.centroids,
+        names,
+    )
+
+
+def _label(
+    rfm: pd.DataFrame,
+    transformer: RFMTransformer,
+    mean: Sequence[float],
+    scale: Sequence[float],
+    centroids: pd.DataFrame,
+    names: Mapping[int, str],
+) -> pd.DataFrame:
+    """Customers labelled by a fitted model: transform, scale, nearest centroid."""
+    scaled = (transformer.transform(rfm) - np.asarray(mean)) / np.asarray(scale)
+    return customers_table(rfm, assign_segments(scaled, centroids), names)
+
+
 @dataclass(frozen=True)
 class SegmentationResult:
     """Everything the method produced, stage by stage."""
@@ -174,6 +210,7 @@ class SegmentationResult:
     k: int
     segments: Segments
     profiled: Profiled
+    labelled: pd.DataFrame
 
     @property
     def report(self) -> CleaningReport:
@@ -205,7 +242,12 @@ class SegmentationResult:
 
     @property
     def customers(self) -> pd.DataFrame:
-        return self.profiled.customers
+        """Every customer with a segment (all of them, also when the model saw a sample)."""
+        return self.labelled
+
+    @property
+    def sampled(self) -> bool:
+        return self.settings.sample_size is not None and len(self.rfm) < len(self.labelled)
 
     def recipe(self) -> dict[str, Any]:
         return build_recipe(self)
@@ -232,6 +274,12 @@ def segment(
     elbow = elbow_stage(transformed, settings.model_options)
     k = settings.k or elbow.suggested_k
     segments = fit_stage(transformed, rfm, k, settings.model_options)
+    profiled = profile_stage(rfm, segments, names)
+    labelled = (
+        profiled.customers
+        if settings.sample_size is None
+        else label_stage(cleaned, settings.rfm_options, transformed, segments, profiled.names)
+    )
     return SegmentationResult(
         settings=settings,
         cleaned=cleaned,
@@ -240,7 +288,8 @@ def segment(
         elbow=elbow,
         k=k,
         segments=segments,
-        profiled=profile_stage(rfm, segments, names),
+        profiled=profiled,
+        labelled=labelled,
     )
 
 
@@ -335,11 +384,13 @@ def apply_recipe(
     cleaning = CleaningOptions(**settings["cleaning"])
     cleaned, report = clean_transactions(tx, cleaning, keep=RFM_COLUMNS)
     rfm = compute_rfm(cleaned, settings.get("snapshot"), recipe.get("frequency"))
-    transformed = RFMTransformer.from_dict(recipe["transforms"]).transform(rfm)
-    mean = pd.Series(recipe["scaler"]["mean"], index=list(METRICS))
-    scale = pd.Series(recipe["scaler"]["scale"], index=list(METRICS))
-    scaled = (transformed - mean) / scale
-    centroids = pd.DataFrame(recipe["centroids"], columns=list(METRICS))
-    labels = assign_segments(scaled, centroids)
     names = {int(c): n for c, n in recipe["names"].items()}
-    return customers_table(rfm, labels, names), report
+    customers = _label(
+        rfm,
+        RFMTransformer.from_dict(recipe["transforms"]),
+        recipe["scaler"]["mean"],
+        recipe["scaler"]["scale"],
+        pd.DataFrame(recipe["centroids"], columns=list(METRICS)),
+        names,
+    )
+    return customers, report

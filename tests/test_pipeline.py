@@ -1,5 +1,6 @@
 import json
 
+import numpy as np
 import pytest
 
 from segmentation.demo import demo_transactions
@@ -89,3 +90,21 @@ def test_a_sample_is_measured_to_the_whole_datas_snapshot():
     assert result.rfm.attrs["snapshot"] == "2024-02-11"  # the day after z's purchase
     for customer, recency in result.rfm["recency_days"].items():
         assert recency == 41 - days[customer]
+
+
+def test_a_model_fitted_on_a_sample_labels_every_customer(demo_tx):
+    result = segment(demo_tx, Settings(k=3, sample_size=200))
+    everyone = segment(demo_tx, Settings(k=3)).customers
+    assert result.sampled
+    assert result.profile["customers"].sum() == 200  # the summary describes the sample
+    assert sorted(result.customers["customer_id"]) == sorted(everyone["customer_id"])
+    # The sampled customers keep the labels of the fit; the others get the nearest centroid.
+    fitted = result.segments.labels.rename("fit")
+    both = result.customers.set_index("customer_id").join(fitted, how="inner")
+    assert (both["cluster"] == both["fit"]).all()
+    # Each label is the nearest centroid in the fitted model's own space (checked by hand).
+    fitted_model = result.transformed
+    x = fitted_model.transformer.transform(result.customers.set_index("customer_id"))
+    z = (x - np.array(fitted_model.scaler_mean)) / np.array(fitted_model.scaler_scale)
+    dist = ((z.to_numpy()[:, None, :] - result.segments.centroids.to_numpy()[None]) ** 2).sum(2)
+    assert (dist.argmin(axis=1) == result.customers["cluster"].to_numpy()).all()

@@ -35,7 +35,7 @@ def upload(at, name, data, mime="text/csv"):
 def test_home_runs_on_demo_data(app):
     assert "demo" in app.info[0].value
     assert metric(app, "Customers") == "3,000"
-    assert [s.key for s in app.slider] == ["sample_size", "k"]
+    assert [s.key for s in app.slider] == ["k", "sample_size"]  # sampling is under Advanced
     assert app.dataframe[0].value["rule"].tolist()[0] == "missing_customer"
 
 
@@ -218,3 +218,13 @@ def test_equal_names_merge_segments_in_the_downloads(app):
     app.switch_page("pages/3_Download.py").run()
     customers = app.dataframe[0].value
     assert set(customers.loc[customers["cluster"].isin([2, 3]), "segment"]) == {"Win back"}
+
+
+def test_a_sampled_fit_downloads_every_customer(app):
+    upload(app, "shop.csv", small_csv())
+    everyone = int(metric(app, "Customers").replace(",", ""))
+    app.slider(key="sample_size").set_value(150).run()
+    app.switch_page("pages/3_Download.py").run()
+    assert not app.exception
+    assert "fitted on a sample of 150 customers" in app.info[0].value
+    assert len(app.dataframe[0].value) == everyone
