@@ -3,7 +3,7 @@
 import streamlit as st
 
 import segmentation as seg
-from dashboard import cache, choices, context, pages, uploads
+from dashboard import cache, choices, context, formats, pages, uploads
 from dashboard import state as S
 
 pages.setup_page("Data")
@@ -87,18 +87,29 @@ cols = st.columns(3)
 for i, role in enumerate(roles):
     cols[i % 3].selectbox(role.replace("_", " ").capitalize(), options, key=S.map_key(role))
 c1, c2, c3 = st.columns(3)
-c1.checkbox(
-    "Text dates are day/month/year",
+st.session_state.setdefault(S.DAYFIRST, "auto")
+detected_order = None
+if st.session_state[S.DAYFIRST] == "auto":
+    try:
+        detected_order = cache.reading_notes(choices.source_choice(), data).date_order
+    except seg.SegmentationError:
+        pass  # the message is shown below
+c1.selectbox(
+    "Date order",
+    list(choices.DATE_ORDERS),
     key=S.DAYFIRST,
-    help="Decided from the file when it can be (a day above 12, dotted dates, dates rising "
-    "with the invoice numbers); tick it to force day/month/year.",
+    format_func=lambda v: (
+        f"automatic: {detected_order}" if v == "auto" and detected_order else choices.DATE_ORDERS[v]
+    ),
+    help="For dates written as text such as 05/03/2012. Automatic decides from a day above "
+    "12, dotted dates, or the order that keeps dates rising with the invoice numbers.",
 )
-st.session_state.setdefault(S.DECIMAL, None)
+st.session_state.setdefault(S.DECIMAL, "auto")
 c2.selectbox(
     "Decimal mark",
-    [None, ".", ","],
+    list(choices.DECIMAL_MARKS),
     key=S.DECIMAL,
-    format_func=lambda v: {None: "automatic", ".": "point: 1,234.50", ",": "comma: 1.234,50"}[v],
+    format_func=choices.DECIMAL_MARKS.get,
     help="For numbers written as text. Automatic decides from values such as 1.531,71.",
 )
 if st.session_state.get(S.map_key("currency"), S.NO_COLUMN) != S.NO_COLUMN:
@@ -131,12 +142,13 @@ for i, (rule, label) in enumerate(labels.items()):
     st.session_state.setdefault(S.clean_key(rule), getattr(defaults, rule))
     cols[i % 3].toggle(label, key=S.clean_key(rule))
 c1, c2 = st.columns(2)
-st.session_state.setdefault(S.FREQUENCY, None)
+st.session_state.setdefault(S.FREQUENCY, "auto")
 c1.selectbox(
     "Frequency counts",
-    [None, "invoices", "lines", "days"],
+    list(choices.FREQUENCY_LABELS),
     key=S.FREQUENCY,
-    format_func=lambda v: "automatic" if v is None else choices.FREQUENCY_LABELS[v],
+    format_func=choices.FREQUENCY_LABELS.get,
+    help="Automatic: distinct orders when the file has order ids, else purchase days.",
 )
 if c2.toggle(
     "Choose the snapshot date",
@@ -158,21 +170,25 @@ except seg.SegmentationError as exc:
     pages.show_error(exc)
     st.stop()
 report = cleaned.report
+notes = ctx.notes()
+symbol = notes.currency_symbol
 st.subheader("Cleaning report")
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Rows read", f"{report.rows_in:,}")
 m2.metric("Rows kept", f"{report.rows_kept:,}", f"{report.rows_kept - report.rows_in:,}")
-m3.metric("Revenue kept", f"{report.revenue_kept:,.2f}")
+m3.metric("Revenue kept", f"{symbol}{report.revenue_kept:,.2f}", help="After refunds.")
 m4.metric("Customers", f"{report.customers_kept:,}")
 st.dataframe(
-    report.table,
-    hide_index=True,
-    width="stretch",
-    column_config={"sales_removed": st.column_config.NumberColumn(format="%.2f")},
+    report.table, hide_index=True, width="stretch", column_config=formats.report_columns(symbol)
 )
 st.caption("Each rule sees only the rows the rules above it kept.")
 with st.expander("How the file was read", expanded=True):
-    st.dataframe(ctx.notes().to_frame(), hide_index=True, width="stretch")
+    st.dataframe(
+        notes.to_frame(),
+        hide_index=True,
+        width="stretch",
+        column_config={"topic": "What", "decision": st.column_config.TextColumn("Read as")},
+    )
 with st.expander("First cleaned rows"):
     st.dataframe(cleaned.transactions.head(200), hide_index=True, width="stretch")
 st.page_link(

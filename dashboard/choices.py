@@ -8,11 +8,20 @@ import segmentation as seg
 
 from . import state as S
 
+# Choice boxes hold strings ("auto" included): a None option would show as a placeholder.
 FREQUENCY_LABELS = {
-    "invoices": "distinct invoices",
-    "lines": "invoice lines",
+    "auto": "automatic",
+    "invoices": "distinct orders",
+    "lines": "order lines",
     "days": "purchase days",
 }
+DATE_ORDERS = {"auto": "automatic", "dayfirst": "day/month/year", "monthfirst": "month/day/year"}
+DECIMAL_MARKS = {"auto": "automatic", ".": "point: 1,234.50", ",": "comma: 1.234,50"}
+
+
+def _auto(key: str) -> str | None:
+    value = st.session_state.get(key, "auto")
+    return None if value in ("auto", None) else value
 
 
 def source_choice() -> S.SourceChoice:
@@ -27,8 +36,8 @@ def source_choice() -> S.SourceChoice:
         name=st.session_state[S.DATA_NAME],
         sheet=None if sheet in (None, S.ALL_SHEETS) else sheet,
         roles=roles,
-        dayfirst=True if st.session_state.get(S.DAYFIRST) else None,
-        decimal=st.session_state.get(S.DECIMAL),
+        dayfirst={None: None, "dayfirst": True, "monthfirst": False}[_auto(S.DAYFIRST)],
+        decimal=_auto(S.DECIMAL),
         currency=st.session_state.get(S.CURRENCY) or None,
     )
 
@@ -57,7 +66,7 @@ def settings(sample_size: int | None, k: int | None = None) -> seg.Settings:
     return seg.Settings(
         cleaning=cleaning_choice(),
         snapshot=str(snapshot) if snapshot else None,
-        frequency=st.session_state.get(S.FREQUENCY),
+        frequency=_auto(S.FREQUENCY),
         sample_size=sample_size,
         sample_unit=st.session_state.get(S.SAMPLE_UNIT, "customers"),
         transforms=transform_choice(),

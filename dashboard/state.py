@@ -36,6 +36,7 @@ TRANSFORM = {
     "monetary": "transform_monetary",
 }
 LOG_AXES = "log_axes"
+CSV_FORMAT = "csv_format"
 STABILITY_RUN = "stability_run"
 
 

@@ -11,8 +11,9 @@ st.title("Explore recency, frequency and monetary value")
 
 st.subheader("Transforms")
 st.caption(
-    "Skewed metrics make K-Means chase a few big customers; a transform evens them out. "
-    "Auto picks the valid transform with the smallest absolute skewness."
+    "A few very large customers would pull the segments towards them; a transform evens each "
+    "metric out first. Automatic picks the one that makes it most symmetric (smallest "
+    "skewness)."
 )
 cols = st.columns(3)
 for col, (metric, key) in zip(cols, S.TRANSFORM.items(), strict=True):
@@ -21,7 +22,7 @@ for col, (metric, key) in zip(cols, S.TRANSFORM.items(), strict=True):
         seg.METRIC_LABELS[metric],
         ["auto", *seg.TRANSFORMS],
         key=key,
-        format_func=lambda v: "auto" if v == "auto" else seg.TRANSFORM_LABELS[v],
+        format_func=lambda v: "automatic" if v == "auto" else seg.TRANSFORM_LABELS[v],
     )
 
 try:
@@ -36,7 +37,7 @@ skewness = fitted.skewness_
 for col, metric in zip(cols, seg.METRICS, strict=True):
     used = fitted.methods_[metric]
     col.caption(
-        f"In use: **{seg.TRANSFORM_LABELS[used]}**, skewness "
+        f"In use: **{seg.TRANSFORM_LABELS[used]}**; lopsidedness (skewness) "
         f"{skewness.loc[metric, 'none']:.2f} → {skewness.loc[metric, used]:.2f}"
     )
 
@@ -44,8 +45,26 @@ st.subheader("RFM summary")
 snapshot = table.attrs.get("snapshot")
 frequency = choices.FREQUENCY_LABELS[table.attrs.get("frequency", "invoices")]
 st.caption(f"{len(table):,} customers · snapshot {snapshot} · frequency counts {frequency}")
-summary = table.describe().T.rename(columns={"50%": "median", "25%": "q1", "75%": "q3"})
-st.dataframe(summary[["count", "mean", "median", "q1", "q3", "min", "max"]], width="stretch")
+summary = table.describe().T.rename(
+    index=seg.METRIC_LABELS,
+    columns={
+        "count": "Customers",
+        "mean": "Mean",
+        "50%": "Median",
+        "25%": "Lower quarter",
+        "75%": "Upper quarter",
+        "min": "Smallest",
+        "max": "Largest",
+    },
+)
+st.dataframe(
+    summary[
+        ["Customers", "Mean", "Median", "Lower quarter", "Upper quarter", "Smallest", "Largest"]
+    ]
+    .style.format("{:,.2f}")
+    .format("{:,.0f}", subset=["Customers"]),
+    width="stretch",
+)
 with st.expander("RFM table (first 1,000 customers; click a header to sort)"):
     st.dataframe(table.head(1000), width="stretch")
 
@@ -53,13 +72,18 @@ st.subheader("Distributions before and after the transform")
 for metric in seg.METRICS:
     st.plotly_chart(ctx.distribution(metric), key=f"dist_{metric}")
 
-st.subheader("Transform comparison")
-st.caption("★ marks the transform in use (orange). Skewness near 0 is best.")
-st.dataframe(
-    skewness.rename(columns=seg.TRANSFORM_LABELS).style.format("{:.3f}", na_rep="unavailable"),
-    width="stretch",
-)
-st.plotly_chart(ctx.transform_grid(), key="grid")
+with st.expander("Method details: how lopsided each metric is under each transform"):
+    st.caption(
+        "Skewness measures how lopsided a distribution is: 0 is symmetric. ★ marks the "
+        "transform in use (orange)."
+    )
+    st.dataframe(
+        skewness.rename(index=seg.METRIC_LABELS, columns=seg.TRANSFORM_LABELS).style.format(
+            "{:.2f}", na_rep="unavailable"
+        ),
+        width="stretch",
+    )
+    st.plotly_chart(ctx.transform_grid(), key="grid")
 st.page_link(
     "pages/2_Segments.py",
     label="Next: choose k and read the segments",

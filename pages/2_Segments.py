@@ -1,10 +1,9 @@
-"""Segments: choose k from the elbow, read each segment's profile, name the segments, and
-check how far they can be trusted."""
+"""Segments: how many, what each one is, their names, and how far they can be trusted."""
 
 import streamlit as st
 
 import segmentation as seg
-from dashboard import context, names, pages
+from dashboard import context, formats, names, pages
 from dashboard import state as S
 
 pages.setup_page("Segments")
@@ -15,50 +14,62 @@ try:
     table = ctx.rfm()
     scaled = ctx.transformed().scaled
     segments = ctx.segments()
+    symbol = ctx.notes().currency_symbol
 except seg.SegmentationError as exc:
     pages.show_error(exc)
     st.stop()
 
 st.subheader("How many segments?")
+elbow = ctx.elbow.metrics.set_index("k")
+silhouette = elbow["silhouette"].get(ctx.k)
 st.caption(
-    f"The elbow of the SSE curve suggests **k = {ctx.elbow.suggested_k}**; you chose "
-    f"**k = {ctx.k}** (sidebar). Higher silhouette and Calinski-Harabasz, lower "
-    "Davies-Bouldin mean better separated segments."
+    f"Where the curve of spread within segments bends, **{ctx.elbow.suggested_k} segments** "
+    f"are suggested; you chose **{ctx.k}** (sidebar). At {ctx.k} segments, how distinct they "
+    f"are (silhouette, from -1 to 1) is **{silhouette:.2f}**."
 )
 st.plotly_chart(seg.elbow_figure(ctx.elbow.metrics, ctx.elbow.suggested_k, ctx.k), key="elbow")
-with st.expander("All k metrics"):
-    st.dataframe(ctx.elbow.metrics.drop(columns="fit_seconds"), hide_index=True, width="stretch")
 
 st.subheader("Segment names")
 st.caption(
-    "Named from each segment's position (recent, frequent, high spend, ...). "
-    "Rename them: the names flow to every chart and download."
+    "Named from each segment's recency, frequency and spend. Rename them: the names follow "
+    "their segment when you change k or a transform, and reach every chart and download. "
+    "Give two segments the same name to merge them."
 )
 labels = names.name_inputs(ctx, segments)
 profiled = seg.profile_stage(table, segments, labels)
+profile = profiled.profile
 
-st.subheader("Profiles")
+st.subheader("What each segment is")
+top = profile.sort_values("revenue_share", ascending=False).iloc[0]
+st.caption(
+    f"{len(profile)} segments of {int(profile['customers'].sum()):,} customers. "
+    f"**{top['segment']}** brings {top['revenue_share']:.0%} of the revenue with "
+    f"{top['share']:.0%} of the customers. Medians: half the customers are above, half below."
+)
 st.dataframe(
-    profiled.profile,
+    profile[formats.PROFILE_KEY],
     hide_index=True,
     width="stretch",
-    column_config={
-        "share": st.column_config.NumberColumn(format="percent"),
-        "revenue_share": st.column_config.NumberColumn(format="percent"),
-        "monetary_mean": st.column_config.NumberColumn(format="%.2f"),
-        "monetary_median": st.column_config.NumberColumn(format="%.2f"),
-    },
+    column_config=formats.profile_columns(symbol),
 )
 left, right = st.columns(2)
 with left:
-    st.markdown("**Snake plot** (standardized means)")
+    st.markdown("**Each segment against the average customer** (standard units)")
     st.plotly_chart(seg.snake_figure(scaled, segments.labels, labels), key="snake")
+    st.caption("0 is the average customer; above 0 is more recent purchase time, orders or spend.")
 with right:
-    st.markdown("**Relative importance** (segment mean / overall mean − 1)")
+    st.markdown("**Better or worse than the average customer**")
     st.plotly_chart(seg.importance_figure(profiled.importance, labels), key="importance")
+    st.caption("Blue is better than average (recent, frequent, high spend), red is worse.")
 st.markdown("**Segment sizes**")
-st.plotly_chart(seg.sizes_figure(profiled.profile), key="sizes")
-st.markdown("**Customers in RFM space**")
+st.plotly_chart(seg.sizes_figure(profile), key="sizes")
+st.caption(
+    "; ".join(
+        f"{row.segment}: {row.customers:,} customers, {row.revenue_share:.0%} of revenue"
+        for row in profile.itertuples()
+    )
+)
+st.markdown("**Customers by recency, frequency and spend**")
 st.session_state.setdefault(S.LOG_AXES, True)
 log_axes = st.checkbox("Log axes", key=S.LOG_AXES)
 customers = profiled.customers
@@ -66,6 +77,17 @@ if log_axes and (customers[list(seg.METRICS)] <= 0).any().any():
     st.caption("Customers with zero or negative values are left out of the log axes.")
     customers = customers[(customers[list(seg.METRICS)] > 0).all(axis=1)]
 st.plotly_chart(seg.scatter3d_figure(customers, log_axes, ctx.settings.seed), key="scatter3d")
+
+with st.expander("Method details: every k, and the full profile"):
+    st.dataframe(
+        ctx.elbow.metrics.drop(columns="fit_seconds"),
+        hide_index=True,
+        width="stretch",
+        column_config=formats.elbow_columns(),
+    )
+    st.dataframe(
+        profile, hide_index=True, width="stretch", column_config=formats.profile_columns(symbol)
+    )
 
 st.subheader("Can these segments be trusted?")
 st.caption(
@@ -82,8 +104,12 @@ if ctx.key in done:
     found = done[ctx.key]
     st.plotly_chart(seg.stability_figure(found.table, labels), key="stability")
     st.caption(
-        "Other random starts agree with these segments at "
-        f"{found.seed_agreement:.0%} (adjusted Rand index; lowest {found.seed_agreement_min:.0%})."
+        "; ".join(
+            f"{labels.get(int(row.cluster), row.cluster)}: {row.verdict} ({row.jaccard:.2f})"
+            for row in found.table.itertuples()
+        )
+        + f". Other random starts agree at {found.seed_agreement:.0%} "
+        f"(adjusted Rand index; lowest {found.seed_agreement_min:.0%})."
     )
     st.markdown("**Prediction strength per k** (0.8 or more supports that k; information only)")
     st.plotly_chart(

@@ -3,7 +3,14 @@
 import streamlit as st
 
 import segmentation as seg
-from dashboard import context, names, pages
+from dashboard import context, formats, names, pages
+from dashboard import state as S
+
+CSV_FORMATS = {
+    "file": "like the uploaded file",
+    "point": "comma-separated, decimal point (1,234.5)",
+    "comma": "semicolon-separated, decimal comma (1.234,5)",
+}
 
 pages.setup_page("Download")
 st.title("Download")
@@ -32,12 +39,31 @@ st.caption(
     + ", ".join(f"{n} ({c:,})" for n, c in customers["segment"].value_counts().items())
 )
 
+file_convention = notes.csv_convention
+st.session_state.setdefault(S.CSV_FORMAT, "file")
+choice = st.selectbox(
+    "CSV format",
+    list(CSV_FORMATS),
+    key=S.CSV_FORMAT,
+    format_func=lambda v: (
+        CSV_FORMATS[v]
+        + (f" ({'; and 1,5' if file_convention[1] == ',' else ', and 1.5'})" if v == "file" else "")
+    ),
+    help="Column names stay the same in every format, for mailing tools and scripts.",
+)
+delimiter, decimal = {"file": file_convention, "point": (",", "."), "comma": (";", ",")}[choice]
+
+
+def csv(frame):
+    return seg.to_csv_bytes(frame, delimiter, decimal)
+
+
 left, right = st.columns(2)
 with left:
     st.markdown("**Every customer with a segment label**")
     st.download_button(
         "Customers (CSV)",
-        seg.to_csv_bytes(customers),
+        csv(customers),
         f"customers_segmented_k{k}.csv",
         "text/csv",
         key="dl_customers_csv",
@@ -62,7 +88,7 @@ with right:
     st.markdown("**How the segments were made**")
     st.download_button(
         "Segment summary (CSV)",
-        seg.to_csv_bytes(profile),
+        csv(profile),
         f"segment_summary_k{k}.csv",
         "text/csv",
         key="dl_summary",
@@ -78,7 +104,7 @@ with right:
     )
     st.download_button(
         "Cleaning report (CSV)",
-        seg.to_csv_bytes(report.to_frame()),
+        csv(report.to_frame()),
         "cleaning_report.csv",
         "text/csv",
         key="dl_report",
@@ -89,4 +115,9 @@ st.caption(
     "with an apostrophe in every export."
 )
 st.subheader("Preview")
-st.dataframe(customers.head(500), hide_index=True, width="stretch")
+st.dataframe(
+    customers.head(500),
+    hide_index=True,
+    width="stretch",
+    column_config=formats.customer_columns(notes.currency_symbol),
+)

@@ -38,15 +38,75 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with a byte-order mark so Excel reads accents), formulas neutralised."""
-    return neutralize_formulas(frame).to_csv(index=False).encode("utf-8-sig")
+def _is_share(column: str) -> bool:
+    return column == "share" or column.endswith("_share")
+
+
+def _is_count(column: str, values: pd.Series) -> bool:
+    return pd.api.types.is_integer_dtype(values) or column in ("frequency", "recency_days")
+
+
+def rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Money and other measures to 2 decimals, shares (fractions) to 4: no float noise such as
+    0.1597482136781218 or 1912446.3000000007 in a file someone opens."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_float_dtype(values):
+            out[column] = values.round(4 if _is_share(str(column)) else 2)
+    return out
+
+
+def to_csv_bytes(frame: pd.DataFrame, delimiter: str = ",", decimal: str = ".") -> bytes:
+    """UTF-8 CSV (with a byte-order mark so Excel reads accents), rounded, formulas
+    neutralised; ``delimiter`` and ``decimal`` follow the convention asked for (a ``;`` file
+    with decimal commas for a European spreadsheet)."""
+    if delimiter == decimal:
+        raise ValueError("The delimiter and the decimal mark must differ.")
+    text = neutralize_formulas(rounded(frame)).to_csv(index=False, sep=delimiter, decimal=decimal)
+    return text.encode("utf-8-sig")
+
+
+# Excel number formats by kind of column.
+MONEY_FORMAT = "#,##0.00"
+SHARE_FORMAT = "0.0%"
+COUNT_FORMAT = "#,##0"
 
 
 def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
-    """A workbook with one sheet per frame, formulas neutralised."""
+    """A workbook with one sheet per frame: rounded, formulas neutralised, with number formats
+    (shares as percent, money with thousands separators), column widths, filters and a frozen
+    header row."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for title, frame in sheets.items():
-            neutralize_formulas(frame).to_excel(writer, sheet_name=title[:31], index=False)
+            frame = neutralize_formulas(rounded(frame))
+            frame.to_excel(writer, sheet_name=title[:31], index=False)
+            _format_sheet(writer.sheets[title[:31]], frame)
     return buffer.getvalue()
+
+
+def _format_sheet(ws, frame: pd.DataFrame) -> None:
+    from openpyxl.utils import get_column_letter
+
+    ws.freeze_panes = "A2"
+    if len(frame.columns):
+        ws.auto_filter.ref = ws.dimensions
+    for i, column in enumerate(frame.columns, start=1):
+        values = frame[column]
+        name = str(column)
+        number = None
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            if _is_share(name):
+                number = SHARE_FORMAT
+            elif _is_count(name, values):
+                number = COUNT_FORMAT
+            else:  # money and averages
+                number = MONEY_FORMAT
+        letter = get_column_letter(i)
+        if number:
+            for cell in ws[letter][1:]:
+                cell.number_format = number
+        sample = values.head(200).astype("str").str.len()
+        width = max(len(name), int(sample.max()) if len(sample) else 0) + 2
+        ws.column_dimensions[letter].width = min(max(width, 8), 60)

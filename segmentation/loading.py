@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,7 +95,7 @@ def _file_notes(preview: Preview, name: str) -> ReadingNotes:
         notes = notes.add("Delimiter", DELIMITER_NAMES.get(fmt.delimiter, repr(fmt.delimiter)))
     if preview.header_row:
         notes = notes.add("Header", f"on line {preview.header_row + 1}; lines above are titles")
-    return notes
+    return replace(notes, delimiter=fmt.delimiter if fmt is not None else None)
 
 
 def load_transactions(

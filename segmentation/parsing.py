@@ -26,7 +26,7 @@ total, a currency column, store-scoped order numbers and the customer key.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -361,9 +361,15 @@ def to_transactions(
             "Rows", f"{int(summary.sum()):,} order rows that sum their item rows counted once"
         )
     if shape is not None:
-        notes = ReadingNotes(
-            (("Export", shape.name + (f" ({shape.note})" if shape.note else "")), *notes.items)
-        )
+        export = shape.name + (f" ({shape.note})" if shape.note else "")
+        notes = replace(notes, items=(("Export", export), *notes.items))
+    currency = next((f.currency for f in formats.values() if f.currency), None)
+    notes = replace(
+        notes,
+        decimal="," if any(f.decimal == "," for f in formats.values() if f.text) else ".",
+        date_order=date_format.order if "/" in date_format.order else None,
+        currency=currency or (_column_currency(raw, roles, options) if roles.currency else None),
+    )
     return tx.reset_index(drop=True), notes
 
 
@@ -449,6 +455,14 @@ def _one_currency(
         "Currency", f"{wanted} only; {int((~keep).sum()):,} rows in other currencies left out"
     )
     return tx[keep], notes
+
+
+def _column_currency(raw: pd.DataFrame, roles: ColumnRoles, options: ParseOptions) -> str | None:
+    """The one currency of a currency column (the chosen one when it held several)."""
+    if options.currency:
+        return options.currency.strip().upper()
+    values = raw[roles.currency].dropna().astype("str").str.strip().str.upper().unique()
+    return str(values[0]) if len(values) == 1 else None
 
 
 def _text(values: pd.Series) -> pd.Series:

@@ -18,8 +18,8 @@ LABELS = {
     "log": "log",
     "sqrt": "square root",
     "cbrt": "cube root",
-    "boxcox": "Box-Cox",
-    "yeojohnson": "Yeo-Johnson",
+    "boxcox": "fitted power (Box-Cox)",
+    "yeojohnson": "fitted power, any sign (Yeo-Johnson)",
 }
 
 

@@ -45,3 +45,37 @@ def test_customers_table_columns():
     out = customers_table(rfm, pd.Series([0], index=rfm.index), {0: "Champions"})
     assert list(out.columns) == CUSTOMER_COLUMNS
     assert out.iloc[0].tolist() == ["a", 1, 2, 3.0, 0, "Champions"]
+
+
+def summary():
+    return pd.DataFrame(
+        {
+            "segment": ["A", "B"],
+            "customers": [3, 7],
+            "share": [0.1597482136781218, 0.8402517863218782],
+            "monetary_mean": [1912446.3000000007, 12.3456],
+        }
+    )
+
+
+def test_exports_are_rounded_money_to_cents_shares_to_four_places():
+    text = to_csv_bytes(summary()).decode("utf-8-sig")
+    assert text.splitlines()[1:] == ["A,3,0.1597,1912446.3", "B,7,0.8403,12.35"]
+
+
+def test_csv_in_the_european_convention():
+    text = to_csv_bytes(summary(), delimiter=";", decimal=",").decode("utf-8-sig")
+    assert text.splitlines() == [
+        "segment;customers;share;monetary_mean",
+        "A;3;0,1597;1912446,3",
+        "B;7;0,8403;12,35",
+    ]
+
+
+def test_excel_has_number_formats_widths_filter_and_frozen_header():
+    ws = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"segments": summary()})))["segments"]
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:D3"
+    assert [ws.cell(2, c).number_format for c in (2, 3, 4)] == ["#,##0", "0.0%", "#,##0.00"]
+    assert ws.cell(2, 3).value == 0.1597
+    assert ws.column_dimensions["D"].width >= len("monetary_mean")

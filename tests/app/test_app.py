@@ -93,7 +93,7 @@ def test_toggle_cleaning_rule_changes_report(app):
 def test_change_k_gives_k_profiles(app):
     app.switch_page("pages/2_Segments.py").run()
     app.slider(key="k").set_value(5).run()
-    profile = next(d.value for d in app.dataframe if "revenue_share" in d.value.columns)
+    profile = next(d.value for d in app.dataframe if "monetary_mean" in d.value.columns)
     assert profile["cluster"].tolist() == [0, 1, 2, 3, 4]
     assert len([t for t in app.text_input if t.key.startswith("segment_name_")]) == 5
 
@@ -169,11 +169,11 @@ def test_custom_snapshot_starts_at_the_default_and_changes_recency(app):
     default = app.date_input(key="snapshot").value
     assert default == datetime.date(2025, 1, 1)  # the day after the demo's last invoice
     app.switch_page("pages/1_Explore.py").run()
-    before = app.dataframe[0].value.loc["recency_days", "mean"]
+    before = app.dataframe[0].value.loc["Recency (days)", "Mean"]
     app.switch_page("app.py").run()
     app.date_input(key="snapshot").set_value(default + datetime.timedelta(days=30)).run()
     app.switch_page("pages/1_Explore.py").run()
-    assert app.dataframe[0].value.loc["recency_days", "mean"] == before + 30
+    assert app.dataframe[0].value.loc["Recency (days)", "Mean"] == before + 30
 
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
@@ -228,3 +228,17 @@ def test_a_sampled_fit_downloads_every_customer(app):
     assert not app.exception
     assert "fitted on a sample of 150 customers" in app.info[0].value
     assert len(app.dataframe[0].value) == everyone
+
+
+def test_choice_boxes_say_automatic_and_show_the_date_order_read(app):
+    data = (
+        "Customer,Invoice,Date,Amount\nA,1,05.03.2012,10\nB,2,06.03.2012,20\nA,3,07.04.2012,5\n"
+        "C,4,08.04.2012,7\n"
+    ).encode()
+    upload(app, "dotted.csv", data)
+    date_box = app.selectbox(key="dayfirst")
+    assert date_box.value == "auto"
+    assert date_box.format_func("auto") == "automatic: day/month/year"
+    assert app.selectbox(key="frequency").format_func(app.selectbox(key="frequency").value) == (
+        "automatic"
+    )

@@ -22,7 +22,7 @@ def test_command_line_and_dashboard_give_the_same_segments(app, tmp_path):
     app.switch_page("pages/2_Segments.py").run()
     app.slider(key="k").set_value(4).run()
     assert not app.exception
-    profile = next(d.value for d in app.dataframe if "revenue_share" in d.value.columns)
+    profile = next(d.value for d in app.dataframe if "monetary_mean" in d.value.columns)
     app.switch_page("pages/3_Download.py").run()
     customers = app.dataframe[0].value
 
@@ -31,8 +31,8 @@ def test_command_line_and_dashboard_give_the_same_segments(app, tmp_path):
         customers.reset_index(drop=True), cli_customers, check_dtype=False, atol=0.005
     )
     pd.testing.assert_frame_equal(
-        profile.reset_index(drop=True), cli_profile, check_dtype=False, atol=1e-4
-    )
+        profile.reset_index(drop=True), cli_profile, check_dtype=False, atol=0.005
+    )  # the summary file is rounded: money and means to cents, shares to 4 places
 
 
 def test_stability_is_computed_on_demand_and_kept_per_k(app):

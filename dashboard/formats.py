@@ -1,0 +1,101 @@
+"""How tables read on the pages: plain headers, money with the file's currency sign and
+thousands separators, shares as percentages. (Exports keep their snake_case columns.)"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+Number = st.column_config.NumberColumn
+
+
+def money(symbol: str, label: str, help: str | None = None):
+    return Number(label, format=f"{symbol}%,.2f", help=help)
+
+
+def count(label: str, help: str | None = None):
+    return Number(label, format="%,d", help=help)
+
+
+def share(label: str, help: str | None = None):
+    return Number(label, format="percent", help=help)
+
+
+def report_columns(symbol: str) -> dict:
+    return {
+        "rule": None,
+        "description": st.column_config.TextColumn("Rule"),
+        "enabled": st.column_config.CheckboxColumn("On"),
+        "rows_removed": count("Rows removed"),
+        "sales_removed": money(symbol, "Sales removed"),
+        "note": st.column_config.TextColumn("Details", width="large"),
+    }
+
+
+# The columns a marketer reads first; the rest of the profile sits in "Method details".
+PROFILE_KEY = [
+    "segment",
+    "customers",
+    "share",
+    "revenue_share",
+    "recency_days_median",
+    "frequency_median",
+    "monetary_median",
+]
+
+
+def profile_columns(symbol: str) -> dict:
+    return {
+        "cluster": Number("#", format="%d", width="small"),
+        "segment": st.column_config.TextColumn("Segment", pinned=True),
+        "customers": count("Customers"),
+        "share": share("Share of customers"),
+        "revenue_share": share("Share of revenue"),
+        "recency_days_mean": Number("Days since last order (mean)", format="%,.1f"),
+        "recency_days_median": Number(
+            "Days since last order",
+            format="%,.0f",
+            help="Median: half the customers ordered more recently.",
+        ),
+        "frequency_mean": Number("Orders (mean)", format="%,.2f"),
+        "frequency_median": Number("Orders", format="%,.0f", help="Median number of orders."),
+        "monetary_mean": money(symbol, "Spend (mean)"),
+        "monetary_median": money(symbol, "Spend", help="Median spend per customer."),
+    }
+
+
+def elbow_columns() -> dict:
+    return {
+        "k": Number("Segments (k)", format="%d"),
+        "sse": Number(
+            "Spread within segments",
+            format="%,.1f",
+            help="Sum of squared distances to the segment centres (SSE, inertia): lower is "
+            "tighter; it always falls as k grows, so look for the bend.",
+        ),
+        "silhouette": Number(
+            "How distinct",
+            format="%.2f",
+            help="Silhouette: from -1 to 1, higher means customers sit clearly in their segment.",
+        ),
+        "calinski_harabasz": Number(
+            "Separation ratio",
+            format="%,.0f",
+            help="Calinski-Harabasz: spread between segments over spread within; higher is better.",
+        ),
+        "davies_bouldin": Number(
+            "Overlap",
+            format="%.2f",
+            help="Davies-Bouldin: how much segments resemble their nearest one; lower is better.",
+        ),
+    }
+
+
+def customer_columns(symbol: str) -> dict:
+    return {
+        "customer_id": st.column_config.TextColumn("Customer"),
+        "recency_days": count("Days since last order"),
+        "frequency": count("Orders"),
+        "monetary": money(symbol, "Spend"),
+        "cluster": Number("#", format="%d", width="small"),
+        "segment": st.column_config.TextColumn("Segment"),
+    }
