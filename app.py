@@ -18,6 +18,11 @@ st.file_uploader(
     key=S.UPLOAD,
     help="Columns needed: customer id, invoice date, and quantity + unit price (or a line amount).",
 )
+in_use = st.empty()  # the uploader cannot show the file in use: this line does
+in_use.caption(
+    f"In use: **{st.session_state[S.DATA_NAME]}** "
+    f"({len(st.session_state[S.DATA_BYTES]) / 1e6:,.1f} MB)"
+)
 if S.UPLOAD_ERROR in st.session_state:
     st.error(
         st.session_state[S.UPLOAD_ERROR] + f" Still using **{st.session_state[S.DATA_NAME]}**."
@@ -171,6 +176,10 @@ except seg.SegmentationError as exc:
     st.stop()
 report = cleaned.report
 notes = ctx.notes()
+in_use.caption(
+    f"In use: **{st.session_state[S.DATA_NAME]}** "
+    f"({len(st.session_state[S.DATA_BYTES]) / 1e6:,.1f} MB, {report.rows_in:,} rows)"
+)
 symbol = notes.currency_symbol
 st.subheader("Cleaning report")
 m1, m2, m3, m4 = st.columns(4)

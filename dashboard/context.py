@@ -10,7 +10,7 @@ import streamlit as st
 
 import segmentation as seg
 
-from . import cache, choices, sidebar
+from . import cache, choices, link, sidebar
 from . import state as S
 
 
@@ -127,6 +127,7 @@ def run() -> Context:
     if status:
         status.update(label="Ready", state="complete", expanded=False)
         st.session_state[S.READY_FOR] = (source, cleaning)
+    link.write(ctx.settings)
     return ctx
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from . import state as S
+from .link import restore
 from .persistence import keep_widget_values
 from .uploads import ensure_data
 
@@ -30,6 +31,7 @@ def setup_page(title: str) -> None:
         page_title=f"{title} · Customer segments", page_icon=":material/donut_small:", layout="wide"
     )
     keep_widget_values()
+    restore()
     ensure_data()
     with st.sidebar:
         st.markdown("### Customer segments")

@@ -6,6 +6,7 @@ import streamlit as st
 
 import segmentation as seg
 
+from . import link
 from . import state as S
 from .persistence import init_once
 
@@ -24,8 +25,10 @@ def sample_size(cleaned: seg.Cleaned) -> int | None:
     step = 10 if population < 2_000 else 50 if population < 20_000 else 500
     before = st.session_state.get(S.SAMPLE_FOR)
     st.session_state[S.SAMPLE_FOR] = (unit, population)
-    if S.SAMPLE_SIZE not in st.session_state or before is None or before[0] != unit:
+    if S.SAMPLE_SIZE not in st.session_state or (before is not None and before[0] != unit):
         st.session_state[S.SAMPLE_SIZE] = population
+    elif before is None:  # set by a link: kept within this data's range
+        st.session_state[S.SAMPLE_SIZE] = max(100, min(st.session_state[S.SAMPLE_SIZE], population))
     elif st.session_state[S.SAMPLE_SIZE] == before[1]:
         st.session_state[S.SAMPLE_SIZE] = population  # "all" stays all
     elif st.session_state[S.SAMPLE_SIZE] > population:
@@ -48,7 +51,8 @@ def k_slider(elbow: seg.Elbow, data_in_use: object) -> int:
     kept through other changes; when this data allows fewer segments, the sidebar says so."""
     if elbow.k_max < 2:
         raise seg.SettingsError("At least two customers are needed to form segments.")
-    init_once(S.K, min(elbow.suggested_k, elbow.k_max), data_in_use, S.K_FOR)
+    start = link.linked(S.K) or elbow.suggested_k  # a link's k applies to new data too
+    init_once(S.K, min(start, elbow.k_max), data_in_use, S.K_FOR)
     if st.session_state[S.K] > elbow.k_max:
         st.caption(
             f"{st.session_state[S.K]} segments is more than these customers allow: "

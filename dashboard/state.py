@@ -69,6 +69,7 @@ NAMES_FOR = "names_for"  # the segmentation the name boxes were filled for
 READ_FOR = "read_for"  # the source whose first read the progress box has shown
 READY_FOR = "ready_for"  # the source and cleaning whose first load the progress box showed
 STABILITY = "stability"  # {segmentation signature: Stability}
+LINKED = "linked"  # the settings a link (URL) gave at the session's start
 
 ALL_SHEETS = "All sheets with the same columns"
 NO_COLUMN = "(none)"

@@ -232,9 +232,9 @@ def test_a_sampled_fit_downloads_every_customer(app):
 
 def test_choice_boxes_say_automatic_and_show_the_date_order_read(app):
     data = (
-        "Customer,Invoice,Date,Amount\nA,1,05.03.2012,10\nB,2,06.03.2012,20\nA,3,07.04.2012,5\n"
-        "C,4,08.04.2012,7\n"
-    ).encode()
+        b"Customer,Invoice,Date,Amount\nA,1,05.03.2012,10\nB,2,06.03.2012,20\nA,3,07.04.2012,5\n"
+        b"C,4,08.04.2012,7\n"
+    )
     upload(app, "dotted.csv", data)
     date_box = app.selectbox(key="dayfirst")
     assert date_box.value == "auto"
@@ -242,3 +242,21 @@ def test_choice_boxes_say_automatic_and_show_the_date_order_read(app):
     assert app.selectbox(key="frequency").format_func(app.selectbox(key="frequency").value) == (
         "automatic"
     )
+
+
+def test_a_link_restores_the_views_settings_and_follows_changes():
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update({"k": "5", "monetary": "log", "seed": "7"})
+    at.run()
+    at.switch_page("pages/2_Segments.py").run()
+    assert not at.exception
+    assert at.slider(key="k").value == 5
+    assert at.session_state["transform_monetary"] == "log"
+    assert at.number_input(key="seed").value == 7
+    at.slider(key="k").set_value(4).run()
+    assert at.query_params["k"] == ["4"] or at.query_params["k"] == "4"
+    # The link's k also applies to the file uploaded after the reload.
+    at.switch_page("app.py").run()
+    upload(at, "shop.csv", small_csv())
+    at.switch_page("pages/2_Segments.py").run()
+    assert at.slider(key="k").value == 4
