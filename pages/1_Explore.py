@@ -71,6 +71,12 @@ with st.expander("RFM table (first 1,000 customers; click a header to sort)"):
 st.subheader("Distributions before and after the transform")
 for metric in seg.METRICS:
     st.plotly_chart(ctx.distribution(metric), key=f"dist_{metric}")
+    used = fitted.methods_[metric]
+    st.caption(
+        f"{seg.METRIC_LABELS[metric]}: median {table[metric].median():,.1f}, largest "
+        f"{table[metric].max():,.1f}; lopsidedness {skewness.loc[metric, 'none']:.2f} before, "
+        f"{skewness.loc[metric, used]:.2f} after the {seg.TRANSFORM_LABELS[used]} transform."
+    )
 
 with st.expander("Method details: how lopsided each metric is under each transform"):
     st.caption(

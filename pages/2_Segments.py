@@ -56,11 +56,24 @@ left, right = st.columns(2)
 with left:
     st.markdown("**Each segment against the average customer** (standard units)")
     st.plotly_chart(seg.snake_figure(scaled, segments.labels, labels), key="snake")
-    st.caption("0 is the average customer; above 0 is more recent purchase time, orders or spend.")
+    means = scaled.groupby(segments.labels.to_numpy()).mean()
+    st.caption(
+        "0 is the average customer. "
+        + "; ".join(
+            f"{labels[c]}: recency {row['recency_days']:+.1f}, orders {row['frequency']:+.1f}, "
+            f"spend {row['monetary']:+.1f}"
+            for c, row in means.iterrows()
+        )
+    )
 with right:
     st.markdown("**Better or worse than the average customer**")
     st.plotly_chart(seg.importance_figure(profiled.importance, labels), key="importance")
-    st.caption("Blue is better than average (recent, frequent, high spend), red is worse.")
+    spend = profiled.importance["monetary"]
+    st.caption(
+        "Blue is better than average (recent, frequent, high spend), red is worse. Spend "
+        "against the average: "
+        + "; ".join(f"{labels.get(int(c), c)} {v:+.0%}" for c, v in spend.items())
+    )
 st.markdown("**Segment sizes**")
 st.plotly_chart(seg.sizes_figure(profile), key="sizes")
 st.caption(
@@ -112,8 +125,12 @@ if ctx.key in done:
         f"(adjusted Rand index; lowest {found.seed_agreement_min:.0%})."
     )
     st.markdown("**Prediction strength per k** (0.8 or more supports that k; information only)")
-    st.plotly_chart(
-        seg.prediction_strength_figure(ctx.prediction_strength(), ctx.k), key="strength"
+    strength = ctx.prediction_strength()
+    st.plotly_chart(seg.prediction_strength_figure(strength, ctx.k), key="strength")
+    supported = strength.loc[strength["prediction_strength"] >= 0.8, "k"]
+    st.caption(
+        f"Supported up to k = {int(supported.max())}; at your k = {ctx.k}: "
+        f"{strength.set_index('k')['prediction_strength'].get(ctx.k, float('nan')):.2f}."
     )
 st.page_link(
     "pages/3_Download.py",

@@ -14,7 +14,7 @@ from .settings import METRICS
 from .transforms import LABELS, TRANSFORMS, apply, fit_param, why_invalid
 
 METRIC_LABELS = {"recency_days": "Recency (days)", "frequency": "Frequency", "monetary": "Monetary"}
-SCATTER_POINTS = 5000  # a 3D scatter of more points is slow in the browser and no clearer
+SCATTER_POINTS = 2000  # more points draw slowly in the browser (WebGL) and show no more
 
 
 def distribution_figure(

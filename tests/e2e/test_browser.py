@@ -72,7 +72,8 @@ def traces(page, charts):
     for i in range(charts):
         plots.nth(i).scroll_into_view_if_needed()
     page.wait_for_function(
-        f"() => [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.data).length >= {charts}"
+        "() => [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.data).length"
+        f" >= {charts}"
     )
     return page.evaluate(
         """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(p => p.data.map(t => ({
