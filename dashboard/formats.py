@@ -23,7 +23,7 @@ def share(label: str, help: str | None = None):
 def report_columns(symbol: str) -> dict:
     return {
         "rule": None,
-        "description": st.column_config.TextColumn("Rule"),
+        "description": st.column_config.TextColumn("Rule", width="medium"),
         "enabled": st.column_config.CheckboxColumn("On"),
         "rows_removed": count("Rows removed"),
         "sales_removed": money(symbol, "Sales removed"),

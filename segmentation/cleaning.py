@@ -116,17 +116,17 @@ RULES: tuple[Rule, ...] = (
     Rule("missing_date", "Missing invoice date", lambda tx, _: tx["invoice_date"].isna()),
     Rule(
         "not_purchase",
-        "Orders the status calls cancelled, pending or no sale (quotes, payments)",
+        "Cancelled, pending or no sale (status)",
         lambda tx, _: _kind(tx, "void"),
     ),
-    Rule("refunds", "Refunds (cancellations, negative quantities, credit notes)", _drop_refunds),
+    Rule("refunds", "Refunds (cancellations, returns, credit notes)", _drop_refunds),
     Rule("nonpositive_quantity", "Quantity zero or missing", _bad_quantity),
-    Rule("nonpositive_price", "Unit price (or amount) zero, negative or missing", _bad_price),
-    Rule("duplicates", "Exact duplicate rows (every column of the file)", _duplicates),
-    Rule("non_product", "Non-product codes (postage, fees, adjustments)", _non_product),
+    Rule("nonpositive_price", "Price ≤ 0, amount 0, or missing", _bad_price),
+    Rule("duplicates", "Exact duplicate rows", _duplicates),
+    Rule("non_product", "Postage, fees and adjustments", _non_product),
 )
 NETTED_OUT = "net_nonpositive"
-NETTED_OUT_LABEL = "Customers whose refunds cancel their purchases (net spend 0 or less)"
+NETTED_OUT_LABEL = "Customers who returned everything (net spend 0 or less)"
 REPORT_COLUMNS = ["rule", "description", "enabled", "rows_removed", "sales_removed", "note"]
 
 
