@@ -45,6 +45,7 @@ PROFILE_KEY = [
 
 def profile_columns(symbol: str) -> dict:
     return {
+        "colour": st.column_config.TextColumn("", width=24, help="The segment's colour"),
         "cluster": Number("#", format="%d", width="small"),
         "segment": st.column_config.TextColumn("Segment", pinned=True),
         "customers": count("Customers"),
@@ -61,6 +62,18 @@ def profile_columns(symbol: str) -> dict:
         "monetary_mean": money(symbol, "Spend (mean)"),
         "monetary_median": money(symbol, "Spend", help="Median spend per customer."),
     }
+
+
+def with_colours(profile, columns: list[str]):
+    """The profile's columns with a first cell in each segment's colour (the same colour as in
+    every chart)."""
+    import segmentation as seg
+
+    frame = profile[columns].assign(colour="").loc[:, ["colour", *columns]]
+    colours = [seg.segment_colour(c) for c in profile["cluster"]]
+    return frame.style.apply(
+        lambda _: [f"background-color: {c}" for c in colours], subset=["colour"], axis=0
+    )
 
 
 def elbow_columns() -> dict:

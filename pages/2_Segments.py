@@ -47,7 +47,7 @@ st.caption(
     f"{top['share']:.0%} of the customers. Medians: half the customers are above, half below."
 )
 st.dataframe(
-    profile[formats.PROFILE_KEY],
+    formats.with_colours(profile, formats.PROFILE_KEY),
     hide_index=True,
     width="stretch",
     column_config=formats.profile_columns(symbol),
