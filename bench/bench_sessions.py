@@ -14,35 +14,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gzip
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
+
+from server import CHROMIUM, CHROMIUM_ARGS, serve  # a sibling module of this script
 
 ROOT = Path(__file__).resolve().parents[1]
 CSV_GZ = ROOT.parent / "shared" / "data" / "online_retail" / "online_retail.csv.gz"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_mb(pid: int) -> float:
@@ -124,37 +104,9 @@ def main() -> None:
     args = parser.parse_args()
     if not CSV_GZ.exists():
         raise SystemExit(f"{CSV_GZ} not found")
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, serve() as (url, server):
         paths = variants(args.sessions, Path(tmp))
         size_mb = paths[0].stat().st_size / 1e6
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
         peak = [0.0]
         stop = threading.Event()
 
@@ -172,8 +124,6 @@ def main() -> None:
         finally:
             stop.set()
             watcher.join()
-            server.terminate()
-            server.wait(timeout=30)
     wall = time.perf_counter() - start
     print(f"{args.sessions} sessions, {size_mb:.0f} MB CSV each")
     for i, (seconds, status) in enumerate(results):

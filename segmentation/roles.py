@@ -31,18 +31,10 @@ ROLES = (
     "currency",
     "store",
 )
-TEXT_ROLES = (
-    "customer_id",
-    "invoice_id",
-    "country",
-    "stock_code",
-    "description",
-    "status",
-    "currency",
-    "store",
-)
 # Roles whose values are money or counts; a column of words cannot play them.
 NUMBER_ROLES = ("quantity", "unit_price", "amount")
+# Roles read as text as written (ids such as 00123 keep their zeros).
+TEXT_ROLES = tuple(r for r in ROLES if r not in (*NUMBER_ROLES, "invoice_date"))
 
 # Normalised header names (lower case, letters and digits only) per role, best first.
 ROLE_NAMES: dict[str, tuple[str, ...]] = {
