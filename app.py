@@ -168,14 +168,19 @@ if c2.toggle(
             pass  # the message is shown below
     c2.date_input("Snapshot date", key=S.SNAPSHOT)
 
+source, cleaning = choices.source_choice(), choices.cleaning_choice()
 try:
     ctx = context.run()
-    cleaned = ctx.cleaned()
 except seg.SegmentationError as exc:
     pages.show_error(exc)
-    st.stop()
+    try:  # the report often says why (every customer bought once, nothing left, ...)
+        cleaned = cache.cleaned(source, cleaning, _data=data)
+        notes = cache.reading_notes(source, data)
+    except seg.SegmentationError:
+        st.stop()
+else:
+    cleaned, notes = ctx.cleaned(), ctx.notes()
 report = cleaned.report
-notes = ctx.notes()
 in_use.caption(
     f"In use: **{st.session_state[S.DATA_NAME]}** "
     f"({len(st.session_state[S.DATA_BYTES]) / 1e6:,.1f} MB, {report.rows_in:,} rows)"

@@ -260,3 +260,11 @@ def test_a_link_restores_the_views_settings_and_follows_changes():
     upload(at, "shop.csv", small_csv())
     at.switch_page("pages/2_Segments.py").run()
     assert at.slider(key="k").value == 4
+
+
+def test_the_cleaning_report_stays_when_segments_cannot_be_made(app):
+    # Every customer bought once: no spread in frequency, so no segments, but the report shows.
+    data = b"Customer,Date,Amount\na,2024-01-01,3\nb,2024-01-05,4\nc,2024-01-07,9\n"
+    upload(app, "once.csv", data)
+    assert "same frequency" in app.error[0].value
+    assert metric(app, "Customers") == "3"
