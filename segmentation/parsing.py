@@ -120,7 +120,7 @@ def _fill_within_orders(raw: pd.DataFrame, roles: ColumnRoles) -> tuple[pd.DataF
     orphan = np.logical_and.reduce([blank[c].to_numpy() for c in key]) & has_money
     # An orphan continues the order above it only when some order is above it.
     orphan &= np.cumsum(~np.logical_and.reduce([blank[c].to_numpy() for c in key])) > 0
-    raw = raw.copy()
+    raw = raw.copy(deep=False)  # columns are replaced, never changed in place (copy-on-write)
     if orphan.any():
         for c in dict.fromkeys([*key, *extra]):
             raw[c] = (
