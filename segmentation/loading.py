@@ -66,8 +66,15 @@ def preview_transactions(
     limits: ReadLimits | None = None,
 ) -> Preview:
     """The header, sheets and sample rows that :func:`load_transactions` will read: in a
-    workbook, the first sheet with the needed columns (unless roles are set by hand)."""
-    usable = None if roles else _has_roles
+    workbook, the first sheet with the needed columns (with roles set by hand, the first
+    sheet that has those columns)."""
+    chosen = {c for c in (roles or {}).values() if c}
+
+    def usable(preview: Preview) -> bool:
+        if chosen:
+            return chosen <= set(preview.columns)
+        return _has_roles(preview)
+
     return preview_table(data, name, sheet, limits, usable=usable, encoding=encoding)
 
 

@@ -304,3 +304,23 @@ def test_workbook_with_a_pivot_first_sheet_reads_the_data_sheet():
     loaded = load_transactions(buffer.getvalue(), "book.xlsx")
     assert loaded.transactions["revenue"].tolist() == [7.0]
     assert "Orders" in " ".join(loaded.notes.lines())
+
+
+def test_columns_chosen_by_hand_find_their_sheet_behind_a_summary_sheet():
+    wb = openpyxl.Workbook()
+    wb.active.title = "Summary"
+    wb.active.append(["Country", "Revenue"])
+    wb.active.append(["UK", 1000])
+    data = wb.create_sheet("Orders")
+    data.append(["Client", "Ref", "When", "Total"])
+    data.append(["1", "10", "2024-01-02", 7.5])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    roles = {
+        "customer_id": "Client",
+        "invoice_id": "Ref",
+        "invoice_date": "When",
+        "amount": "Total",
+    }
+    loaded = load_transactions(buffer.getvalue(), "book.xlsx", roles=roles)
+    assert loaded.transactions["revenue"].tolist() == [7.5]

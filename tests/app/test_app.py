@@ -268,3 +268,19 @@ def test_the_cleaning_report_stays_when_segments_cannot_be_made(app):
     upload(app, "once.csv", data)
     assert "same frequency" in app.error[0].value
     assert metric(app, "Customers") == "3"
+
+
+def test_a_workbook_with_a_summary_sheet_in_front_is_read_from_its_data_sheet(app):
+    rows = demo_transactions(60, 3)
+    data = xlsx_bytes(
+        {
+            "Summary": [["Country", "Revenue"], ["UK", 1000], ["FR", 20]],
+            "Orders": [
+                list(rows.columns),
+                *rows.astype(object).where(rows.notna(), None).values.tolist(),
+            ],
+        }
+    )
+    upload(app, "book.xlsx", data, "application/vnd.ms-excel")
+    assert not app.error
+    assert metric(app, "Customers") == customers_after_netting(60, 3)
