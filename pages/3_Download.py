@@ -47,7 +47,11 @@ choice = st.selectbox(
     key=S.CSV_FORMAT,
     format_func=lambda v: (
         CSV_FORMATS[v]
-        + (f" ({'; and 1,5' if file_convention[1] == ',' else ', and 1.5'})" if v == "file" else "")
+        + (
+            ": " + CSV_FORMATS["comma" if file_convention[1] == "," else "point"]
+            if v == "file"
+            else ""
+        )
     ),
     help="Column names stay the same in every format, for mailing tools and scripts.",
 )
