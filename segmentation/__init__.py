@@ -85,6 +85,13 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "rfm": ("compute_rfm", "snapshot_date"),
     "roles": ("ROLES", "ColumnRoles", "detect_roles", "detect_shape", "missing_roles"),
     "sampling": ("sample_transactions",),
+    "scores": (
+        "SEGMENT_RULES",
+        "ScoreEdges",
+        "fit_edges",
+        "score_customers",
+        "segment_by_rules",
+    ),
     "settings": (
         "FREQUENCY_MODES",
         "METRICS",
