@@ -27,39 +27,7 @@ if S.UPLOAD_ERROR in st.session_state:
     st.error(
         st.session_state[S.UPLOAD_ERROR] + f" Still using **{st.session_state[S.DATA_NAME]}**."
     )
-if S.PENDING in st.session_state:
-    pending_data, pending_name = st.session_state[S.PENDING]
-    pending = cache.preview(S.digest(pending_data), pending_name, None, pending_data)
-    needed = seg.missing_roles(seg.ColumnRoles(**uploads.pending_roles()))
-    with st.container(border=True):
-        if needed:
-            st.warning(
-                f"**{pending_name}** is not in use yet: no {' / '.join(needed)} column was "
-                "found. Choose the columns below, or upload another file. Still using "
-                f"**{st.session_state[S.DATA_NAME]}**."
-            )
-        else:
-            st.success(f"**{pending_name}** has the columns it needs.")
-        pending_options = [S.NO_COLUMN, *pending.columns]
-        cols = st.columns(3)
-        for i, role in enumerate(seg.ROLES):
-            cols[i % 3].selectbox(
-                role.replace("_", " ").capitalize(),
-                pending_options,
-                key=S.pending_map_key(role),
-            )
-        b1, b2 = st.columns(2)
-        b1.button(
-            f"Use {pending_name}",
-            key="use_pending",
-            disabled=bool(needed),
-            on_click=uploads.use_pending,
-        )
-        b2.button(
-            "Discard it",
-            key="discard_pending",
-            on_click=lambda: st.session_state.pop(S.PENDING, None),
-        )
+uploads.pending_panel()
 if st.session_state[S.DATA_IS_DEMO]:
     st.info("No file uploaded yet: showing the built-in demo shop (3,000 customers, one year).")
 

@@ -82,3 +82,41 @@ def use_data(data: bytes, name: str, is_demo: bool = False) -> None:
         *(S.map_key(r) for r in seg.ROLES),
     ]:
         st.session_state.pop(key, None)
+
+
+def pending_panel() -> None:
+    """On the Data page: the pending file, its column choices, and use or discard."""
+    if S.PENDING not in st.session_state:
+        return
+    pending_data, pending_name = st.session_state[S.PENDING]
+    pending = cache.preview(S.digest(pending_data), pending_name, None, pending_data)
+    needed = seg.missing_roles(seg.ColumnRoles(**pending_roles()))
+    with st.container(border=True):
+        if needed:
+            st.warning(
+                f"**{pending_name}** is not in use yet: no {' / '.join(needed)} column was "
+                "found. Choose the columns below, or upload another file. Still using "
+                f"**{st.session_state[S.DATA_NAME]}**."
+            )
+        else:
+            st.success(f"**{pending_name}** has the columns it needs.")
+        pending_options = [S.NO_COLUMN, *pending.columns]
+        cols = st.columns(3)
+        for i, role in enumerate(seg.ROLES):
+            cols[i % 3].selectbox(
+                role.replace("_", " ").capitalize(),
+                pending_options,
+                key=S.pending_map_key(role),
+            )
+        b1, b2 = st.columns(2)
+        b1.button(
+            f"Use {pending_name}",
+            key="use_pending",
+            disabled=bool(needed),
+            on_click=use_pending,
+        )
+        b2.button(
+            "Discard it",
+            key="discard_pending",
+            on_click=lambda: st.session_state.pop(S.PENDING, None),
+        )

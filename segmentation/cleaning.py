@@ -145,10 +145,7 @@ class CleaningReport:
     revenue_in: float
     revenue_kept: float
     customers_kept: int
-    refunds: str = "net"
     refunds_in: float = 0.0
-    refunds_netted: float = 0.0
-    refund_lines_netted: int = 0
 
     def summary(self) -> str:
         """A plain-text report for the command line."""
@@ -279,10 +276,7 @@ def clean_transactions(
         revenue_in=round(float(revenue.sum()), 2),
         revenue_kept=round(float(revenue[alive].sum()), 2),
         customers_kept=int(kept["customer_id"].nunique()),
-        refunds=options.refunds,
         refunds_in=-_money(revenue, refund),
-        refunds_netted=netted_value if options.refunds == "net" else 0.0,
-        refund_lines_netted=int(netted.sum()) if options.refunds == "net" else 0,
     )
     if kept.empty or kept["customer_id"].notna().sum() == 0:
         removed = "; ".join(

@@ -269,18 +269,10 @@ def run(argv: list[str] | None = None) -> None:
 
 
 def _print_stability(result) -> None:
-    from .stability import prediction_strength, stability_stage
+    from .stability import prediction_strength
 
     settings = result.settings
-    found = stability_stage(
-        result.rfm,
-        settings.transforms,
-        result.scaled,
-        result.segments.labels,
-        result.k,
-        settings.model_options,
-        settings.resamples,
-    )
+    found = result.stability()
     table = found.table.assign(segment=found.table["cluster"].map(result.names))
     print(f"\nStability ({found.resamples} bootstrap refits; Hennig 2007: 0.75 or more stable, ")
     print("0.6 to 0.75 doubtful, below 0.6 do not trust)")

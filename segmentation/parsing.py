@@ -368,7 +368,7 @@ def to_transactions(
         notes,
         decimal="," if any(f.decimal == "," for f in formats.values() if f.text) else ".",
         date_order=date_format.order if "/" in date_format.order else None,
-        currency=currency or (_column_currency(raw, roles, options) if roles.currency else None),
+        currency=currency or notes.currency,  # written in the values, or the currency column
     )
     return tx.reset_index(drop=True), notes
 
@@ -438,6 +438,7 @@ def _one_currency(
     counts = currency.value_counts()
     if len(counts) <= 1:
         if len(counts):
+            notes = replace(notes, currency=str(counts.index[0]))
             notes = notes.add("Currency", f"{counts.index[0]} ('{roles.currency}')")
         return tx, notes
     listed = ", ".join(f"{c} ({n:,} rows)" for c, n in counts.items())
@@ -451,18 +452,10 @@ def _one_currency(
     if wanted not in counts.index:
         raise DataError(f"No rows are in {wanted}. Currencies in the file: {listed}.")
     keep = (currency == wanted).to_numpy()
-    notes = notes.add(
+    notes = replace(notes, currency=wanted).add(
         "Currency", f"{wanted} only; {int((~keep).sum()):,} rows in other currencies left out"
     )
     return tx[keep], notes
-
-
-def _column_currency(raw: pd.DataFrame, roles: ColumnRoles, options: ParseOptions) -> str | None:
-    """The one currency of a currency column (the chosen one when it held several)."""
-    if options.currency:
-        return options.currency.strip().upper()
-    values = raw[roles.currency].dropna().astype("str").str.strip().str.upper().unique()
-    return str(values[0]) if len(values) == 1 else None
 
 
 def _text(values: pd.Series) -> pd.Series:

@@ -252,6 +252,22 @@ class SegmentationResult:
     def recipe(self) -> dict[str, Any]:
         return build_recipe(self)
 
+    def stability(self, progress=None):
+        """How far these segments can be trusted (see :mod:`segmentation.stability`)."""
+        from .stability import stability_stage
+
+        s = self.settings
+        return stability_stage(
+            self.rfm,
+            s.transforms,
+            self.scaled,
+            self.segments.labels,
+            self.k,
+            s.model_options,
+            s.resamples,
+            progress,
+        )
+
 
 def segment(
     tx: pd.DataFrame,

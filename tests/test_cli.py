@@ -112,3 +112,17 @@ def test_bad_settings_fail_before_the_file_is_read(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("error: --k must be a number of segments")
     assert main([str(tmp_path / "absent.xlsx"), "--summary", "s.txt"]) == 2
     assert capsys.readouterr().err.startswith("error: Output 's.txt' must end in .csv or .xlsx")
+
+
+def test_stability_option_prints_a_verdict_per_segment(capsys):
+    assert main(["--demo", "--k", "3", "--stability", "--resamples", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "Stability (5 bootstrap refits" in out
+    verdicts = [
+        line
+        for line in out.splitlines()
+        if line.rstrip().endswith(("stable", "doubtful", "do not trust"))
+    ]
+    assert len(verdicts) == 3
+    assert "Prediction strength per k" in out
+    assert main(["--demo", "--resamples", "0"]) == 2
