@@ -310,3 +310,55 @@ def prediction_strength_figure(strength: pd.DataFrame, chosen_k: int | None = No
     fig.update_xaxes(dtick=1)
     fig.update_layout(height=300, margin={"t": 30, "b": 30})
     return fig
+
+
+def rank_colour(rank: int, ranks: int = 12) -> str:
+    """A grid segment's colour from its playbook rank: dark blue (best) to yellow (lost),
+    the colour-blind-safe cividis scale."""
+    from plotly.colors import sample_colorscale
+
+    position = (int(rank) - 1) / max(ranks - 1, 1)
+    return sample_colorscale("cividis", [min(max(position, 0.0), 1.0)])[0]
+
+
+def grid_sizes_figure(kpis: pd.DataFrame, ranks: Mapping[str, int]) -> go.Figure:
+    """Customers per grid segment, best rank first, coloured by rank, with revenue shares."""
+    order = kpis.assign(rank=kpis["segment"].map(ranks).fillna(99)).sort_values("rank")
+    fig = go.Figure(
+        go.Bar(
+            x=order["segment"],
+            y=order["customers"],
+            marker={"color": [rank_colour(r) for r in order["rank"]]},
+            text=order["revenue_share"].map("{:.0%} of revenue".format),
+            hovertemplate="%{x}<br>%{y:,} customers, %{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=360, margin={"t": 30, "b": 30}, xaxis_title="RFM segment", yaxis_title="customers"
+    )
+    return fig
+
+
+def crosstab_figure(table: pd.DataFrame) -> go.Figure:
+    """Customers per K-Means segment (rows) and RFM grid segment (columns), as a heatmap
+    with the counts written in the cells."""
+    fig = go.Figure(
+        go.Heatmap(
+            z=table.to_numpy(),
+            x=[str(c) for c in table.columns],
+            y=[str(i) for i in table.index],
+            colorscale="Blues",
+            text=table.to_numpy(),
+            texttemplate="%{text:,}",
+            hovertemplate="%{y} and %{x}: %{z:,} customers<extra></extra>",
+            colorbar={"title": "customers"},
+        )
+    )
+    fig.update_layout(
+        height=120 + 40 * len(table.index),
+        margin={"t": 30, "b": 30},
+        xaxis_title="RFM score segment",
+        yaxis_title="K-Means segment",
+        yaxis={"autorange": "reversed"},
+    )
+    return fig

@@ -14,6 +14,7 @@ from .errors import SegmentationError
 from .loading import load_transactions
 from .settings import (
     FREQUENCY_MODES,
+    METHODS,
     METRICS,
     PRESETS,
     REFUNDS,
@@ -118,7 +119,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="check how stable the segments are (bootstrap refits; prediction strength per k)",
     )
     p.add_argument("--resamples", type=int, help="bootstrap refits of the stability check (50)")
-    p.add_argument("--out", help="labelled customers, .csv or .xlsx")
+    p.add_argument(
+        "--method",
+        choices=METHODS,
+        default="both",
+        help="K-Means segments, classic RFM scores with the segment grid, or both (default)",
+    )
+    p.add_argument("--rules", help="segment grid rules (.csv with the columns of the default)")
+    p.add_argument(
+        "--contacts",
+        help="contact columns for the customer file, comma-separated, or 'none' "
+        "(default: e-mail, name, country and marketing consent where found)",
+    )
+    p.add_argument(
+        "--consented-only",
+        action="store_true",
+        help="per-segment files hold only customers who accept marketing",
+    )
+    p.add_argument("--out", help="labelled customers, .csv or .xlsx (a sheet per segment)")
+    p.add_argument("--segment-files", help="one CSV per segment, in a .zip")
+    p.add_argument("--report", help="a self-contained HTML report (.html)")
     p.add_argument("--summary", help="cluster summary .csv")
     p.add_argument("--recipe", help="save the recipe (.json)")
     p.add_argument("--apply-recipe", help="label FILE with a saved recipe instead of fitting")
@@ -150,6 +170,11 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         changes["refunds"] = args.refunds
     cleaning = CleaningOptions(**{**vars(base.cleaning), **changes})
     k = _k(args.k, base.k)
+    rules = None
+    if args.rules:
+        from .scores import read_rules
+
+        rules = read_rules(args.rules)
     return Settings(
         cleaning=cleaning,
         snapshot=args.snapshot or base.snapshot,
@@ -162,6 +187,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         seed=args.seed if args.seed is not None else base.seed,
         n_init=base.n_init,
         resamples=_resamples(args.resamples, base.resamples),
+        method=args.method,
+        rules=rules,
     )
 
 
@@ -171,20 +198,44 @@ def _resamples(value: int | None, default: int) -> int:
     return default if value is None else value
 
 
-def _check_output(path: str | None) -> None:
-    if path and Path(path).suffix.lower() not in (".csv", ".xlsx"):
-        raise SegmentationError(f"Output '{path}' must end in .csv or .xlsx.")
+def _check_output(path: str | None, suffixes: tuple[str, ...] = (".csv", ".xlsx")) -> None:
+    if path and Path(path).suffix.lower() not in suffixes:
+        raise SegmentationError(f"Output '{path}' must end in {' or '.join(suffixes)}.")
 
 
-def _write(path: str, frame: pd.DataFrame, sheet: str) -> None:
-    from .export import to_csv_bytes, to_xlsx_bytes
-
-    suffix = Path(path).suffix.lower()
-    data = to_xlsx_bytes({sheet: frame}) if suffix == ".xlsx" else to_csv_bytes(frame)
+def _write_bytes(path: str, data: bytes) -> None:
     try:
         Path(path).write_bytes(data)
     except OSError as exc:
         raise SegmentationError(f"Cannot write '{path}': {exc.strerror or exc}.") from exc
+
+
+def _write(path: str, frame: pd.DataFrame, sheet: str, extra: dict | None = None) -> None:
+    from .export import to_csv_bytes, to_xlsx_bytes
+
+    suffix = Path(path).suffix.lower()
+    if suffix == ".xlsx":
+        _write_bytes(path, to_xlsx_bytes({sheet: frame, **(extra or {})}))
+    else:
+        _write_bytes(path, to_csv_bytes(frame))
+
+
+def _contacts(loaded, text: str | None) -> pd.DataFrame | None:
+    """The contact fields asked for (default: those a marketer needs, where found)."""
+    fields = loaded.contacts
+    if text is None:
+        chosen = fields.default
+    elif text.strip().lower() == "none":
+        return None
+    else:
+        chosen = [c.strip() for c in text.split(",") if c.strip()]
+        unknown = [c for c in chosen if c not in fields.kinds]
+        if unknown:
+            raise SegmentationError(
+                f"No contact column {', '.join(map(repr, unknown))} in the file; columns "
+                f"that can travel: {', '.join(fields.kinds) or 'none'}."
+            )
+    return fields.values[chosen] if chosen else None
 
 
 def _prepare_while_reading() -> None:
@@ -200,6 +251,10 @@ def run(argv: list[str] | None = None) -> None:
     settings = settings_from_args(args)
     for path in (args.out, args.summary):
         _check_output(path)
+    _check_output(args.segment_files, (".zip",))
+    _check_output(args.report, (".html", ".htm"))
+    if args.apply_recipe and args.report:
+        raise SegmentationError("--report describes a fit; it cannot be used with --apply-recipe.")
     sheet: str | int | None = args.sheet
     roles = {}
     for item in args.map:
@@ -234,38 +289,109 @@ def run(argv: list[str] | None = None) -> None:
             text = Path(args.apply_recipe).read_text(encoding="utf-8")
         except OSError as exc:
             raise SegmentationError(f"Cannot read recipe '{args.apply_recipe}'.") from exc
-        customers, report = apply_recipe(loaded.transactions, load_recipe(text))
+        contacts = _contacts(loaded, args.contacts)
+        customers, report = apply_recipe(loaded.transactions, load_recipe(text), contacts)
         print("Reading\n" + loaded.notes.summary())
         print(report.summary())
-        print(customers["segment"].value_counts().to_string())
-        if args.out:
-            _write(args.out, customers, "customers")
+        for column in ("segment", "rfm_segment"):
+            if column in customers:
+                print(customers[column].value_counts().to_string())
+        _write_customers(args, customers, loaded, contacts)
         return
+    contacts = _contacts(loaded, args.contacts)
     result = segment(loaded.transactions, settings)
     print(f"Read {loaded.name}: columns {loaded.roles.used()}")
     print("Reading\n" + loaded.notes.summary())
     print("\nCleaning\n" + result.report.summary())
-    print(f"\nChoosing k (suggested k = {result.suggested_k}, used k = {result.k})")
-    print(result.elbow.metrics.round(4).to_string(index=False))
-    print("\nTransforms: " + ", ".join(f"{m}={t}" for m, t in result.transformer.methods_.items()))
-    print("\nSegments")
-    if result.sampled:
-        print(
-            f"(fitted on a sample of {len(result.rfm):,} customers; the labelled file has all "
-            f"{len(result.customers):,}, each labelled by that model)"
-        )
-    print(result.profile.round(2).to_string(index=False))
-    if args.stability:
+    if result.profiled is not None:
+        _print_kmeans(result)
+    if result.scored is not None:
+        _print_scores(result)
+    if args.stability and result.profiled is not None:
         _print_stability(result)
-    if args.out:
-        _write(args.out, result.customers, "customers")
+    customers = result.customer_file(contacts)
+    _write_customers(args, customers, loaded, contacts)
     if args.summary:
-        _write(args.summary, result.profile, "summary")
+        summary = result.profile if result.profiled is not None else result.kpis("rfm_segment")
+        _write(args.summary, summary, "summary")
+    if args.report:
+        from .report import html_report
+
+        page = html_report(result, loaded.name, loaded.notes, loaded.notes.currency_symbol)
+        _write_bytes(args.report, page.encode("utf-8"))
     if args.recipe:
         try:
             Path(args.recipe).write_text(recipe_to_json(result.recipe()), encoding="utf-8")
         except OSError as exc:
             raise SegmentationError(f"Cannot write '{args.recipe}': {exc.strerror}.") from exc
+
+
+def _print_kmeans(result) -> None:
+    print(f"\nChoosing k (suggested k = {result.suggested_k}, used k = {result.k})")
+    print(result.elbow.metrics.round(4).to_string(index=False))
+    print("\nTransforms: " + ", ".join(f"{m}={t}" for m, t in result.transformer.methods_.items()))
+    print("\nK-Means segments")
+    if result.sampled:
+        print(
+            f"(fitted on a sample of {len(result.rfm):,} customers; the labelled file has all "
+            f"{len(result.labelled):,}, each labelled by that model)"
+        )
+    print(result.profile.round(2).to_string(index=False))
+    print(result.kpis("segment").round(2).to_string(index=False))
+
+
+def _print_scores(result) -> None:
+    from .scores import crosstab
+
+    edges = result.scored.edges
+    print("\nRFM scores (lower edges of scores 2-5; recency: of scores 4, 3, 2, 1)")
+    for metric in ("recency", "frequency", "monetary"):
+        print(f"  {metric}: " + ", ".join(f"{v:g}" for v in getattr(edges, metric)))
+    if edges.fixed_frequency:
+        print("  frequency quintiles collapse: fixed thresholds 1, 2, 3, 4-5, 6+ orders")
+    print("\nRFM score segments (first matching rule wins)")
+    print(result.kpis("rfm_segment").round(2).to_string(index=False))
+    if result.profiled is not None:
+        customers = result.customers
+        print("\nK-Means segments (rows) x RFM score segments (columns)")
+        print(crosstab(customers["segment"], customers["rfm_segment"]).to_string())
+
+
+def _write_customers(args, customers: pd.DataFrame, loaded, contacts) -> None:
+    """The customer file (with a sheet per segment in Excel) and the per-segment zip."""
+    from .export import segment_files, zip_bytes
+
+    listed, methods = _per_segment(customers, loaded, contacts, args.consented_only)
+    if args.out:
+        sheets = {
+            f"{prefix}{name}": part
+            for column, prefix in methods
+            for name, part in sorted(listed.groupby(column), key=lambda g: -len(g[1]))
+        }
+        _write(args.out, customers, "customers", sheets)
+    if args.segment_files:
+        files: dict[str, bytes] = {}
+        for column, prefix in methods:
+            files |= segment_files(listed, column, prefix=prefix)
+        _write_bytes(args.segment_files, zip_bytes(files))
+
+
+def _per_segment(customers, loaded, contacts, consented_only: bool):
+    """The customers of the per-segment lists (only those who accept marketing when asked)
+    and the (label column, name prefix) of each method."""
+    from .contacts import consent
+
+    if consented_only:
+        chosen = list(contacts.columns) if contacts is not None else []
+        column = loaded.contacts.consent_column(chosen)
+        if column is None:
+            raise SegmentationError(
+                "--consented-only needs a marketing-consent column among the contact fields."
+            )
+        customers = customers[consent(customers[column]).fillna(False).to_numpy(bool)]
+    present = [c for c in ("segment", "rfm_segment") if c in customers]
+    prefixes = {"segment": "K-Means ", "rfm_segment": "RFM "}
+    return customers, [(c, prefixes[c] if len(present) > 1 else "") for c in present]
 
 
 def _print_stability(result) -> None:

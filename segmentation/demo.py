@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 import pandas as pd
 
@@ -18,6 +20,21 @@ BEHAVIOURS = pd.DataFrame(
 )
 COUNTRIES = ["United Kingdom", "Germany", "France", "EIRE", "Spain", "Netherlands", "Belgium"]
 COUNTRY_P = [0.86, 0.04, 0.035, 0.025, 0.015, 0.015, 0.01]
+FIRST = [
+    "Ana",
+    "Ben",
+    "Chloe",
+    "David",
+    "Emma",
+    "Finn",
+    "Grace",
+    "Hugo",
+    "Isla",
+    "Jack",
+    "Léa",
+    "Omar",
+]
+LAST = ["Smith", "Jones", "Müller", "Martin", "Murphy", "García", "de Vries", "Peeters", "Brown"]
 WORDS = ["HEART", "LANTERN", "MUG", "CANDLE", "BUNTING", "TIN", "BAG", "CARD", "CLOCK", "BOWL"]
 COLOURS = ["RED", "WHITE", "PINK", "BLUE", "VINTAGE", "GREEN", "RETRO", "GOLD"]
 
@@ -26,9 +43,11 @@ def demo_transactions(n_customers: int = 3000, seed: int = 7) -> pd.DataFrame:
     """Transactions in the UCI Online Retail layout, with its real-world mess.
 
     Columns ``InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID,
-    Country``. Customers follow five behaviours (champions to churned) over one year, spend is
-    skewed, and the table has cancellations (``C`` invoices), guest rows without a customer id,
-    exact duplicate rows and postage lines (``POST``).
+    Country`` and the contact fields ``Email, Name, Accepts Marketing``. Customers follow five
+    behaviours (champions to churned) over one year, spend is skewed, and the table has
+    cancellations (``C`` invoices), guest rows without a customer id or contact, exact
+    duplicate rows, postage lines (``POST``), and one customer in twenty who changed e-mail
+    address half-way through the year.
     """
     rng = np.random.default_rng(seed)
     start = pd.Timestamp("2024-01-02 08:00")
@@ -84,6 +103,7 @@ def demo_transactions(n_customers: int = 3000, seed: int = 7) -> pd.DataFrame:
             ),
         }
     )
+    frame = _with_contacts(frame, n_customers, seed)
     # Postage lines on some invoices.
     post_inv = rng.choice(len(cust), size=len(cust) // 20, replace=False)
     post = (
@@ -102,6 +122,29 @@ def demo_transactions(n_customers: int = 3000, seed: int = 7) -> pd.DataFrame:
     out = pd.concat([frame, post[frame.columns], cancel, dupes], ignore_index=True)
     out = out.sort_values(["InvoiceDate", "InvoiceNo"], kind="stable").reset_index(drop=True)
     return out
+
+
+def _with_contacts(frame: pd.DataFrame, n_customers: int, seed: int) -> pd.DataFrame:
+    """E-mail, name and marketing consent per customer (their own generator, so the
+    transactions are those of the demo without contacts)."""
+    rng = np.random.default_rng(seed + 2)
+    first = rng.choice(FIRST, size=n_customers)
+    last = rng.choice(LAST, size=n_customers)
+    accepts = np.where(rng.random(n_customers) < 0.7, "yes", "no")
+    moved = rng.random(n_customers) < 0.05
+    who = frame["CustomerID"].to_numpy()
+    known = ~np.isnan(who)
+    c = np.where(known, who - 12000, 0).astype(int)
+    late = (frame["InvoiceDate"] >= pd.Timestamp("2024-07-01")).to_numpy()
+    plain = {n: unicodedata.normalize("NFKD", n).encode("ascii", "ignore").decode() for n in FIRST}
+    local = np.array([plain[n].lower() for n in first])
+    base = np.char.add(local[c], np.char.add(".", c.astype(str)))
+    domain = np.where(moved[c] & late, "@newmail.example", "@example.com")
+    return frame.assign(
+        Email=np.where(known, np.char.add(base, domain), None),
+        Name=np.where(known, np.char.add(np.char.add(first[c], " "), last[c]), None),
+        **{"Accepts Marketing": np.where(known, accepts[c], None)},
+    )
 
 
 def demo_csv_bytes(n_customers: int = 3000, seed: int = 7) -> bytes:

@@ -10,6 +10,7 @@ import pandas as pd
 from .settings import METRICS
 
 CUSTOMER_COLUMNS = ["customer_id", *METRICS, "cluster", "segment"]
+SCORE_COLUMNS = ["r_score", "f_score", "m_score", "rfm_score", "rfm_segment"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -21,11 +22,52 @@ def customers_table(rfm: pd.DataFrame, labels: pd.Series, names: Mapping[int, st
     return out[CUSTOMER_COLUMNS]
 
 
+def customer_file(
+    labelled: pd.DataFrame,
+    scores: pd.DataFrame | None,
+    playbook: pd.DataFrame,
+    snapshot: str,
+    contacts: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The labelled customer file: ``customer_id``, the RFM metrics, ``cluster, segment,
+    action`` (K-Means, when fitted), ``r_score ... rfm_segment, rfm_action`` (scores, when
+    computed), the contact fields and ``snapshot_date``.
+
+    ``labelled`` is :func:`customers_table` (or the RFM metrics alone), ``scores`` the score
+    table (index ``customer_id``), ``contacts`` the chosen contact fields (index
+    ``customer_id``)."""
+    from .playbook import lookup
+
+    out = labelled.reset_index(drop=True).copy()
+    if "segment" in out:
+        out["action"] = lookup(out["segment"], playbook).to_numpy()
+    if scores is not None:
+        scored = scores.reindex(out["customer_id"].to_numpy())
+        for column in SCORE_COLUMNS:
+            out[column] = scored[column].to_numpy()
+        out["rfm_action"] = lookup(out["rfm_segment"], playbook).to_numpy()
+    if contacts is not None and len(contacts.columns):
+        taken = contacts.reindex(out["customer_id"].to_numpy())
+        for column in contacts.columns:
+            name = column if column not in out else f"contact_{column}"
+            out[name] = taken[column].to_numpy()
+    out["snapshot_date"] = snapshot
+    return out
+
+
+def _phone(text: pd.Series) -> pd.Series:
+    from .contacts import is_phone
+
+    return is_phone(text)
+
+
 def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Prefix text cells that a spreadsheet would run as a formula with an apostrophe.
 
     Only text columns change: ``=HYPERLINK(...)``, ``+1+1``, ``-2`` or ``@SUM(1)`` written as
-    an id or a name become ``'=HYPERLINK(...)``, ... Numbers are left alone.
+    an id or a name become ``'=HYPERLINK(...)``, ... Numbers are left alone, and so is text
+    that cannot run anything: a phone number (digits, spaces and ``+ - ( ) .``, at least six
+    digits) stays as written, so mailing tools import it.
     """
     out = frame.copy()
     for col in out.columns:
@@ -34,8 +76,37 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
             text = values.astype("str")
             risky = text.str.startswith(FORMULA_START) & values.notna()
             if risky.any():
+                risky &= ~_phone(text)
+            if risky.any():
                 out[col] = text.where(~risky, "'" + text).where(values.notna(), values)
     return out
+
+
+def segment_files(
+    frame: pd.DataFrame, by: str, delimiter: str = ",", decimal: str = ".", prefix: str = ""
+) -> dict[str, bytes]:
+    """One CSV per value of ``frame[by]`` (file names made safe), largest segment first."""
+    files: dict[str, bytes] = {}
+    for name, part in sorted(frame.groupby(by, sort=False), key=lambda item: -len(item[1])):
+        stem = safe_name(f"{prefix}{name}")
+        files[f"{stem}.csv"] = to_csv_bytes(part, delimiter, decimal)
+    return files
+
+
+def safe_name(text: str, limit: int = 80) -> str:
+    """A file or sheet name without characters that file systems or Excel refuse."""
+    cleaned = "".join("_" if ch in '\\/:*?"<>|[]' or ord(ch) < 32 else ch for ch in str(text))
+    return cleaned.strip().strip(".")[:limit] or "segment"
+
+
+def zip_bytes(files: Mapping[str, bytes]) -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 def _is_share(column: str) -> bool:
@@ -79,10 +150,15 @@ def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     header row."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        used: set[str] = set()
         for title, frame in sheets.items():
+            name = safe_name(title, 31).strip("'") or "sheet"
+            while name.lower() in used:  # Excel compares sheet names without case
+                name = name[:28] + f" {len(used)}"
+            used.add(name.lower())
             frame = neutralize_formulas(rounded(frame))
-            frame.to_excel(writer, sheet_name=title[:31], index=False)
-            _format_sheet(writer.sheets[title[:31]], frame)
+            frame.to_excel(writer, sheet_name=name, index=False)
+            _format_sheet(writer.sheets[name], frame)
     return buffer.getvalue()
 
 

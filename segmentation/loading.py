@@ -22,6 +22,8 @@ from .roles import TEXT_ROLES, ColumnRoles, check_roles, detect_roles
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .contacts import ContactFields
+
 
 ENCODING_NAMES = {
     "utf-8": "UTF-8",
@@ -54,6 +56,7 @@ class LoadedData:
     preview: Preview
     name: str
     notes: ReadingNotes = field(default_factory=ReadingNotes)
+    contacts: ContactFields | None = None
 
 
 def preview_transactions(
@@ -143,7 +146,7 @@ def load_transactions(
     where = str(source) if isinstance(source, str | Path) else data
     with ThreadPoolExecutor(max_workers=1) as pool:
         reading = pool.submit(read_table, where, name, preview, text, limits)
-        from .parsing import ParseOptions, to_transactions  # imports pandas meanwhile
+        from .parsing import CARRIED, ParseOptions, to_transactions  # imports pandas meanwhile
 
         if while_reading is not None:
             while_reading()
@@ -153,6 +156,36 @@ def load_transactions(
         raise DataError(f"'{name}' has a header but no data rows.")
     options = ParseOptions(dayfirst=dayfirst, decimal=decimal, currency=currency)
     delimiter = preview.text_format.delimiter if preview.text_format else None
+    candidates = _contact_candidates(raw, found)
     with parser_errors(name):
-        tx, notes = to_transactions(raw, found, options, delimiter)
-    return LoadedData(tx, found, preview, name, _file_notes(preview, name).extend(notes))
+        tx, notes = to_transactions(raw, found, options, delimiter, carry=candidates)
+        contacts = _contacts(tx, raw, candidates)
+    tx = tx.drop(columns=[CARRIED + c for c in candidates])
+    notes = _file_notes(preview, name).extend(notes)
+    return LoadedData(tx, found, preview, name, notes, contacts)
+
+
+def _contact_candidates(raw: pd.DataFrame, roles: ColumnRoles) -> list[str]:
+    """Columns that may travel to the customer file: every column that plays no role but
+    country, and the customer id when it is an e-mail address."""
+    from .contacts import detect_kinds
+
+    used = {c for r, c in roles.used().items() if r not in ("country", "customer_id")}
+    candidates = [c for c in raw.columns if c not in used]
+    if (
+        roles.customer_id in candidates
+        and detect_kinds(raw.head(200), [roles.customer_id])[roles.customer_id] != "email"
+    ):
+        candidates.remove(roles.customer_id)
+    return candidates
+
+
+def _contacts(tx: pd.DataFrame, raw: pd.DataFrame, candidates: list[str]) -> ContactFields:
+    from .contacts import ContactFields, detect_kinds, latest_values
+    from .parsing import CARRIED
+
+    if not candidates:
+        return ContactFields()
+    carried = tx[[CARRIED + c for c in candidates]].set_axis(candidates, axis=1)
+    values = latest_values(tx["customer_id"], tx["invoice_date"], carried)
+    return ContactFields(detect_kinds(raw.head(500), candidates), values)

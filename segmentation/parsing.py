@@ -26,6 +26,7 @@ total, a currency column, store-scoped order numbers and the customer key.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -262,11 +263,16 @@ def _summary_rows(tx: pd.DataFrame, raw: pd.DataFrame, roles: ColumnRoles) -> np
     return (no_item & (items_count > 0) & close).to_numpy(dtype=bool)
 
 
+# Columns carried for the contact fields are named with this prefix in the transactions.
+CARRIED = "contact:"
+
+
 def to_transactions(
     raw: pd.DataFrame,
     roles: ColumnRoles,
     options: ParseOptions | None = None,
     delimiter: str | None = None,
+    carry: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, ReadingNotes]:
     """Build the canonical transactions frame from the file's columns and their roles.
 
@@ -276,6 +282,7 @@ def to_transactions(
     roles : which column plays each role.
     options : the user's choices for what evidence cannot decide.
     delimiter : a text file's delimiter (``;`` is evidence for decimal commas).
+    carry : further columns to carry as they are read, named ``contact:<column>``.
 
     Returns
     -------
@@ -352,6 +359,8 @@ def to_transactions(
     if roles.status:
         out["kind"], notes = _kinds(raw[roles.status], roles.status, shape, notes)
     out["duplicate"] = pd.Series(duplicate, index=raw.index)
+    for column in carry:
+        out[CARRIED + column] = raw[column]
     tx = pd.DataFrame(out)
     tx, notes = _one_currency(tx, raw, roles, options, notes)
     summary = _summary_rows(tx, raw, roles)

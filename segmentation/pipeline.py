@@ -4,6 +4,7 @@ recipes.
     transactions --clean_stage--> Cleaned --rfm_stage--> RFM table --transform_stage-->
     Transformed --elbow_stage--> Elbow;  Transformed + k --fit_stage--> Segments
     --profile_stage--> Profiled;  (on demand) --stability_stage--> Stability
+    RFM table --score_stage--> Scored (classic RFM scores and the segment grid)
 
 Each stage takes only the settings it depends on (``Settings.cleaning``, ``.rfm_options``,
 ``.transforms``, ``.model_options``, k), so a face that caches the stages (the dashboard) reruns
@@ -31,28 +32,34 @@ from .clustering import (
     suggest_k,
 )
 from .errors import SegmentationError
-from .export import customers_table
+from .export import customer_file, customers_table
+from .kpis import customer_activity, segment_kpis
+from .playbook import PLAYBOOK_COLUMNS, playbook_table
 from .profiles import cluster_profile, name_segments, relative_importance
 from .rfm import RFM_COLUMNS, compute_rfm, snapshot_date
 from .sampling import sample_transactions
+from .scores import RULE_COLUMNS, fit_edges, rules_table, score_customers, segment_by_rules
 from .settings import (
     METRICS,
     PRESETS,
     TUTORIAL,
     ModelOptions,
     RFMOptions,
+    ScoreEdges,
+    ScoreOptions,
     Settings,
     TransformChoice,
 )
 from .transforms import RFMTransformer
 
-RECIPE_VERSION = 2
+RECIPE_VERSION = 3
 __all__ = [
     "PRESETS",
     "TUTORIAL",
     "Cleaned",
     "Elbow",
     "Profiled",
+    "Scored",
     "SegmentationResult",
     "Settings",
     "Transformed",
@@ -62,6 +69,7 @@ __all__ = [
     "label_stage",
     "profile_stage",
     "rfm_stage",
+    "score_stage",
     "segment",
     "transform_stage",
 ]
@@ -114,6 +122,18 @@ class Profiled:
     customers: pd.DataFrame
 
 
+@dataclass(frozen=True)
+class Scored:
+    """Classic RFM scores and grid segments: the thresholds used (fitted on the customers the
+    model saw, or given), the rule table, and per customer ``r_score, f_score, m_score,
+    rfm_score, rfm_segment`` (index ``customer_id``)."""
+
+    edges: ScoreEdges
+    fitted: bool
+    rules: pd.DataFrame
+    scores: pd.DataFrame
+
+
 def clean_stage(tx: pd.DataFrame, cleaning: CleaningOptions) -> Cleaned:
     """Apply the cleaning rules; fix the snapshot day on the whole cleaned data."""
     cleaned, report = clean_transactions(tx, cleaning, keep=RFM_COLUMNS)
@@ -164,6 +184,16 @@ def profile_stage(
     )
 
 
+def score_stage(fit_rfm: pd.DataFrame, rfm: pd.DataFrame, options: ScoreOptions) -> Scored:
+    """Score the customers of ``rfm`` with the given thresholds, or with quintiles of
+    ``fit_rfm`` (the customers the model saw), and name them by the rule table."""
+    edges = options.edges or fit_edges(fit_rfm)
+    rules = rules_table(options.rules)
+    scores = score_customers(rfm, edges)
+    scores["rfm_segment"] = segment_by_rules(scores, rules)
+    return Scored(edges, options.edges is None, rules, scores)
+
+
 def label_stage(
     cleaned: Cleaned,
     options: RFMOptions,
@@ -205,12 +235,13 @@ class SegmentationResult:
     settings: Settings
     cleaned: Cleaned
     rfm: pd.DataFrame
-    transformed: Transformed
-    elbow: Elbow
-    k: int
-    segments: Segments
-    profiled: Profiled
+    transformed: Transformed | None
+    elbow: Elbow | None
+    k: int | None
+    segments: Segments | None
+    profiled: Profiled | None
     labelled: pd.DataFrame
+    scored: Scored | None = None
 
     @property
     def report(self) -> CleaningReport:
@@ -242,8 +273,24 @@ class SegmentationResult:
 
     @property
     def customers(self) -> pd.DataFrame:
-        """Every customer with a segment (all of them, also when the model saw a sample)."""
-        return self.labelled
+        """Every customer (all of them, also when the model saw a sample) with the K-Means
+        segment, the RFM scores and grid segment, actions and the snapshot date."""
+        return self.customer_file()
+
+    def customer_file(self, contacts: pd.DataFrame | None = None) -> pd.DataFrame:
+        """:attr:`customers` with the contact fields (index ``customer_id``) beside them."""
+        return customer_file(
+            self.labelled,
+            self.scored.scores if self.scored else None,
+            playbook_table(self.settings.playbook),
+            str(self.rfm.attrs.get("snapshot")),
+            contacts,
+        )
+
+    def kpis(self, by: str = "segment") -> pd.DataFrame:
+        """Per-segment figures (see :mod:`segmentation.kpis`) of the K-Means segments
+        (``by="segment"``) or the grid segments (``"rfm_segment"``), over every customer."""
+        return segment_kpis(self.customers, customer_activity(self.cleaned.transactions), by)
 
     @property
     def sampled(self) -> bool:
@@ -286,16 +333,28 @@ def segment(
     settings = settings or Settings()
     cleaned = clean_stage(tx, settings.cleaning)
     rfm = rfm_stage(cleaned, settings.rfm_options)
-    transformed = transform_stage(rfm, settings.transforms)
-    elbow = elbow_stage(transformed, settings.model_options)
-    k = settings.k or elbow.suggested_k
-    segments = fit_stage(transformed, rfm, k, settings.model_options)
-    profiled = profile_stage(rfm, segments, names)
-    labelled = (
-        profiled.customers
-        if settings.sample_size is None
-        else label_stage(cleaned, settings.rfm_options, transformed, segments, profiled.names)
-    )
+    everyone = rfm if settings.sample_size is None else None
+    transformed = elbow = k = segments = profiled = None
+    if settings.kmeans:
+        transformed = transform_stage(rfm, settings.transforms)
+        elbow = elbow_stage(transformed, settings.model_options)
+        k = settings.k or elbow.suggested_k
+        segments = fit_stage(transformed, rfm, k, settings.model_options)
+        profiled = profile_stage(rfm, segments, names)
+        labelled = (
+            profiled.customers
+            if everyone is not None
+            else label_stage(cleaned, settings.rfm_options, transformed, segments, profiled.names)
+        )
+    else:
+        if everyone is None:
+            everyone = rfm_stage(cleaned, replace(settings.rfm_options, sample_size=None))
+        labelled = everyone[list(METRICS)].reset_index()
+        labelled.attrs = {}
+    scored = None
+    if settings.scores:
+        metrics = labelled.set_index("customer_id")[list(METRICS)]
+        scored = score_stage(rfm, metrics, settings.score_options)
     return SegmentationResult(
         settings=settings,
         cleaned=cleaned,
@@ -306,6 +365,7 @@ def segment(
         segments=segments,
         profiled=profiled,
         labelled=labelled,
+        scored=scored,
     )
 
 
@@ -326,20 +386,23 @@ def build_recipe(result: SegmentationResult) -> dict[str, Any]:
         result.settings,
         result.rfm.attrs,
         result.transformed,
-        result.segments.centroids,
-        result.names,
+        result.segments.centroids if result.segments else None,
+        result.names if result.profiled else None,
+        result.scored,
     )
 
 
 def recipe_from_parts(
     settings: Settings,
     rfm_attrs: Mapping[str, Any],
-    transformed: Transformed,
-    centroids: pd.DataFrame,
-    names: Mapping[int, str],
+    transformed: Transformed | None,
+    centroids: pd.DataFrame | None,
+    names: Mapping[int, str] | None,
+    scored: Scored | None = None,
 ) -> dict[str, Any]:
-    """A recipe from the fitted pieces (what the dashboard holds in its caches)."""
-    return {
+    """A recipe from the fitted pieces (what the dashboard holds in its caches): the K-Means
+    parts when the method has them, the score thresholds and rules when it has scores."""
+    recipe: dict[str, Any] = {
         "recipe_version": RECIPE_VERSION,
         "settings": settings.to_dict(),
         "snapshot_rule": "day after the last invoice date"
@@ -347,17 +410,28 @@ def recipe_from_parts(
         else f"fixed: {settings.snapshot}",
         "snapshot_used": rfm_attrs.get("snapshot"),
         "frequency": rfm_attrs.get("frequency"),
-        "transforms": transformed.transformer.to_dict(),
-        "scaler": {
-            "mean": [float(v) for v in transformed.scaler_mean],
-            "scale": [float(v) for v in transformed.scaler_scale],
-            "columns": list(METRICS),
-        },
-        "k": len(centroids),
-        "centroids": centroids.to_numpy().tolist(),
-        "names": {str(c): n for c, n in names.items()},
-        "versions": _versions(),
+        "method": settings.method,
     }
+    if transformed is not None and centroids is not None:
+        recipe |= {
+            "transforms": transformed.transformer.to_dict(),
+            "scaler": {
+                "mean": [float(v) for v in transformed.scaler_mean],
+                "scale": [float(v) for v in transformed.scaler_scale],
+                "columns": list(METRICS),
+            },
+            "k": len(centroids),
+            "centroids": centroids.to_numpy().tolist(),
+            "names": {str(c): n for c, n in (names or {}).items()},
+        }
+    if scored is not None:
+        recipe["scores"] = {
+            "edges": scored.edges.to_dict(),
+            "rules": scored.rules.to_dict(orient="records"),
+        }
+    recipe["playbook"] = playbook_table(settings.playbook).to_dict(orient="records")
+    recipe["versions"] = _versions()
+    return recipe
 
 
 def recipe_to_json(recipe: Mapping[str, Any]) -> str:
@@ -374,13 +448,21 @@ def load_recipe(text: str | bytes) -> dict[str, Any]:
             cleaning["refunds"] = "drop" if cleaning.pop("cancellations", True) else "keep"
             cleaning.setdefault("not_purchase", True)
             recipe["settings"]["cleaning"] = cleaning
+            version = 2
+        if version == 2:  # K-Means only; scores and the playbook came in version 3
+            recipe["method"] = "kmeans"
             recipe["recipe_version"] = version = RECIPE_VERSION
         if version != RECIPE_VERSION:
             raise ValueError("version")
-        for key in ("settings", "transforms", "scaler", "centroids", "names"):
-            recipe[key]
+        recipe["settings"]
+        if recipe["method"] in ("both", "kmeans"):
+            for key in ("transforms", "scaler", "centroids", "names"):
+                recipe[key]
+        if recipe["method"] in ("both", "scores"):
+            ScoreEdges.from_dict(recipe["scores"]["edges"])
+            _rules(recipe)
         CleaningOptions(**recipe["settings"]["cleaning"])
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError, SegmentationError) as exc:
         raise SegmentationError(
             "The recipe file is not a segmentation recipe saved by this tool "
             f"(or one of a newer version than {RECIPE_VERSION})."
@@ -388,25 +470,48 @@ def load_recipe(text: str | bytes) -> dict[str, Any]:
     return recipe
 
 
+def _rules(recipe: Mapping[str, Any]) -> tuple:
+    rows = tuple(tuple(r[c] for c in RULE_COLUMNS) for r in recipe["scores"]["rules"])
+    rules_table(rows)  # checked
+    return rows
+
+
 def apply_recipe(
-    tx: pd.DataFrame, recipe: Mapping[str, Any]
+    tx: pd.DataFrame, recipe: Mapping[str, Any], contacts: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, CleaningReport]:
     """Label the customers of new transactions with a saved recipe (no refitting).
 
-    The same cleaning rules, frequency, transforms (with their fitted parameters), scaler and
-    centroids are used; the snapshot follows the recipe's rule.
+    The same cleaning rules, frequency, transforms (with their fitted parameters), scaler,
+    centroids, score thresholds, rules and playbook are used; the snapshot follows the
+    recipe's rule. ``contacts`` (index ``customer_id``) travel beside the labels.
     """
     settings = recipe["settings"]
     cleaning = CleaningOptions(**settings["cleaning"])
     cleaned, report = clean_transactions(tx, cleaning, keep=RFM_COLUMNS)
     rfm = compute_rfm(cleaned, settings.get("snapshot"), recipe.get("frequency"))
-    names = {int(c): n for c, n in recipe["names"].items()}
-    customers = _label(
-        rfm,
-        RFMTransformer.from_dict(recipe["transforms"]),
-        recipe["scaler"]["mean"],
-        recipe["scaler"]["scale"],
-        pd.DataFrame(recipe["centroids"], columns=list(METRICS)),
-        names,
+    if "centroids" in recipe and recipe["method"] != "scores":
+        names = {int(c): n for c, n in recipe["names"].items()}
+        labelled = _label(
+            rfm,
+            RFMTransformer.from_dict(recipe["transforms"]),
+            recipe["scaler"]["mean"],
+            recipe["scaler"]["scale"],
+            pd.DataFrame(recipe["centroids"], columns=list(METRICS)),
+            names,
+        )
+    else:
+        labelled = rfm[list(METRICS)].reset_index()
+    scores = None
+    if "scores" in recipe and recipe["method"] != "kmeans":
+        options = ScoreOptions(
+            ScoreEdges.from_dict(recipe["scores"]["edges"]),
+            _rules(recipe),
+        )
+        scores = score_stage(rfm, rfm, options).scores
+    playbook = playbook_table(
+        tuple(tuple(r[c] for c in PLAYBOOK_COLUMNS) for r in recipe["playbook"])
+        if recipe.get("playbook")
+        else None
     )
+    customers = customer_file(labelled, scores, playbook, str(rfm.attrs["snapshot"]), contacts)
     return customers, report

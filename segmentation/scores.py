@@ -16,12 +16,11 @@ match and every combination of scores is covered.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from .errors import SettingsError
+from .settings import Rows, ScoreEdges
 
 QUANTILES = (0.2, 0.4, 0.6, 0.8)
 # Lower edges of frequency scores 2, 3, 4 and 5 in distinct invoices: 1, 2, 3, 4-5, 6+.
@@ -45,34 +44,6 @@ SEGMENT_RULES = pd.DataFrame(
     ],
     columns=RULE_COLUMNS,
 )
-
-
-@dataclass(frozen=True)
-class ScoreEdges:
-    """Lower edges of scores 2-5 per metric (recency: of scores 4, 3, 2, 1, in days), and
-    whether the fixed frequency thresholds replaced collapsed quintiles."""
-
-    recency: tuple[float, ...]
-    frequency: tuple[float, ...]
-    monetary: tuple[float, ...]
-    fixed_frequency: bool = False
-
-    def to_dict(self) -> dict:
-        return {
-            "recency": list(self.recency),
-            "frequency": list(self.frequency),
-            "monetary": list(self.monetary),
-            "fixed_frequency": self.fixed_frequency,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> ScoreEdges:
-        return cls(
-            tuple(float(v) for v in data["recency"]),
-            tuple(float(v) for v in data["frequency"]),
-            tuple(float(v) for v in data["monetary"]),
-            bool(data.get("fixed_frequency", False)),
-        )
 
 
 def _edges(values: pd.Series) -> tuple[float, ...]:
@@ -154,6 +125,33 @@ def check_rules(rules: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def rules_table(rows: Rows | None) -> pd.DataFrame:
+    """The rule table of ``Settings.rules`` (``None``: the default grid), checked."""
+    if rows is None:
+        return SEGMENT_RULES
+    return check_rules(pd.DataFrame([list(r) for r in rows], columns=RULE_COLUMNS))
+
+
+def rules_rows(table: pd.DataFrame) -> Rows:
+    """A rule table (edited, or read from CSV) as hashable rows for ``Settings.rules``;
+    empty rows (no segment name) are dropped."""
+    table = table.dropna(subset=["segment"]) if "segment" in table else table
+    table = check_rules(table)
+    table = table[table["segment"].astype(str).str.strip() != ""]
+    return tuple(
+        (str(r[0]).strip(), *(int(v) for v in r[1:])) for r in table.itertuples(index=False)
+    )
+
+
+def read_rules(path_or_buffer) -> Rows:
+    """A rule table from a CSV file with the columns of ``SEGMENT_RULES``."""
+    try:
+        table = pd.read_csv(path_or_buffer)
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise SettingsError(f"The segment rules file cannot be read as CSV: {exc}") from exc
+    return rules_rows(table)
+
+
 def segment_by_rules(scores: pd.DataFrame, rules: pd.DataFrame = SEGMENT_RULES) -> pd.Series:
     """The first rule (in the table's order) whose ranges hold all three scores; "Others"
     where none does."""
@@ -174,3 +172,10 @@ def segment_by_rules(scores: pd.DataFrame, rules: pd.DataFrame = SEGMENT_RULES) 
         out[hit] = rule.segment
         open_ &= ~hit
     return out.rename("rfm_segment")
+
+
+def crosstab(kmeans: pd.Series, grid: pd.Series) -> pd.DataFrame:
+    """Customers per K-Means segment (rows) and grid segment (columns)."""
+    return pd.crosstab(kmeans.rename("segment"), grid.rename("rfm_segment")).rename_axis(
+        index="segment", columns="rfm_segment"
+    )

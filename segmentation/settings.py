@@ -10,10 +10,14 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from .errors import SettingsError
+
 METRICS = ("recency_days", "frequency", "monetary")
 FREQUENCY_MODES = ("invoices", "lines", "days")
 SAMPLE_UNITS = ("customers", "rows")
 REFUNDS = ("net", "drop", "keep")
+# K-Means segments, classic RFM scores with the segment grid, or both side by side.
+METHODS = ("both", "kmeans", "scores")
 
 
 @dataclass(frozen=True)
@@ -93,12 +97,64 @@ class ModelOptions:
 
 
 @dataclass(frozen=True)
+class ScoreEdges:
+    """Lower edges of RFM scores 2-5 per metric (recency: of scores 4, 3, 2, 1, in days), and
+    whether fixed frequency thresholds replaced collapsed quintiles (see
+    :mod:`segmentation.scores`)."""
+
+    recency: tuple[float, ...]
+    frequency: tuple[float, ...]
+    monetary: tuple[float, ...]
+    fixed_frequency: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "recency": list(self.recency),
+            "frequency": list(self.frequency),
+            "monetary": list(self.monetary),
+            "fixed_frequency": self.fixed_frequency,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ScoreEdges:
+        edges = cls(
+            tuple(float(v) for v in data["recency"]),
+            tuple(float(v) for v in data["frequency"]),
+            tuple(float(v) for v in data["monetary"]),
+            bool(data.get("fixed_frequency", False)),
+        )
+        for metric in ("recency", "frequency", "monetary"):
+            values = getattr(edges, metric)
+            if len(values) != 4 or list(values) != sorted(values):
+                raise SettingsError(
+                    f"The {metric} score thresholds must be 4 numbers from low to high "
+                    f"(got {', '.join(f'{v:g}' for v in values)})."
+                )
+        return edges
+
+
+# A rule table or a playbook as hashable rows (the dashboard caches on settings).
+Rows = tuple[tuple[Any, ...], ...]
+
+
+@dataclass(frozen=True)
+class ScoreOptions:
+    """What the RFM score stage needs: thresholds (``None``: fitted quintiles) and the rule
+    table (``None``: the default grid)."""
+
+    edges: ScoreEdges | None = None
+    rules: Rows | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every choice the method makes, with the defaults a careful analyst would use.
 
     ``transforms`` is ``"auto"`` or metric -> transform (stored as one pair per metric);
     ``k=None`` takes the suggested k; ``snapshot=None`` is the day after the last invoice date;
-    ``resamples`` is the number of bootstrap refits of the stability check.
+    ``resamples`` is the number of bootstrap refits of the stability check; ``method`` is
+    one of ``METHODS``; ``score_edges`` fixes the RFM score thresholds (``None``: quintiles
+    of the data); ``rules`` and ``playbook`` replace the default segment grid and actions.
     """
 
     cleaning: CleaningOptions = field(default_factory=CleaningOptions)
@@ -113,9 +169,27 @@ class Settings:
     n_init: int | str = 4
     silhouette_sample: int = 1000
     resamples: int = 50
+    method: str = "both"
+    score_edges: ScoreEdges | None = None
+    rules: Rows | None = None
+    playbook: Rows | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "transforms", transform_choice(self.transforms))
+        if self.method not in METHODS:
+            raise SettingsError(f"The method must be one of {', '.join(METHODS)}.")
+
+    @property
+    def kmeans(self) -> bool:
+        return self.method in ("both", "kmeans")
+
+    @property
+    def scores(self) -> bool:
+        return self.method in ("both", "scores")
+
+    @property
+    def score_options(self) -> ScoreOptions:
+        return ScoreOptions(self.score_edges, self.rules)
 
     @property
     def rfm_options(self) -> RFMOptions:
@@ -130,6 +204,9 @@ class Settings:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["transforms"] = dict(self.transforms)
+        data["score_edges"] = self.score_edges.to_dict() if self.score_edges else None
+        data["rules"] = [list(r) for r in self.rules] if self.rules else None
+        data["playbook"] = [list(r) for r in self.playbook] if self.playbook else None
         return data
 
 

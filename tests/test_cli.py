@@ -35,7 +35,8 @@ def test_run_writes_customers_summary_and_recipe(demo_csv, tmp_path, capsys):
     )
     assert code == 0
     printed = capsys.readouterr().out
-    assert "Rows kept:" in printed and "suggested k =" in printed and "Segments" in printed
+    assert "Rows kept:" in printed and "suggested k =" in printed and "K-Means segments" in printed
+    assert "RFM score segments" in printed
     customers = pd.read_csv(out, encoding="utf-8-sig")
     assert list(customers.columns) == [
         "customer_id",
@@ -44,6 +45,18 @@ def test_run_writes_customers_summary_and_recipe(demo_csv, tmp_path, capsys):
         "monetary",
         "cluster",
         "segment",
+        "action",
+        "r_score",
+        "f_score",
+        "m_score",
+        "rfm_score",
+        "rfm_segment",
+        "rfm_action",
+        "Email",
+        "Name",
+        "Country",
+        "Accepts Marketing",
+        "snapshot_date",
     ]
     assert sorted(customers["cluster"].unique()) == [0, 1, 2]
     assert pd.read_csv(summary, encoding="utf-8-sig")["customers"].sum() == len(customers)
@@ -126,3 +139,50 @@ def test_stability_option_prints_a_verdict_per_segment(capsys):
     assert len(verdicts) == 3
     assert "Prediction strength per k" in out
     assert main(["--demo", "--resamples", "0"]) == 2
+
+
+def test_segment_files_workbook_sheets_report_and_consent(demo_csv, tmp_path):
+    import zipfile
+
+    import openpyxl
+
+    out, zipped, page = tmp_path / "c.xlsx", tmp_path / "lists.zip", tmp_path / "r.html"
+    args = [str(demo_csv), "--k", "3", "--out", str(out), "--segment-files", str(zipped)]
+    assert main([*args, "--report", str(page)]) == 0
+    customers = pd.read_excel(out, sheet_name="customers", dtype={"customer_id": str})
+    sheets = openpyxl.load_workbook(out, read_only=True).sheetnames
+    kmeans = customers["segment"].value_counts()
+    grid = customers["rfm_segment"].value_counts()
+    assert sheets == ["customers", *(f"K-Means {n}" for n in kmeans.index)] + [
+        f"RFM {n}" for n in grid.index
+    ]
+    with zipfile.ZipFile(zipped) as archive:
+        sizes = {
+            name: len(pd.read_csv(archive.open(name), encoding="utf-8-sig"))
+            for name in archive.namelist()
+        }
+    assert sizes == {f"K-Means {n}.csv": c for n, c in kmeans.items()} | {
+        f"RFM {n}.csv": c for n, c in grid.items()
+    }
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+    # Only customers who accept marketing in the lists; the customer file keeps everyone.
+    assert main([*args, "--consented-only"]) == 0
+    with zipfile.ZipFile(zipped) as archive:
+        listed = pd.concat(
+            pd.read_csv(archive.open(n), encoding="utf-8-sig", dtype={"customer_id": str})
+            for n in archive.namelist()
+            if n.startswith("RFM ")
+        )
+    consenting = customers[customers["Accepts Marketing"] == "yes"]
+    assert 0 < len(listed) == len(consenting) < len(customers)
+    assert set(listed["customer_id"]) == set(consenting["customer_id"])
+
+
+def test_consent_needs_a_consent_column(demo_csv, tmp_path, capsys):
+    out = tmp_path / "lists.zip"
+    args = [str(demo_csv), "--contacts", "Email", "--segment-files", str(out), "--consented-only"]
+    assert main(args) == 2
+    assert "marketing-consent column" in capsys.readouterr().err
+    assert main([str(demo_csv), "--contacts", "Phone"]) == 2
+    assert "No contact column 'Phone'" in capsys.readouterr().err

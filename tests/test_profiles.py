@@ -58,7 +58,7 @@ def centroids(rows):
 
 def test_names_from_centroid_positions():
     names = name_segments(centroids([[-1.0, 1.5, 1.5], [1.4, -1.0, -1.0], [-1.2, -0.8, -0.6]]))
-    assert names == {0: "Champions", 1: "Lost", 2: "New customers"}
+    assert names == {0: "Champions", 1: "Lost", 2: "New Customers"}
 
 
 def test_names_unique_up_to_many_clusters_and_overrides():

@@ -98,3 +98,114 @@ def test_unmatched_customers_are_others_and_bad_rules_are_refused():
         segment_by_rules(scores((5, 5, 5)), wrong)
     with pytest.raises(SettingsError, match="missing: m_max"):
         segment_by_rules(scores((5, 5, 5)), SEGMENT_RULES.drop(columns="m_max"))
+
+
+# Five one-order customers on five days: recency 5..1 days, spend 10..50. Frequency quintiles
+# collapse (all 1), so the fixed thresholds score it. Recency edges 1.8, 2.6, 3.4, 4.2 and
+# spend edges 18, 26, 34, 42 (linear quantiles) give the scores 111, 212, 313, 414, 515.
+FIRST = b"""Invoice,Customer,Date,Amount
+1,c1,2024-01-01,10
+2,c2,2024-01-02,20
+3,c3,2024-01-03,30
+4,c4,2024-01-04,40
+5,c5,2024-01-05,50
+"""
+# Next month: d1 bought three times (45 in all, last 1 day before the snapshot), d2 once (100).
+LATER = b"""Invoice,Customer,Date,Amount
+1,d1,2024-01-01,15
+2,d1,2024-01-10,15
+3,d1,2024-01-20,15
+4,d2,2024-01-20,100
+"""
+
+
+def _load(data):
+    from segmentation.loading import load_transactions
+
+    return load_transactions(data, "shop.csv").transactions
+
+
+def test_pipeline_scores_and_names_by_hand():
+    from segmentation.pipeline import Settings, segment
+
+    result = segment(_load(FIRST), Settings(method="scores"))
+    assert result.profiled is None and result.scored.fitted
+    assert result.scored.edges.monetary == pytest.approx((18, 26, 34, 42))
+    assert result.scored.edges.fixed_frequency
+    customers = result.customers.set_index("customer_id")
+    assert customers["rfm_score"].tolist() == ["111", "212", "313", "414", "515"]
+    assert customers["rfm_segment"].tolist() == [
+        "Lost",
+        "Hibernating",
+        "About To Sleep",
+        "Promising",
+        "New Customers",
+    ]
+    assert "segment" not in customers and "rfm_action" in customers
+
+
+def test_saved_thresholds_score_next_months_file():
+    from segmentation.pipeline import Settings, apply_recipe, load_recipe, recipe_to_json, segment
+
+    recipe = load_recipe(recipe_to_json(segment(_load(FIRST), Settings(method="scores")).recipe()))
+    customers, _ = apply_recipe(_load(LATER), recipe)
+    got = customers.set_index("customer_id")
+    # d1: recency 1 -> 5; 3 orders -> 3 (fixed thresholds); 45 -> 5. d2: 5, 1, 5.
+    assert got["rfm_score"].to_dict() == {"d1": "535", "d2": "515"}
+    assert got["rfm_segment"].to_dict() == {"d1": "Loyal Customers", "d2": "New Customers"}
+
+
+def test_edited_thresholds_are_used_and_saved():
+    from segmentation.pipeline import Settings, load_recipe, recipe_to_json, segment
+
+    edges = ScoreEdges((2, 3, 4, 5), (2, 3, 4, 6), (15, 25, 35, 45), fixed_frequency=True)
+    result = segment(_load(FIRST), Settings(method="scores", score_edges=edges))
+    assert not result.scored.fitted
+    # recency 5..1 against 2, 3, 4, 5 (a value at an edge stays below it): 2, 3, 4, 5, 5.
+    assert result.customers["r_score"].tolist() == [2, 3, 4, 5, 5]
+    assert result.customers["m_score"].tolist() == [1, 2, 3, 4, 5]
+    recipe = load_recipe(recipe_to_json(result.recipe()))
+    assert ScoreEdges.from_dict(recipe["scores"]["edges"]) == edges
+
+
+def test_thresholds_out_of_order_are_refused():
+    with pytest.raises(SettingsError, match="monetary score thresholds"):
+        ScoreEdges.from_dict(
+            {"recency": [1, 2, 3, 4], "frequency": [2, 3, 4, 6], "monetary": [5, 1, 2, 3]}
+        )
+
+
+def test_rules_from_csv_and_others(tmp_path):
+    from segmentation.cli import main
+
+    rules = tmp_path / "rules.csv"
+    rules.write_text(
+        "segment,r_min,r_max,f_min,f_max,m_min,m_max\n"
+        "Big spenders,1,5,1,5,4,5\nRecent,5,5,1,5,1,5\n"
+    )
+    shop = tmp_path / "shop.csv"
+    shop.write_bytes(FIRST)
+    out = tmp_path / "out.csv"
+    assert main([str(shop), "--method", "scores", "--rules", str(rules), "--out", str(out)]) == 0
+    got = pd.read_csv(out, encoding="utf-8-sig")
+    # 414 and 515 spend big (the first rule wins for 515, which is also recent); the rest
+    # match no rule.
+    assert got["rfm_segment"].tolist() == ["Others"] * 3 + ["Big spenders"] * 2
+
+
+def test_a_broken_rules_file_is_a_clear_error(tmp_path, capsys):
+    from segmentation.cli import main
+
+    rules = tmp_path / "rules.csv"
+    rules.write_text("segment,r_min\nX,1\n")
+    shop = tmp_path / "shop.csv"
+    shop.write_bytes(FIRST)
+    assert main([str(shop), "--rules", str(rules)]) == 2
+    assert "missing: r_max" in capsys.readouterr().err
+
+
+def test_crosstab_counts_pairs():
+    from segmentation.scores import crosstab
+
+    table = crosstab(pd.Series(["A", "A", "B"]), pd.Series(["X", "Y", "Y"]))
+    assert table.loc["A"].tolist() == [1, 1] and table.loc["B"].tolist() == [0, 1]

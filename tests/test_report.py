@@ -1,0 +1,39 @@
+"""The HTML report is one self-contained file: plotly.js inline once, every chart, a card per
+segment with its KPIs and action, the crosstab; names escaped."""
+
+import re
+
+import pytest
+
+from segmentation.demo import demo_csv_bytes
+from segmentation.loading import load_transactions
+from segmentation.pipeline import Settings, segment
+from segmentation.report import html_report
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load_transactions(demo_csv_bytes(400, 3), "demo.csv")
+
+
+def test_report_is_self_contained_with_every_section(loaded):
+    result = segment(loaded.transactions, Settings(k=3))
+    page = html_report(result, "shop <2024>.csv", loaded.notes, "£")
+    assert "shop &lt;2024&gt;.csv" in page and "<2024>" not in page
+    assert not re.search(r"<script[^>]+src=", page)  # nothing fetched from a network
+    assert page.count("Plotly.newPlot") == 4  # elbow, K-Means sizes, grid sizes, crosstab
+    assert len(re.findall(r"plotly\.js v\d", page)) == 1  # the library, inline, once
+    kmeans = result.kpis("segment")
+    grid = result.kpis("rfm_segment")
+    assert page.count('class="card"') == len(kmeans) + len(grid)
+    for name in set(kmeans["segment"]) | set(grid["segment"]):
+        assert f"<h3>{name.replace(chr(39), '&#x27;')}</h3>" in page
+    assert "Suggested action:" in page and "Median days between orders" in page
+    assert "K-Means segments and RFM score segments" in page
+
+
+def test_scores_only_report_has_no_kmeans_sections(loaded):
+    result = segment(loaded.transactions, Settings(method="scores"))
+    page = html_report(result, "demo.csv")
+    assert page.count("Plotly.newPlot") == 1 and "plotly.js v" in page
+    assert "K-Means" not in page
