@@ -3,7 +3,7 @@
 import streamlit as st
 
 import segmentation as seg
-from dashboard import cache, choices, context, formats, pages, uploads
+from dashboard import cache, choices, contact_fields, context, formats, pages, uploads
 from dashboard import state as S
 
 pages.setup_page("Data")
@@ -171,6 +171,7 @@ with st.expander("How the file was read", expanded=True):
         width="stretch",
         column_config={"topic": "What", "decision": st.column_config.TextColumn("Read as")},
     )
+contact_fields.draw(source, data)
 with st.expander("First cleaned rows"):
     st.dataframe(cleaned.transactions.head(200), hide_index=True, width="stretch")
 st.page_link(

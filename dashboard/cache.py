@@ -124,6 +124,11 @@ def reading_notes(source: SourceChoice, _data: bytes) -> seg.ReadingNotes:
     return loaded(source, _data=_data).notes
 
 
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def contact_fields(source: SourceChoice, _data: bytes) -> seg.ContactFields:
+    return loaded(source, _data=_data).contacts
+
+
 @shared
 def cleaned(source: SourceChoice, cleaning: seg.CleaningOptions, _data: bytes) -> seg.Cleaned:
     return seg.clean_stage(loaded(source, _data=_data).transactions, cleaning)
@@ -277,3 +282,24 @@ def labelled(
         segments(source, cleaning, options, transforms, model, k, _data),
         dict(names),
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def scored(
+    source: SourceChoice,
+    cleaning: seg.CleaningOptions,
+    options: seg.RFMOptions,
+    scoring: seg.ScoreOptions,
+    _data: bytes,
+) -> seg.Scored:
+    """RFM scores of every customer, thresholds fitted on the customers the model sees."""
+    return seg.score_stage(
+        rfm(source, cleaning, options, _data),
+        rfm(source, cleaning, options.everyone, _data),
+        scoring,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def activity(source: SourceChoice, cleaning: seg.CleaningOptions, _data: bytes) -> pd.DataFrame:
+    return seg.customer_activity(cleaned(source, cleaning, _data=_data).transactions)

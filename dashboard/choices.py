@@ -72,4 +72,23 @@ def settings(sample_size: int | None, k: int | None = None) -> seg.Settings:
         transforms=transform_choice(),
         k=k,
         seed=int(st.session_state.get(S.SEED, seg.Settings().seed)),
+        method=st.session_state.get(S.METHOD, "both"),
+        score_edges=st.session_state.get(S.SCORE_EDGES, {}).get(st.session_state[S.DATA_DIGEST]),
+        rules=st.session_state.get(S.RULES),
+        playbook=st.session_state.get(S.PLAYBOOK),
     )
+
+
+METHOD_LABELS = {
+    "both": "Both, side by side",
+    "kmeans": "K-Means segments",
+    "scores": "RFM scores (5-5-5 grid)",
+}
+
+
+def contact_choice(fields: seg.ContactFields) -> list[str]:
+    """The contact columns chosen on the Data page (its defaults until it has been seen)."""
+    chosen = st.session_state.get(S.CONTACTS)
+    if chosen is None:
+        return fields.default
+    return [c for c in chosen if c in fields.kinds]

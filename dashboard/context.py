@@ -29,8 +29,10 @@ class Context:
 
     @property
     def key(self) -> tuple:
-        """The segmentation's signature (names are kept per segmentation)."""
-        return (self.source, self.settings)
+        """The K-Means segmentation's signature (names and stability are kept per
+        segmentation; the method, score thresholds, rules and playbook do not change it)."""
+        s = self.settings
+        return (self.source, replace(s, method="both", score_edges=None, rules=None, playbook=None))
 
     def _upstream(self) -> tuple:
         s = self.settings
@@ -68,6 +70,42 @@ class Context:
             self.data,
         )
 
+    def scored(self) -> seg.Scored:
+        s = self.settings
+        return cache.scored(self.source, s.cleaning, s.rfm_options, s.score_options, self.data)
+
+    def activity(self) -> pd.DataFrame:
+        return cache.activity(self.source, self.settings.cleaning, self.data)
+
+    def kpis(self, customers: pd.DataFrame, by: str) -> pd.DataFrame:
+        return seg.segment_kpis(customers, self.activity(), by)
+
+    def contact_fields(self) -> seg.ContactFields:
+        return cache.contact_fields(self.source, self.data)
+
+    def contacts(self) -> pd.DataFrame | None:
+        """The contact fields chosen on the Data page, per customer."""
+        fields = self.contact_fields()
+        chosen = choices.contact_choice(fields)
+        return fields.values[chosen] if chosen else None
+
+    def result(self, profiled: seg.Profiled) -> seg.SegmentationResult:
+        """The stages of the chosen method as one result (what the command line gets)."""
+        s = self.settings
+        everyone = cache.rfm(self.source, s.cleaning, s.rfm_options.everyone, self.data)
+        return seg.SegmentationResult(
+            settings=s,
+            cleaned=self.cleaned(),
+            rfm=self.rfm(),
+            transformed=self.transformed() if s.kmeans else None,
+            elbow=self.elbow if s.kmeans else None,
+            k=self.k if s.kmeans else None,
+            segments=self.segments() if s.kmeans else None,
+            profiled=profiled if s.kmeans else None,
+            labelled=self.customers(profiled) if s.kmeans else seg.metrics_table(everyone),
+            scored=self.scored() if s.scores else None,
+        )
+
     def transform_grid(self):
         return cache.transform_grid(*self._upstream(), self.data)
 
@@ -103,8 +141,14 @@ class Context:
         return seg.summarize_stability(np.vstack(parts), agreement, s.resamples)
 
     def recipe(self, names: dict[int, str]) -> dict:
+        s = self.settings
         return seg.recipe_from_parts(
-            self.settings, self.rfm().attrs, self.transformed(), self.segments().centroids, names
+            s,
+            self.rfm().attrs,
+            self.transformed() if s.kmeans else None,
+            self.segments().centroids if s.kmeans else None,
+            names if s.kmeans else None,
+            self.scored() if s.scores else None,
         )
 
 

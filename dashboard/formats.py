@@ -111,4 +111,38 @@ def customer_columns(symbol: str) -> dict:
         "monetary": money(symbol, "Spend"),
         "cluster": Number("#", format="%d", width="small"),
         "segment": st.column_config.TextColumn("Segment"),
+        **score_columns(),
+    }
+
+
+def kpi_columns(symbol: str) -> dict:
+    return {
+        "segment": st.column_config.TextColumn("Segment"),
+        "customers": count("Customers"),
+        "orders": count("Orders"),
+        "revenue": money(symbol, "Revenue", help="Net of refunds."),
+        "average_order_value": money(symbol, "Average order"),
+        "revenue_share": share("Share of revenue"),
+        "median_days_since_last_order": Number(
+            "Days since last order", format="%,.0f", help="Median over the segment's customers."
+        ),
+        "median_days_between_orders": Number(
+            "Days between orders",
+            format="%,.0f",
+            help="Median over customers with two orders or more (empty: everyone bought once).",
+        ),
+        "one_time_share": share("One-time buyers"),
+    }
+
+
+def score_columns() -> dict:
+    return {
+        "r_score": Number("R", format="%d", width="small", help="Recency score: 5 is recent."),
+        "f_score": Number("F", format="%d", width="small", help="Frequency score: 5 buys most."),
+        "m_score": Number("M", format="%d", width="small", help="Monetary score: 5 spends most."),
+        "rfm_score": st.column_config.TextColumn("RFM"),
+        "rfm_segment": st.column_config.TextColumn("RFM segment"),
+        "action": st.column_config.TextColumn("Action (K-Means segment)", width="medium"),
+        "rfm_action": st.column_config.TextColumn("Action (RFM segment)", width="medium"),
+        "snapshot_date": st.column_config.TextColumn("Snapshot"),
     }

@@ -1,7 +1,7 @@
 """The view's settings in the page URL: a reload or a shared link restores them.
 
-Only settings travel (k, transforms, seed, sample); never data. After a reload the demo is in
-use until the file is uploaded again, and the settings apply to it too.
+Only settings travel (k, transforms, seed, sample, method); never data. After a reload the
+demo is in use until the file is uploaded again, and the settings apply to it too.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ PARAMS = {
     "seed": S.SEED,
     "sample": S.SAMPLE_SIZE,
     "unit": S.SAMPLE_UNIT,
+    "method": S.METHOD,
 }
 TRANSFORM_CHOICES = ("auto", *seg.TRANSFORMS)
 
@@ -31,6 +32,8 @@ def _parse(param: str, text: str) -> object | None:
         return text if text in TRANSFORM_CHOICES else None
     if param == "unit":
         return text if text in seg.SAMPLE_UNITS else None
+    if param == "method":
+        return text if text in seg.METHODS else None
     return int(text) if text.isdigit() else None
 
 
@@ -64,6 +67,7 @@ def write(settings: seg.Settings) -> None:
         },
         "seed": str(settings.seed),
         "unit": settings.sample_unit,
+        "method": settings.method,
     }
     if settings.sample_size is not None:
         wanted["sample"] = str(settings.sample_size)

@@ -38,6 +38,13 @@ TRANSFORM = {
 LOG_AXES = "log_axes"
 CSV_FORMAT = "csv_format"
 STABILITY_RUN = "stability_run"
+METHOD = "method"
+CONTACTS = "contacts"
+CONSENTED_ONLY = "consented_only"
+EDGES_EDITOR = "edges_editor"
+RULES_EDITOR = "rules_editor"
+PLAYBOOK_EDITOR = "playbook_editor"
+EDGES_RESET = "edges_reset"
 
 
 def name_key(cluster: int) -> str:
@@ -70,6 +77,10 @@ READ_FOR = "read_for"  # the source whose first read the progress box has shown
 READY_FOR = "ready_for"  # the source and cleaning whose first load the progress box showed
 STABILITY = "stability"  # {segmentation signature: Stability}
 LINKED = "linked"  # the settings a link (URL) gave at the session's start
+CONTACTS_FOR = "contacts_for"  # the source the contact choice was filled for
+SCORE_EDGES = "score_edges"  # {data digest: ScoreEdges the user set}
+RULES = "rules"  # the user's segment grid rules (hashable rows), or absent
+PLAYBOOK = "playbook"  # the user's playbook (hashable rows), or absent
 
 ALL_SHEETS = "All sheets with the same columns"
 NO_COLUMN = "(none)"

@@ -3,11 +3,11 @@
 import streamlit as st
 
 import segmentation as seg
-from dashboard import context, formats, names, pages
-from dashboard import state as S
+from dashboard import context, formats, kmeans_view, names, pages, scores_view
 
 pages.setup_page("Segments")
 st.title("Segments")
+scores_view.method_radio()
 
 try:
     ctx = context.run()
@@ -15,123 +15,47 @@ try:
     scaled = ctx.transformed().scaled
     segments = ctx.segments()
     symbol = ctx.notes().currency_symbol
+    scored = ctx.scored() if ctx.settings.scores else None
 except seg.SegmentationError as exc:
     pages.show_error(exc)
     st.stop()
 
-st.subheader("How many segments?")
-elbow = ctx.elbow.metrics.set_index("k")
-silhouette = elbow["silhouette"].get(ctx.k)
-st.caption(
-    f"Where the curve of spread within segments bends, **{ctx.elbow.suggested_k} segments** "
-    f"are suggested; you chose **{ctx.k}** (sidebar). At {ctx.k} segments, how distinct they "
-    f"are (silhouette, from -1 to 1) is **{silhouette:.2f}**."
-)
-st.plotly_chart(seg.elbow_figure(ctx.elbow.metrics, ctx.elbow.suggested_k, ctx.k), key="elbow")
+kmeans = ctx.settings.kmeans
+if kmeans:
+    st.header("K-Means segments")
+    profiled = kmeans_view.draw(ctx, table, scaled, segments, symbol)
+else:
+    profiled = seg.profile_stage(table, segments, names.names_for(ctx, segments))
+result = ctx.result(profiled)
+customers = result.customers
 
-st.subheader("Segment names")
-st.caption(
-    "Named from each segment's recency, frequency and spend. Rename them: the names follow "
-    "their segment when you change k or a transform, and reach every chart and download. "
-    "Give two segments the same name to merge them."
-)
-labels = names.name_inputs(ctx, segments)
-profiled = seg.profile_stage(table, segments, labels)
-profile = profiled.profile
+if scored is not None:
+    st.header("RFM scores")
+    st.subheader("Score thresholds")
+    scores_view.thresholds(scored)
+    kpis = ctx.kpis(customers, "rfm_segment")
+    book = seg.playbook_table(ctx.settings.playbook)
+    ranks = dict(zip(book["segment"], book["rank"], strict=True))
+    st.subheader("Segments of the RFM grid")
+    st.plotly_chart(seg.grid_sizes_figure(kpis, ranks), key="grid_sizes")
+    st.dataframe(kpis, hide_index=True, width="stretch", column_config=formats.kpi_columns(symbol))
+    with st.expander("The segment grid: which scores make which segment"):
+        scores_view.rules(ctx.settings)
 
-st.subheader("What each segment is")
-top = profile.sort_values("revenue_share", ascending=False).iloc[0]
-st.caption(
-    f"{len(profile)} segments of {int(profile['customers'].sum()):,} customers. "
-    f"**{top['segment']}** brings {top['revenue_share']:.0%} of the revenue with "
-    f"{top['share']:.0%} of the customers. Medians: half the customers are above, half below."
-)
-st.dataframe(
-    formats.with_colours(profile, formats.PROFILE_KEY),
-    hide_index=True,
-    width="stretch",
-    column_config=formats.profile_columns(symbol),
-)
-left, right = st.columns(2)
-with left:
-    st.markdown("**Each segment against the average customer** (standard units)")
-    st.plotly_chart(seg.snake_figure(scaled, segments.labels, labels), key="snake")
-    means = scaled.groupby(segments.labels.to_numpy()).mean()
+if kmeans and scored is not None:
+    st.header("K-Means segments and RFM segments")
+    table = result.crosstab()
     st.caption(
-        "0 is the average customer. "
-        + "; ".join(
-            f"{labels[c]}: recency {row['recency_days']:+.1f}, orders {row['frequency']:+.1f}, "
-            f"spend {row['monetary']:+.1f}"
-            for c, row in means.iterrows()
-        )
+        "Customers in each pair of segments: where the two methods agree, and where a K-Means "
+        "segment spreads over several RFM segments."
     )
-with right:
-    st.markdown("**Better or worse than the average customer**")
-    st.plotly_chart(seg.importance_figure(profiled.importance, labels), key="importance")
-    spend = profiled.importance["monetary"]
-    st.caption(
-        "Blue is better than average (recent, frequent, high spend), red is worse. Spend "
-        "against the average: "
-        + "; ".join(f"{labels.get(int(c), c)} {v:+.0%}" for c, v in spend.items())
-    )
-st.markdown("**Segment sizes**")
-st.plotly_chart(seg.sizes_figure(profile), key="sizes")
-st.caption(
-    "; ".join(
-        f"{row.segment}: {row.customers:,} customers, {row.revenue_share:.0%} of revenue"
-        for row in profile.itertuples()
-    )
-)
-st.markdown("**Customers by recency, frequency and spend**")
-st.session_state.setdefault(S.LOG_AXES, True)
-log_axes = st.checkbox("Log axes", key=S.LOG_AXES)
-customers = profiled.customers
-if log_axes and (customers[list(seg.METRICS)] <= 0).any().any():
-    st.caption("Customers with zero or negative values are left out of the log axes.")
-    customers = customers[(customers[list(seg.METRICS)] > 0).all(axis=1)]
-st.plotly_chart(seg.scatter3d_figure(customers, log_axes, ctx.settings.seed), key="scatter3d")
+    st.plotly_chart(seg.crosstab_figure(table), key="crosstab")
+    with st.expander("The same counts as a table"):
+        st.dataframe(table, width="stretch")
 
-with st.expander("Method details: every k, and the full profile"):
-    st.dataframe(
-        ctx.elbow.metrics.drop(columns="fit_seconds"),
-        hide_index=True,
-        width="stretch",
-        column_config=formats.elbow_columns(),
-    )
-    st.dataframe(
-        profile, hide_index=True, width="stretch", column_config=formats.profile_columns(symbol)
-    )
+st.header("What to do with each segment")
+scores_view.playbook(ctx.settings)
 
-st.subheader("Can these segments be trusted?")
-st.caption(
-    f"Refits the whole method on {ctx.settings.resamples} resamples of your customers and "
-    "checks whether each segment comes back (Hennig 2007: 0.75 or more is stable, 0.6 to 0.75 "
-    "doubtful, below 0.6 do not trust), and whether other random starts give the same segments."
-)
-done = st.session_state.setdefault(S.STABILITY, {})
-if ctx.key not in done and st.button("Check stability", key=S.STABILITY_RUN):
-    bar = st.progress(0.0, text="Refitting on resamples…")
-    done[ctx.key] = ctx.stability(lambda share: bar.progress(share, text="Refitting…"))
-    bar.empty()
-if ctx.key in done:
-    found = done[ctx.key]
-    st.plotly_chart(seg.stability_figure(found.table, labels), key="stability")
-    st.caption(
-        "; ".join(
-            f"{labels.get(int(row.cluster), row.cluster)}: {row.verdict} ({row.jaccard:.2f})"
-            for row in found.table.itertuples()
-        )
-        + f". Other random starts agree at {found.seed_agreement:.0%} "
-        f"(adjusted Rand index; lowest {found.seed_agreement_min:.0%})."
-    )
-    st.markdown("**Prediction strength per k** (0.8 or more supports that k; information only)")
-    strength = ctx.prediction_strength()
-    st.plotly_chart(seg.prediction_strength_figure(strength, ctx.k), key="strength")
-    supported = strength.loc[strength["prediction_strength"] >= 0.8, "k"]
-    st.caption(
-        f"Supported up to k = {int(supported.max())}; at your k = {ctx.k}: "
-        f"{strength.set_index('k')['prediction_strength'].get(ctx.k, float('nan')):.2f}."
-    )
 st.page_link(
     "pages/3_Download.py",
     label="Next: download the labelled customers",

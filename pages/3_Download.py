@@ -1,4 +1,5 @@
-"""Download: labelled customers (CSV, XLSX), segment summary, recipe, cleaning report."""
+"""Download: labelled customers (CSV, XLSX, one list per segment), the shareable report,
+segment summary, recipe, cleaning report."""
 
 import streamlit as st
 
@@ -22,11 +23,15 @@ try:
     report = ctx.cleaned().report
     notes = ctx.notes()
     recipe = ctx.recipe(profiled.names)
+    result = ctx.result(profiled)
+    contacts = ctx.contacts()
 except seg.SegmentationError as exc:
     pages.show_error(exc)
     st.stop()
 
-customers, profile = ctx.customers(profiled), profiled.profile
+customers = result.customer_file(contacts)
+labels = [c for c in ("segment", "rfm_segment") if c in customers]
+profile = profiled.profile if result.profiled is not None else ctx.kpis(customers, "rfm_segment")
 if ctx.sampled:
     st.info(
         f"The segments were fitted on a sample of {len(ctx.rfm()):,} customers; the customer "
@@ -34,10 +39,13 @@ if ctx.sampled:
         "describes the sample."
     )
 k = ctx.k
-st.caption(
-    f"{len(customers):,} customers in {k} segments: "
-    + ", ".join(f"{n} ({c:,})" for n, c in customers["segment"].value_counts().items())
-)
+stem = f"k{k}" if result.profiled is not None else "rfm"
+for column, method in (("segment", "K-Means"), ("rfm_segment", "RFM grid")):
+    if column in customers:
+        st.caption(
+            f"{method}: {len(customers):,} customers in {customers[column].nunique()} segments: "
+            + ", ".join(f"{n} ({c:,})" for n, c in customers[column].value_counts().items())
+        )
 
 file_convention = notes.csv_convention
 st.session_state.setdefault(S.CSV_FORMAT, "file")
@@ -62,28 +70,70 @@ def csv(frame):
     return seg.to_csv_bytes(frame, delimiter, decimal)
 
 
+fields = ctx.contact_fields()
+consent_column = fields.consent_column(list(contacts.columns) if contacts is not None else [])
+listed = customers
+if consent_column:
+    st.session_state.setdefault(S.CONSENTED_ONLY, False)
+    if st.checkbox(
+        f"Per-segment lists: only customers who accept marketing ('{consent_column}')",
+        key=S.CONSENTED_ONLY,
+    ):
+        listed = customers[seg.consent(customers[consent_column]).fillna(False).to_numpy(bool)]
+        st.caption(f"{len(listed):,} of {len(customers):,} customers accept marketing.")
+elif contacts is None:
+    st.caption("No contact fields chosen: choose e-mail, name and more on the Data page.")
+prefixes = {"segment": "K-Means ", "rfm_segment": "RFM "} if len(labels) > 1 else {}
+
+
+def per_segment() -> dict[str, object]:
+    return {
+        f"{prefixes.get(column, '')}{name}": part
+        for column in labels
+        for name, part in sorted(listed.groupby(column), key=lambda g: -len(g[1]))
+    }
+
+
+def segment_zip() -> bytes:
+    files: dict[str, bytes] = {}
+    for column in labels:
+        files |= seg.segment_files(
+            listed, column, delimiter, decimal, prefix=prefixes.get(column, "")
+        )
+    return seg.zip_bytes(files)
+
+
 left, right = st.columns(2)
 with left:
     st.markdown("**Every customer with a segment label**")
     st.download_button(
         "Customers (CSV)",
         csv(customers),
-        f"customers_segmented_k{k}.csv",
+        f"customers_segmented_{stem}.csv",
         "text/csv",
         key="dl_customers_csv",
         icon=":material/download:",
     )
     st.download_button(
-        "Customers and summary (Excel)",
+        "One list per segment (zip of CSV files)",
+        segment_zip,
+        f"customers_by_segment_{stem}.zip",
+        "application/zip",
+        key="dl_segment_zip",
+        icon=":material/download:",
+    )
+    st.download_button(
+        "Customers, a sheet per segment, summary (Excel)",
         lambda: seg.to_xlsx_bytes(
             {
                 "customers": customers,
+                **per_segment(),
                 "segments": profile,
                 "cleaning": report.to_frame(),
                 "reading": notes.to_frame(),
             }
         ),
-        f"customers_segmented_k{k}.xlsx",
+        f"customers_segmented_{stem}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="dl_customers_xlsx",
         icon=":material/download:",
@@ -91,9 +141,19 @@ with left:
 with right:
     st.markdown("**How the segments were made**")
     st.download_button(
+        "Report to share (HTML, opens offline)",
+        lambda: seg.html_report(
+            result, st.session_state[S.DATA_NAME], notes, notes.currency_symbol
+        ).encode("utf-8"),
+        f"segments_report_{stem}.html",
+        "text/html",
+        key="dl_report_html",
+        icon=":material/download:",
+    )
+    st.download_button(
         "Segment summary (CSV)",
         csv(profile),
-        f"segment_summary_k{k}.csv",
+        f"segment_summary_{stem}.csv",
         "text/csv",
         key="dl_summary",
         icon=":material/download:",
@@ -101,7 +161,7 @@ with right:
     st.download_button(
         "Recipe (JSON): label next month's file the same way",
         seg.recipe_to_json(recipe),
-        f"segmentation_recipe_k{k}.json",
+        f"segmentation_recipe_{stem}.json",
         "application/json",
         key="dl_recipe",
         icon=":material/download:",
@@ -116,7 +176,7 @@ with right:
     )
 st.caption(
     "Text that a spreadsheet would run as a formula (starting =, +, -, @) is prefixed "
-    "with an apostrophe in every export."
+    "with an apostrophe in every export; phone numbers stay as written."
 )
 st.subheader("Preview")
 st.dataframe(

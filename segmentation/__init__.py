@@ -55,6 +55,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "export": (
         "customer_file",
         "customers_table",
+        "metrics_table",
         "neutralize_formulas",
         "segment_files",
         "to_csv_bytes",

@@ -341,8 +341,6 @@ def _print_kmeans(result) -> None:
 
 
 def _print_scores(result) -> None:
-    from .scores import crosstab
-
     edges = result.scored.edges
     print("\nRFM scores (lower edges of scores 2-5; recency: of scores 4, 3, 2, 1)")
     for metric in ("recency", "frequency", "monetary"):
@@ -352,9 +350,8 @@ def _print_scores(result) -> None:
     print("\nRFM score segments (first matching rule wins)")
     print(result.kpis("rfm_segment").round(2).to_string(index=False))
     if result.profiled is not None:
-        customers = result.customers
         print("\nK-Means segments (rows) x RFM score segments (columns)")
-        print(crosstab(customers["segment"], customers["rfm_segment"]).to_string())
+        print(result.crosstab().to_string())
 
 
 def _write_customers(args, customers: pd.DataFrame, loaded, contacts) -> None:

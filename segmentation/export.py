@@ -22,6 +22,13 @@ def customers_table(rfm: pd.DataFrame, labels: pd.Series, names: Mapping[int, st
     return out[CUSTOMER_COLUMNS]
 
 
+def metrics_table(rfm: pd.DataFrame) -> pd.DataFrame:
+    """Every customer with ``customer_id`` and the RFM metrics (no K-Means labels)."""
+    out = rfm[list(METRICS)].reset_index()
+    out.attrs = {}
+    return out
+
+
 def customer_file(
     labelled: pd.DataFrame,
     scores: pd.DataFrame | None,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
@@ -32,13 +32,20 @@ from .clustering import (
     suggest_k,
 )
 from .errors import SegmentationError
-from .export import customer_file, customers_table
+from .export import customer_file, customers_table, metrics_table
 from .kpis import customer_activity, segment_kpis
 from .playbook import PLAYBOOK_COLUMNS, playbook_table
 from .profiles import cluster_profile, name_segments, relative_importance
 from .rfm import RFM_COLUMNS, compute_rfm, snapshot_date
 from .sampling import sample_transactions
-from .scores import RULE_COLUMNS, fit_edges, rules_table, score_customers, segment_by_rules
+from .scores import (
+    RULE_COLUMNS,
+    crosstab,
+    fit_edges,
+    rules_table,
+    score_customers,
+    segment_by_rules,
+)
 from .settings import (
     METRICS,
     PRESETS,
@@ -204,7 +211,7 @@ def label_stage(
     """Every customer labelled by a model fitted on a sample: RFM of all the cleaned data,
     the fitted transforms and scaler, the nearest centroid. Without a sample, the fit's own
     labels are every customer's."""
-    everyone = rfm_stage(cleaned, replace(options, sample_size=None))
+    everyone = rfm_stage(cleaned, options.everyone)
     return _label(
         everyone,
         transformed.transformer,
@@ -287,6 +294,16 @@ class SegmentationResult:
             contacts,
         )
 
+    def crosstab(self) -> pd.DataFrame:
+        """Customers per K-Means segment and grid segment, in the playbook's order."""
+        book = playbook_table(self.settings.playbook)
+        customers = self.customers
+        return crosstab(
+            customers["segment"],
+            customers["rfm_segment"],
+            dict(zip(book["segment"], book["rank"], strict=True)),
+        )
+
     def kpis(self, by: str = "segment") -> pd.DataFrame:
         """Per-segment figures (see :mod:`segmentation.kpis`) of the K-Means segments
         (``by="segment"``) or the grid segments (``"rfm_segment"``), over every customer."""
@@ -348,9 +365,8 @@ def segment(
         )
     else:
         if everyone is None:
-            everyone = rfm_stage(cleaned, replace(settings.rfm_options, sample_size=None))
-        labelled = everyone[list(METRICS)].reset_index()
-        labelled.attrs = {}
+            everyone = rfm_stage(cleaned, settings.rfm_options.everyone)
+        labelled = metrics_table(everyone)
     scored = None
     if settings.scores:
         metrics = labelled.set_index("customer_id")[list(METRICS)]
@@ -500,7 +516,7 @@ def apply_recipe(
             names,
         )
     else:
-        labelled = rfm[list(METRICS)].reset_index()
+        labelled = metrics_table(rfm)
     scores = None
     if "scores" in recipe and recipe["method"] != "kmeans":
         options = ScoreOptions(

@@ -19,7 +19,6 @@ from .charts import (
 )
 from .kpis import KPI_COLUMNS
 from .playbook import playbook_table
-from .scores import crosstab
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
@@ -162,7 +161,7 @@ def html_report(result, source: str, notes=None, currency_symbol: str = "") -> s
         ]
         first = False
     if result.profiled is not None and result.scored is not None:
-        table = crosstab(customers["segment"], customers["rfm_segment"])
+        table = result.crosstab()
         parts += [
             "<h2>K-Means segments and RFM score segments</h2>",
             "<p>Customers in each pair of segments.</p>",

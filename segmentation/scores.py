@@ -16,6 +16,8 @@ match and every combination of scores is covered.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -174,8 +176,17 @@ def segment_by_rules(scores: pd.DataFrame, rules: pd.DataFrame = SEGMENT_RULES) 
     return out.rename("rfm_segment")
 
 
-def crosstab(kmeans: pd.Series, grid: pd.Series) -> pd.DataFrame:
-    """Customers per K-Means segment (rows) and grid segment (columns)."""
-    return pd.crosstab(kmeans.rename("segment"), grid.rename("rfm_segment")).rename_axis(
-        index="segment", columns="rfm_segment"
-    )
+def crosstab(
+    kmeans: pd.Series, grid: pd.Series, ranks: Mapping[str, int] | None = None
+) -> pd.DataFrame:
+    """Customers per K-Means segment (rows) and grid segment (columns), both in the order of
+    ``ranks`` (the playbook's: best first; names it does not know last)."""
+    table = pd.crosstab(kmeans.rename("segment"), grid.rename("rfm_segment"))
+    ranks = ranks or {}
+
+    def order(names) -> list:
+        last = max(ranks.values(), default=0) + 1
+        return sorted(names, key=lambda n: (ranks.get(n, last), str(n)))
+
+    table = table.loc[order(table.index), order(table.columns)]
+    return table.rename_axis(index="segment", columns="rfm_segment")

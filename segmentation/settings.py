@@ -7,7 +7,7 @@ reading a workbook before the heavy libraries have finished importing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from .errors import SettingsError
@@ -77,6 +77,11 @@ class RFMOptions:
     sample_size: int | None = None
     sample_unit: str = "customers"
     seed: int = 42
+
+    @property
+    def everyone(self) -> RFMOptions:
+        """The same options without a sample: every customer (to label them all)."""
+        return replace(self, sample_size=None)
 
 
 @dataclass(frozen=True)

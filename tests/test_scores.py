@@ -209,3 +209,11 @@ def test_crosstab_counts_pairs():
 
     table = crosstab(pd.Series(["A", "A", "B"]), pd.Series(["X", "Y", "Y"]))
     assert table.loc["A"].tolist() == [1, 1] and table.loc["B"].tolist() == [0, 1]
+
+
+def test_crosstab_follows_the_playbook_order():
+    from segmentation.scores import crosstab
+
+    ranks = {"Champions": 1, "Lost": 11}
+    table = crosstab(pd.Series(["Lost", "Mine", "Champions"]), pd.Series(["Lost"] * 3), ranks)
+    assert table.index.tolist() == ["Champions", "Lost", "Mine"]  # unknown names last

@@ -47,10 +47,11 @@ def test_every_page_runs(app, page):
     charts = len(app.get("plotly_chart"))
     assert (
         charts
-        == {"pages/1_Explore.py": 4, "pages/2_Segments.py": 5, "pages/3_Download.py": 0}[page]
+        == {"pages/1_Explore.py": 4, "pages/2_Segments.py": 7, "pages/3_Download.py": 0}[page]
     )
     if page.endswith("Download.py"):
-        assert len(app.get("download_button")) == 5
+        # customers CSV, per-segment zip, Excel, report, summary, recipe, cleaning report
+        assert len(app.get("download_button")) == 7
 
 
 def test_upload_csv(app):
@@ -148,7 +149,7 @@ def test_a_contacts_list_stays_pending_and_the_segments_page_keeps_working(app):
     assert "not in use yet" in app.warning[0].value
     app.switch_page("pages/2_Segments.py").run()
     assert not app.exception and not app.error
-    assert len(app.get("plotly_chart")) == 5
+    assert len(app.get("plotly_chart")) == 7
 
 
 def test_sessions_do_not_share_data():

@@ -15,7 +15,9 @@ def test_command_line_and_dashboard_give_the_same_segments(app, tmp_path):
     path.write_bytes(data)
     out, summary = tmp_path / "customers.csv", tmp_path / "summary.csv"
     assert main([str(path), "--k", "4", "--out", str(out), "--summary", str(summary)]) == 0
-    cli_customers = pd.read_csv(out, encoding="utf-8-sig", dtype={"customer_id": str})
+    cli_customers = pd.read_csv(
+        out, encoding="utf-8-sig", dtype={"customer_id": str, "rfm_score": str}
+    )
     cli_profile = pd.read_csv(summary, encoding="utf-8-sig")
 
     upload(app, "shop.csv", data)
