@@ -30,6 +30,7 @@ except seg.SegmentationError as exc:
     st.stop()
 
 customers = result.customer_file(contacts)
+source_name = st.session_state[S.DATA_NAME]
 labels = [c for c in ("segment", "rfm_segment") if c in customers]
 profile = profiled.profile if result.profiled is not None else ctx.kpis(customers, "rfm_segment")
 if ctx.sampled:
@@ -142,9 +143,8 @@ with right:
     st.markdown("**How the segments were made**")
     st.download_button(
         "Report to share (HTML, opens offline)",
-        lambda: seg.html_report(
-            result, st.session_state[S.DATA_NAME], notes, notes.currency_symbol
-        ).encode("utf-8"),
+        # Runs on the click, outside this script: it may not read the session state.
+        lambda: seg.html_report(result, source_name, notes, notes.currency_symbol).encode(),
         f"segments_report_{stem}.html",
         "text/html",
         key="dl_report_html",

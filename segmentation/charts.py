@@ -334,7 +334,7 @@ def grid_sizes_figure(kpis: pd.DataFrame, ranks: Mapping[str, int]) -> go.Figure
         )
     )
     fig.update_layout(
-        height=360, margin={"t": 30, "b": 30}, xaxis_title="RFM segment", yaxis_title="customers"
+        height=400, margin={"t": 30, "b": 110}, xaxis_title="RFM segment", yaxis_title="customers"
     )
     return fig
 
@@ -355,8 +355,8 @@ def crosstab_figure(table: pd.DataFrame) -> go.Figure:
         )
     )
     fig.update_layout(
-        height=120 + 40 * len(table.index),
-        margin={"t": 30, "b": 30},
+        height=220 + 45 * len(table.index),
+        margin={"t": 30, "b": 120, "l": 150},
         xaxis_title="RFM score segment",
         yaxis_title="K-Means segment",
         yaxis={"autorange": "reversed"},

@@ -166,7 +166,7 @@ def html_report(result, source: str, notes=None, currency_symbol: str = "") -> s
             "<h2>K-Means segments and RFM score segments</h2>",
             "<p>Customers in each pair of segments.</p>",
             _figure(crosstab_figure(table), first),
-            table.reset_index().to_html(index=False, border=0),
+            table.rename_axis(index=None, columns=None).to_html(border=0),
         ]
     body = "\n".join(parts)
     return (
