@@ -9,7 +9,7 @@ from scipy import stats
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import StandardScaler
 
-from segmentation import TUTORIAL, CleaningOptions, load_transactions, segment
+from segmentation import TUTORIAL, CleaningOptions, Settings, load_transactions, segment
 from segmentation.cleaning import clean_transactions
 from segmentation.rfm import compute_rfm
 from tests.plain import net_rfm_plain
@@ -124,3 +124,27 @@ def test_tutorial_preset_reproduces_the_tutorial(shared_data, retail_xlsx):
     assert table["size"].sum() == plain["size"].sum() > 2000
     np.testing.assert_allclose(table[["recency", "frequency"]], plain[["recency", "frequency"]])
     np.testing.assert_allclose(table["monetary"], plain["monetary"], atol=0.01)
+
+
+def test_grid_segments_match_a_plain_reimplementation(shared_data, retail_xlsx):
+    from tests.plain import grid_plain
+
+    plain = net_rfm_plain(pd.read_parquet(shared_data / "online_retail" / "online_retail.parquet"))
+    expected = grid_plain(plain)
+    result = segment(retail_xlsx.transactions, Settings(method="scores"))
+    got = result.customers.set_index("customer_id")["rfm_segment"]
+    assert got.tolist() == expected.tolist()
+    # The sizes written in the README.
+    assert got.value_counts().to_dict() == {
+        "Champions": 909,
+        "Lost": 797,
+        "Loyal Customers": 709,
+        "Hibernating": 593,
+        "At Risk": 305,
+        "About To Sleep": 290,
+        "Potential Loyalist": 279,
+        "Need Attention": 182,
+        "Promising": 168,
+        "New Customers": 66,
+        "Can't Lose Them": 19,
+    }
