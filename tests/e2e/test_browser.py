@@ -44,15 +44,15 @@ def idle(page):
     page.wait_for_timeout(300)
 
 
-def tab_to(page, locator, limit=120):
-    """Press Tab until the element (or something inside it) has the keyboard focus."""
+def tab_to(page, locator, limit=120, key="Tab"):
+    """Press Tab (or Shift+Tab) until the element (or something inside it) has the focus."""
     handle = locator.element_handle()
     for _ in range(limit):
         if handle.evaluate(
             "e => e === document.activeElement || e.contains(document.activeElement)"
         ):
             return
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
     raise AssertionError(f"{locator} cannot be reached with the Tab key")
 
 
@@ -109,7 +109,8 @@ def test_keyboard_path_upload_k_and_download(server, page, retail_slice, record_
     idle(page)
     shot(page, "segments")
 
-    tab_to(page, page.locator('[data-testid="stSidebar"] a', has_text="Download"))
+    # Back up from the k slider to the sidebar's links (the page below is long).
+    tab_to(page, page.locator('[data-testid="stSidebar"] a', has_text="Download"), key="Shift+Tab")
     page.keyboard.press("Enter")
     button = page.get_by_role("button", name="Customers (CSV)")
     button.wait_for()
@@ -129,6 +130,18 @@ def test_keyboard_path_upload_k_and_download(server, page, retail_slice, record_
         "monetary",
         "cluster",
         "segment",
+        "action",
+        "r_score",
+        "f_score",
+        "m_score",
+        "rfm_score",
+        "rfm_segment",
+        "rfm_action",
+        "Email",
+        "Name",
+        "Country",
+        "Accepts Marketing",
+        "snapshot_date",
     ]
     assert len(labelled) == customers
     assert labelled["customer_id"].is_unique
