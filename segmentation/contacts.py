@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 # kind -> normalised header names (lower case, letters and digits only). A header equal to one
@@ -125,15 +126,30 @@ def detect_kinds(sample: pd.DataFrame, candidates: list[str]) -> dict[str, str |
 
 
 def latest_values(customers: pd.Series, dates: pd.Series, columns: pd.DataFrame) -> pd.DataFrame:
-    """The most recent non-empty value of each column per customer (text as written)."""
+    """The most recent non-empty value of each column per customer (text as written).
+
+    Rows are put in date order (stable: the later row wins a tie); per customer and column the
+    last row with a value is taken, then only those values are turned into text."""
     from .parsing import parse_ids
 
-    text = pd.DataFrame({c: parse_ids(columns[c]) for c in columns.columns}, index=columns.index)
-    order = dates.reset_index(drop=True).argsort(kind="stable").to_numpy()
-    frame = text.reset_index(drop=True).iloc[order]
-    frame.insert(0, "customer_id", customers.reset_index(drop=True).iloc[order].to_numpy())
-    frame = frame[frame["customer_id"].notna()]
-    return frame.groupby("customer_id", sort=True).last()
+    order = np.argsort(dates.to_numpy(), kind="stable")
+    codes, ids = pd.factorize(customers)
+    codes = codes[order]
+    position = np.arange(len(order))
+    out = {}
+    for column in columns.columns:
+        values = columns[column].iloc[order].reset_index(drop=True)
+        filled = values.notna().to_numpy() & (codes >= 0)
+        if not pd.api.types.is_numeric_dtype(values):  # blank text is no value either
+            blank = [v for v in values.dropna().unique() if not str(v).strip()]
+            if blank:
+                filled &= ~values.isin(blank).to_numpy()
+        last = np.full(len(ids), -1)
+        found = pd.Series(position[filled]).groupby(codes[filled]).max()
+        last[found.index.to_numpy()] = found.to_numpy()
+        taken = values.iloc[np.maximum(last, 0)].where(pd.Series(last >= 0).to_numpy())
+        out[column] = parse_ids(taken.reset_index(drop=True)).to_numpy()
+    return pd.DataFrame(out, index=pd.Index(ids, name="customer_id")).sort_index()
 
 
 def consent(values: pd.Series) -> pd.Series:

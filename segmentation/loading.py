@@ -160,7 +160,8 @@ def load_transactions(
     with parser_errors(name):
         tx, notes = to_transactions(raw, found, options, delimiter, carry=candidates)
         contacts = _contacts(tx, raw, candidates)
-    tx = tx.drop(columns=[CARRIED + c for c in candidates])
+    for column in candidates:  # in place: a copy of a million rows costs a tenth of a second
+        del tx[CARRIED + column]
     notes = _file_notes(preview, name).extend(notes)
     return LoadedData(tx, found, preview, name, notes, contacts)
 

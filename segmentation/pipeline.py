@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import metadata
 from typing import Any
 
@@ -304,10 +305,15 @@ class SegmentationResult:
             dict(zip(book["segment"], book["rank"], strict=True)),
         )
 
+    @cached_property
+    def activity(self) -> pd.DataFrame:
+        """Orders, first and last purchase per customer (see :mod:`segmentation.kpis`)."""
+        return customer_activity(self.cleaned.transactions)
+
     def kpis(self, by: str = "segment") -> pd.DataFrame:
         """Per-segment figures (see :mod:`segmentation.kpis`) of the K-Means segments
         (``by="segment"``) or the grid segments (``"rfm_segment"``), over every customer."""
-        return segment_kpis(self.customers, customer_activity(self.cleaned.transactions), by)
+        return segment_kpis(self.customers, self.activity, by)
 
     @property
     def sampled(self) -> bool:
