@@ -256,24 +256,36 @@ def scatter3d_figure(customers: pd.DataFrame, log_axes: bool = False, seed: int 
     return fig
 
 
-def sizes_figure(profile: pd.DataFrame) -> go.Figure:
-    """Customers per segment, each bar in its segment's colour, with its share of revenue."""
+def _size_bars(labels, customers, shares, colours, axis: str, bottom: int) -> go.Figure:
+    """Customers per segment as bars in the segments' colours, with each one's revenue share."""
     fig = go.Figure(
         go.Bar(
-            x=[
-                f"{int(c)}: {s}"
-                for c, s in zip(profile["cluster"], profile["segment"], strict=True)
-            ],
-            y=profile["customers"],
-            marker={"color": [segment_colour(c) for c in profile["cluster"]]},
-            text=profile["revenue_share"].map("{:.0%} of revenue".format),
+            x=list(labels),
+            y=customers,
+            marker={"color": list(colours)},
+            text=shares.map("{:.0%} of revenue".format),
             hovertemplate="%{x}<br>%{y:,} customers, %{text}<extra></extra>",
         )
     )
     fig.update_layout(
-        height=340, margin={"t": 30, "b": 30}, xaxis_title="segment", yaxis_title="customers"
+        height=310 + bottom,
+        margin={"t": 30, "b": bottom},
+        xaxis_title=axis,
+        yaxis_title="customers",
     )
     return fig
+
+
+def sizes_figure(profile: pd.DataFrame) -> go.Figure:
+    """Customers per segment, each bar in its segment's colour, with its share of revenue."""
+    return _size_bars(
+        (f"{int(c)}: {s}" for c, s in zip(profile["cluster"], profile["segment"], strict=True)),
+        profile["customers"],
+        profile["revenue_share"],
+        (segment_colour(c) for c in profile["cluster"]),
+        "segment",
+        30,
+    )
 
 
 def stability_figure(table: pd.DataFrame, names: Mapping[int, str]) -> go.Figure:
@@ -324,19 +336,14 @@ def rank_colour(rank: int, ranks: int = 12) -> str:
 def grid_sizes_figure(kpis: pd.DataFrame, ranks: Mapping[str, int]) -> go.Figure:
     """Customers per grid segment, best rank first, coloured by rank, with revenue shares."""
     order = kpis.assign(rank=kpis["segment"].map(ranks).fillna(99)).sort_values("rank")
-    fig = go.Figure(
-        go.Bar(
-            x=order["segment"],
-            y=order["customers"],
-            marker={"color": [rank_colour(r) for r in order["rank"]]},
-            text=order["revenue_share"].map("{:.0%} of revenue".format),
-            hovertemplate="%{x}<br>%{y:,} customers, %{text}<extra></extra>",
-        )
+    return _size_bars(
+        order["segment"],
+        order["customers"],
+        order["revenue_share"],
+        (rank_colour(r) for r in order["rank"]),
+        "RFM segment",
+        110,
     )
-    fig.update_layout(
-        height=400, margin={"t": 30, "b": 110}, xaxis_title="RFM segment", yaxis_title="customers"
-    )
-    return fig
 
 
 def crosstab_figure(table: pd.DataFrame) -> go.Figure:

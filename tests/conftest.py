@@ -45,3 +45,26 @@ def small_tx() -> pd.DataFrame:
     frame["quantity"] = frame["quantity"].astype("float64")
     frame["revenue"] = frame["quantity"] * frame["unit_price"]
     return frame
+
+
+# The labelled customer file of the demo shop (a contract for mailing tools and scripts).
+DEMO_CUSTOMER_FILE = [
+    "customer_id",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "cluster",
+    "segment",
+    "action",
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm_score",
+    "rfm_segment",
+    "rfm_action",
+    "Email",
+    "Name",
+    "Country",
+    "Accepts Marketing",
+    "snapshot_date",
+]

@@ -7,6 +7,7 @@ import pytest
 
 from segmentation.cli import main, parse_transforms
 from segmentation.demo import demo_transactions
+from tests.conftest import DEMO_CUSTOMER_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,26 +39,7 @@ def test_run_writes_customers_summary_and_recipe(demo_csv, tmp_path, capsys):
     assert "Rows kept:" in printed and "suggested k =" in printed and "K-Means segments" in printed
     assert "RFM score segments" in printed
     customers = pd.read_csv(out, encoding="utf-8-sig")
-    assert list(customers.columns) == [
-        "customer_id",
-        "recency_days",
-        "frequency",
-        "monetary",
-        "cluster",
-        "segment",
-        "action",
-        "r_score",
-        "f_score",
-        "m_score",
-        "rfm_score",
-        "rfm_segment",
-        "rfm_action",
-        "Email",
-        "Name",
-        "Country",
-        "Accepts Marketing",
-        "snapshot_date",
-    ]
+    assert list(customers.columns) == DEMO_CUSTOMER_FILE
     assert sorted(customers["cluster"].unique()) == [0, 1, 2]
     assert pd.read_csv(summary, encoding="utf-8-sig")["customers"].sum() == len(customers)
     again = tmp_path / "again.xlsx"
