@@ -18,6 +18,7 @@ their working memory up), and memory freed by a computation is handed back to th
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import threading
 from collections.abc import Callable
@@ -303,3 +304,21 @@ def scored(
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def activity(source: SourceChoice, cleaning: seg.CleaningOptions, _data: bytes) -> pd.DataFrame:
     return seg.customer_activity(cleaned(source, cleaning, _data=_data).transactions)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def earlier_labels(source: SourceChoice, recipe: str, s0: str, _data: bytes) -> pd.DataFrame:
+    """The customers at the earlier date, labelled by the recipe (JSON) of the fit."""
+    return seg.earlier_labels(loaded(source, _data=_data).transactions, json.loads(recipe), s0)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def period_revenue(
+    source: SourceChoice, cleaning: seg.CleaningOptions, start: str, _data: bytes
+) -> pd.Series:
+    return seg.period_revenue(cleaned(source, cleaning, _data=_data).transactions, start)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def previous_file(digest: str, name: str, _data: bytes) -> pd.DataFrame:
+    return seg.read_previous(_data, name)

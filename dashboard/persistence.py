@@ -25,6 +25,8 @@ WIDGET_KEYS = [
     S.METHOD,
     S.CONTACTS,
     S.CONSENTED_ONLY,
+    S.COMPARE_WITH,
+    S.MOVEMENT_DAYS,
     *S.TRANSFORM.values(),
     *S.CLEAN_KEYS,
     *(S.map_key(r) for r in seg.ROLES),

@@ -45,6 +45,9 @@ EDGES_EDITOR = "edges_editor"
 RULES_EDITOR = "rules_editor"
 PLAYBOOK_EDITOR = "playbook_editor"
 EDGES_RESET = "edges_reset"
+COMPARE_WITH = "compare_with"
+MOVEMENT_DAYS = "movement_days"
+PREVIOUS_UPLOAD = "previous_upload"
 
 
 def name_key(cluster: int) -> str:

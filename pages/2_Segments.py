@@ -57,7 +57,7 @@ st.header("What to do with each segment")
 scores_view.playbook(ctx.settings)
 
 st.page_link(
-    "pages/3_Download.py",
-    label="Next: download the labelled customers",
+    "pages/3_Movement.py",
+    label="Next: how customers moved between segments",
     icon=":material/arrow_forward:",
 )

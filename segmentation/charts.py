@@ -369,3 +369,100 @@ def crosstab_figure(table: pd.DataFrame) -> go.Figure:
         yaxis={"autorange": "reversed"},
     )
     return fig
+
+
+# Directions of a move, in Okabe-Ito colours, each also said in words (hover and legend).
+DIRECTION_COLOURS = {
+    "up": "#0072B2",
+    "down": "#D55E00",
+    "same": "#BBBBBB",
+    "moved": "#CC79A7",
+    "new": "#009E73",
+    "left": "#000000",
+}
+DIRECTION_WORDS = {
+    "up": "moved up",
+    "down": "moved down",
+    "same": "stayed",
+    "moved": "moved (no rank)",
+    "new": "new",
+    "left": "left",
+}
+
+
+def _alpha(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def sankey_figure(movement) -> go.Figure:
+    """Customers flowing from their segment at the earlier date (left) to their segment now
+    (right), both in the matrix's order (the playbook's rank); each flow in its direction's
+    colour (up, down, stayed, new, left)."""
+    cells, before, now = movement.cells, movement.before_date, movement.now_date
+    left = [n for n in movement.counts.index if n in set(cells["before"])]
+    right = [n for n in movement.counts.columns if n in set(cells["now"])]
+    labels = [f"{n} ({before})" for n in left] + [f"{n} ({now})" for n in right]
+
+    def heights(side: str, names: list) -> list[float]:
+        """Node centres from the top, in the given order (plotly would reorder them)."""
+        size = cells.groupby(side)["customers"].sum().reindex(names).to_numpy(dtype=float)
+        top = np.concatenate([[0.0], np.cumsum(size)[:-1]])
+        return list(0.02 + 0.96 * (top + size / 2) / size.sum())
+
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="fixed",
+            node={
+                "label": labels,
+                "pad": 12,
+                "thickness": 14,
+                "color": "#52606d",
+                "x": [0.01] * len(left) + [0.99] * len(right),
+                "y": heights("before", left) + heights("now", right),
+            },
+            link={
+                "source": [left.index(b) for b in cells["before"]],
+                "target": [len(left) + right.index(n) for n in cells["now"]],
+                "value": cells["customers"],
+                "color": [_alpha(DIRECTION_COLOURS[d], 0.55) for d in cells["direction"]],
+                "customdata": [DIRECTION_WORDS[d] for d in cells["direction"]],
+                "hovertemplate": "%{source.label} → %{target.label}<br>%{value:,} customers, "
+                "%{customdata}<extra></extra>",
+            },
+        )
+    )
+    fig.update_layout(height=max(360, 34 * max(len(left), len(right))), margin={"t": 20, "b": 10})
+    return fig
+
+
+def movement_heatmap(counts: pd.DataFrame, shares: pd.DataFrame) -> go.Figure:
+    """Customers per segment then (rows) and now (columns), with each row's share."""
+    text = [
+        [f"{c:,}<br>{s:.0%}" if c else "" for c, s in zip(crow, srow, strict=True)]
+        for crow, srow in zip(counts.to_numpy(), shares.to_numpy(), strict=True)
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=shares.to_numpy(),
+            x=[str(c) for c in counts.columns],
+            y=[str(i) for i in counts.index],
+            text=text,
+            texttemplate="%{text}",
+            colorscale="Blues",
+            zmin=0,
+            zmax=1,
+            customdata=counts.to_numpy(),
+            hovertemplate="%{y} → %{x}: %{customdata:,} customers (%{z:.0%} of the row)"
+            "<extra></extra>",
+            colorbar={"title": "share of row", "tickformat": ".0%"},
+        )
+    )
+    fig.update_layout(
+        height=220 + 45 * len(counts.index),
+        margin={"t": 30, "b": 120, "l": 150},
+        xaxis_title="segment now",
+        yaxis_title="segment then",
+        yaxis={"autorange": "reversed"},
+    )
+    return fig

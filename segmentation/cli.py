@@ -139,6 +139,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="labelled customers, .csv or .xlsx (a sheet per segment)")
     p.add_argument("--segment-files", help="one CSV per segment, in a .zip")
     p.add_argument("--report", help="a self-contained HTML report (.html)")
+    p.add_argument(
+        "--compare-at",
+        metavar="DATE",
+        help="compare with the segments at this earlier date of the same file (YYYY-MM-DD)",
+    )
+    p.add_argument(
+        "--compare-with",
+        metavar="FILE",
+        help="compare with a customer file this tool exported earlier (.csv or .xlsx)",
+    )
+    p.add_argument("--movement", help="the movement matrix (.csv): segment before x segment now")
+    p.add_argument("--movers", help="one row per customer whose segment changed (.csv)")
     p.add_argument("--summary", help="cluster summary .csv")
     p.add_argument("--recipe", help="save the recipe (.json)")
     p.add_argument("--apply-recipe", help="label FILE with a saved recipe instead of fitting")
@@ -255,6 +267,12 @@ def run(argv: list[str] | None = None) -> None:
     _check_output(args.report, (".html", ".htm"))
     if args.apply_recipe and args.report:
         raise SegmentationError("--report describes a fit; it cannot be used with --apply-recipe.")
+    for path in (args.movement, args.movers):
+        _check_output(path, (".csv",))
+    if args.compare_at and args.compare_with:
+        raise SegmentationError("Give --compare-at or --compare-with, not both.")
+    if (args.movement or args.movers) and not (args.compare_at or args.compare_with):
+        raise SegmentationError("--movement and --movers need --compare-at or --compare-with.")
     sheet: str | int | None = args.sheet
     roles = {}
     for item in args.map:
@@ -314,6 +332,8 @@ def run(argv: list[str] | None = None) -> None:
     if args.summary:
         summary = result.profile if result.profiled is not None else result.kpis("rfm_segment")
         _write(args.summary, summary, "summary")
+    if args.compare_at or args.compare_with:
+        _movement(args, loaded, result, contacts)
     if args.report:
         from .report import html_report
 
@@ -389,6 +409,33 @@ def _per_segment(customers, loaded, contacts, consented_only: bool):
     present = [c for c in ("segment", "rfm_segment") if c in customers]
     prefixes = {"segment": "K-Means ", "rfm_segment": "RFM "}
     return customers, [(c, prefixes[c] if len(present) > 1 else "") for c in present]
+
+
+def _movement(args, loaded, result, contacts) -> None:
+    from .movement import matrix_table, movements, movers_table, read_previous
+
+    previous = None
+    if args.compare_with:
+        try:
+            data = Path(args.compare_with).read_bytes()
+        except OSError as exc:
+            raise SegmentationError(f"Cannot read '{args.compare_with}': {exc.strerror}.") from exc
+        previous = read_previous(data, args.compare_with)
+    found = movements(result, loaded.transactions, args.compare_at, previous, contacts)
+    if not found:
+        raise SegmentationError("The previous file has none of this run's segment columns.")
+    symbol = loaded.notes.currency_symbol
+    for move in found:
+        print(f"\nMovement of the {move.by} labels from {move.before_date} to {move.now_date}")
+        print(move.counts.to_string())
+        for line in move.headlines(symbol):
+            print("  " + line)
+        if move.unmatched and previous is not None:
+            print("  Names in only one of the two files: " + ", ".join(move.unmatched))
+    if args.movement:
+        _write(args.movement, matrix_table(found), "movement")
+    if args.movers:
+        _write(args.movers, movers_table(found), "movers")
 
 
 def _print_stability(result) -> None:

@@ -32,7 +32,7 @@ from .clustering import (
     standardize,
     suggest_k,
 )
-from .errors import SegmentationError
+from .errors import DataError, SegmentationError
 from .export import customer_file, customers_table, metrics_table
 from .kpis import customer_activity, segment_kpis
 from .playbook import PLAYBOOK_COLUMNS, playbook_table
@@ -499,18 +499,24 @@ def _rules(recipe: Mapping[str, Any]) -> tuple:
 
 
 def apply_recipe(
-    tx: pd.DataFrame, recipe: Mapping[str, Any], contacts: pd.DataFrame | None = None
+    tx: pd.DataFrame,
+    recipe: Mapping[str, Any],
+    contacts: pd.DataFrame | None = None,
+    snapshot: str | None = None,
 ) -> tuple[pd.DataFrame, CleaningReport]:
     """Label the customers of new transactions with a saved recipe (no refitting).
 
     The same cleaning rules, frequency, transforms (with their fitted parameters), scaler,
     centroids, score thresholds, rules and playbook are used; the snapshot follows the
-    recipe's rule. ``contacts`` (index ``customer_id``) travel beside the labels.
+    recipe's rule unless ``snapshot`` is given (any day after the file's last purchase).
+    ``contacts`` (index ``customer_id``) travel beside the labels.
     """
     settings = recipe["settings"]
     cleaning = CleaningOptions(**settings["cleaning"])
     cleaned, report = clean_transactions(tx, cleaning, keep=RFM_COLUMNS)
-    rfm = compute_rfm(cleaned, settings.get("snapshot"), recipe.get("frequency"))
+    if cleaned.empty:
+        raise DataError("No transactions are left to label (before the snapshot, after cleaning).")
+    rfm = compute_rfm(cleaned, snapshot or settings.get("snapshot"), recipe.get("frequency"))
     if "centroids" in recipe and recipe["method"] != "scores":
         names = {int(c): n for c, n in recipe["names"].items()}
         labelled = _label(

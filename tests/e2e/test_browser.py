@@ -231,7 +231,8 @@ def test_a_reload_restores_the_view_from_the_url(server, page):
     page.keyboard.press("ArrowRight")
     idle(page)
     k = int(slider.input_value())
-    assert f"k={k}" in page.url
+    page.wait_for_url(f"**k={k}&**")  # the slider's value reaches the server after a pause
+    idle(page)
     page.reload()
     page.get_by_label("Segment 0", exact=True).wait_for()
     idle(page)

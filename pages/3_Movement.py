@@ -1,0 +1,77 @@
+"""Movement: how customers moved between segments since an earlier date, or since a customer
+file downloaded earlier; lists of who moved down, moved up or is new."""
+
+import streamlit as st
+
+import segmentation as seg
+from dashboard import cache, context, movement_view, names, pages
+from dashboard import state as S
+
+COMPARE = {"date": "an earlier date of this file", "file": "a customer file downloaded earlier"}
+
+pages.setup_page("Movement")
+st.title("How customers moved between segments")
+st.caption(
+    "A segmentation is a snapshot. Here the same model and the same score thresholds label "
+    "your customers at an earlier date too, so you see who moved up, who is slipping away and "
+    "who is new, with what they spent in between."
+)
+st.session_state.setdefault(S.COMPARE_WITH, "date")
+st.radio(
+    "Compare with", list(COMPARE), key=S.COMPARE_WITH, format_func=COMPARE.get, horizontal=True
+)
+
+try:
+    ctx = context.run()
+    segments = ctx.segments()
+    profiled = seg.profile_stage(ctx.rfm(), segments, names.names_for(ctx, segments))
+    result = ctx.result(profiled)
+    now = result.customer_file(ctx.contacts())
+    symbol = ctx.notes().currency_symbol
+    snapshot = now["snapshot_date"].iloc[0]
+    if st.session_state[S.COMPARE_WITH] == "date":
+        s0, days = movement_view.earlier_date(ctx, snapshot)
+        before = cache.earlier_labels(
+            ctx.source, seg.recipe_to_json(ctx.recipe(profiled.names)), s0, ctx.data
+        )
+    else:
+        before = movement_view.previous_file()
+        s0 = str(before["snapshot_date"].iloc[0])
+    revenue = cache.period_revenue(ctx.source, ctx.settings.cleaning, s0, ctx.data)
+    found = seg.compare_all(before, now, ctx.settings.playbook, revenue)
+except seg.SegmentationError as exc:
+    pages.show_error(exc)
+    st.stop()
+
+if not found:
+    st.warning(
+        "The earlier file has none of the segment columns in use (segment for K-Means, "
+        "rfm_segment for RFM scores): choose the method it was made with on the Segments page."
+    )
+    st.stop()
+for move in found:
+    movement_view.draw(move, symbol, st.session_state[S.COMPARE_WITH] == "file")
+
+st.subheader("Download the movement")
+left, right = st.columns(2)
+left.download_button(
+    "Movement matrix (CSV)",
+    seg.to_csv_bytes(seg.matrix_table(found)),
+    f"movement_{s0}_to_{snapshot}.csv",
+    "text/csv",
+    key="dl_movement",
+    icon=":material/download:",
+)
+right.download_button(
+    "Every customer whose segment changed (CSV)",
+    seg.to_csv_bytes(seg.movers_table(found)),
+    f"movers_{s0}_to_{snapshot}.csv",
+    "text/csv",
+    key="dl_movers",
+    icon=":material/download:",
+)
+st.page_link(
+    "pages/4_Download.py",
+    label="Next: download the labelled customers",
+    icon=":material/arrow_forward:",
+)
