@@ -125,15 +125,21 @@ class Movement:
             for row in part.head(2 if direction == "down" else 1).itertuples():
                 lines.append(
                     f"{row.customers:,} {row.before} ({row.share_of_row:.0%}) {word} {row.now}; "
-                    f"they spent {symbol}{row.revenue_period:,.0f} since {self.before_date}."
+                    f"{_spent(row.revenue_period, symbol)} since {self.before_date}."
                 )
         new = cells[cells["before"] == NEW]
         if len(new):
             lines.append(
                 f"{int(new['customers'].sum()):,} customers are new since {self.before_date}; "
-                f"they spent {symbol}{new['revenue_period'].sum():,.0f}."
+                f"{_spent(new['revenue_period'].sum(), symbol)}."
             )
         return lines[:limit]
+
+
+def _spent(amount: float, symbol: str) -> str:
+    if amount < 0:
+        return f"their refunds exceeded their purchases by {symbol}{-amount:,.0f}"
+    return f"they spent {symbol}{amount:,.0f}"
 
 
 def contact_columns(customers: pd.DataFrame) -> list[str]:

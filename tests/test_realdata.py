@@ -148,3 +148,25 @@ def test_grid_segments_match_a_plain_reimplementation(shared_data, retail_xlsx):
         "New Customers": 66,
         "Can't Lose Them": 19,
     }
+
+
+def test_movement_on_online_retail_counts_customers_like_plain_pandas(shared_data, retail_xlsx):
+    from segmentation.movement import NEW, movements
+
+    raw = pd.read_parquet(shared_data / "online_retail" / "online_retail.parquet")
+    s0 = pd.Timestamp("2011-09-11")
+    cut = raw[raw["InvoiceDate"] < s0]
+    now, then = net_rfm_plain(raw), net_rfm_plain(cut)
+    result = segment(retail_xlsx.transactions)
+    assert result.customers["snapshot_date"].iloc[0] == "2011-12-10"
+    kmeans, grid = movements(result, retail_xlsx.transactions, s0)
+    for move in (kmeans, grid):
+        # Customers labelled at S0 are those with a positive net spend before S0; the new
+        # ones are customers now who were not then.
+        assert move.counts.drop(index=NEW).to_numpy().sum() == len(then)
+        assert move.counts.loc[NEW].sum() == len(now.index.difference(then.index)) == 960
+    # Recency at S0: the plain table measures to the day after the cut's last purchase.
+    offset = (s0 - (cut["InvoiceDate"].max().normalize() + pd.Timedelta(days=1))).days
+    before = kmeans.customers.dropna(subset=["segment_before"]).set_index("customer_id")
+    expected = (then["recency_days"] + offset).rename(index=lambda c: str(int(c)))
+    assert before["recency_days_before"].astype(int).to_dict() == expected.to_dict()
