@@ -322,3 +322,19 @@ def period_revenue(
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def previous_file(digest: str, name: str, _data: bytes) -> pd.DataFrame:
     return seg.read_previous(_data, name)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def value(
+    source: SourceChoice, cleaning: seg.CleaningOptions, rate: float, model: str, _data: bytes
+) -> seg.Value:
+    """The value models fitted on every customer (365 days ahead)."""
+    found = cleaned(source, cleaning, _data=_data)
+    return seg.value_stage(found.transactions, found.snapshot, 365, rate, model)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def holdout(
+    source: SourceChoice, cleaning: seg.CleaningOptions, fraction: float, model: str, _data: bytes
+) -> seg.Holdout:
+    return seg.holdout_check(cleaned(source, cleaning, _data=_data).transactions, fraction, model)

@@ -89,6 +89,16 @@ class Context:
         chosen = choices.contact_choice(fields)
         return fields.values[chosen] if chosen else None
 
+    def value(self) -> seg.Value:
+        """The value models (the Value page's choices), fitted on every customer."""
+        return cache.value(
+            self.source,
+            self.settings.cleaning,
+            float(st.session_state.get(S.DISCOUNT_RATE, 0.0)),
+            st.session_state.get(S.VALUE_MODEL, "auto"),
+            self.data,
+        )
+
     def result(self, profiled: seg.Profiled) -> seg.SegmentationResult:
         """The stages of the chosen method as one result (what the command line gets)."""
         s = self.settings

@@ -15,7 +15,8 @@ PAGES = [
     ("pages/1_Explore.py", "Explore", ":material/insights:"),
     ("pages/2_Segments.py", "Segments", ":material/donut_small:"),
     ("pages/3_Movement.py", "Movement", ":material/swap_vert:"),
-    ("pages/4_Download.py", "Download", ":material/download:"),
+    ("pages/4_Value.py", "Value", ":material/savings:"),
+    ("pages/5_Download.py", "Download", ":material/download:"),
 ]
 # Where each fixing choice is made in the dashboard (errors name the choice, not a control).
 PAGE_HINTS = {

@@ -48,6 +48,9 @@ EDGES_RESET = "edges_reset"
 COMPARE_WITH = "compare_with"
 MOVEMENT_DAYS = "movement_days"
 PREVIOUS_UPLOAD = "previous_upload"
+VALUE_MODEL = "value_model"
+DISCOUNT_RATE = "discount_rate"
+HOLDOUT_FRACTION = "holdout_fraction"
 
 
 def name_key(cluster: int) -> str:

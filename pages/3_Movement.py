@@ -71,7 +71,7 @@ right.download_button(
     icon=":material/download:",
 )
 st.page_link(
-    "pages/4_Download.py",
-    label="Next: download the labelled customers",
+    "pages/4_Value.py",
+    label="Next: what each customer is likely to be worth",
     icon=":material/arrow_forward:",
 )

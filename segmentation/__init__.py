@@ -27,7 +27,9 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "DIRECTION_COLOURS",
         "DIRECTION_WORDS",
         "crosstab_figure",
+        "holdout_figure",
         "movement_heatmap",
+        "p_alive_figure",
         "sankey_figure",
         "grid_sizes_figure",
         "rank_colour",
@@ -156,6 +158,19 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "summarize_stability",
     ),
     "transforms": ("TRANSFORMS", "TRANSFORM_LABELS", "RFMTransformer", "apply_transform"),
+    "value": (
+        "MODEL_NAMES",
+        "Holdout",
+        "PurchaseModel",
+        "SpendModel",
+        "Value",
+        "customer_summary",
+        "fit_purchases",
+        "fit_spend",
+        "holdout_check",
+        "predict",
+        "value_stage",
+    ),
 }
 _EXPORTS = {name: module for module, names in _MODULES.items() for name in names}
 _RENAMED = {"TRANSFORM_LABELS": "LABELS", "apply_transform": "apply"}

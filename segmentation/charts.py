@@ -466,3 +466,48 @@ def movement_heatmap(counts: pd.DataFrame, shares: pd.DataFrame) -> go.Figure:
         yaxis={"autorange": "reversed"},
     )
     return fig
+
+
+def p_alive_figure(p_alive: pd.Series) -> go.Figure:
+    """How many customers are probably still buying: a histogram of the probability alive."""
+    fig = go.Figure(
+        go.Histogram(
+            x=p_alive,
+            xbins={"start": 0, "end": 1.0001, "size": 0.05},
+            marker={"color": PALETTE[0]},
+            hovertemplate="%{x}: %{y:,} customers<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=320,
+        margin={"t": 20, "b": 40},
+        xaxis={"title": "probability the customer is still buying", "tickformat": ".0%"},
+        yaxis_title="customers",
+        bargap=0.05,
+    )
+    return fig
+
+
+def holdout_figure(table: pd.DataFrame) -> go.Figure:
+    """Predicted and actual purchases per customer in the held-out period, by the number of
+    repeat purchases before it (the classic check of the BG/NBD model)."""
+    fig = go.Figure(
+        [
+            go.Bar(name="actual", x=table["purchases"], y=table["actual"], marker_color=PALETTE[0]),
+            go.Bar(
+                name="predicted",
+                x=table["purchases"],
+                y=table["predicted"],
+                marker_color=PALETTE[1],
+            ),
+        ]
+    )
+    fig.update_layout(
+        height=320,
+        margin={"t": 20, "b": 40},
+        barmode="group",
+        xaxis_title="repeat purchases before the held-out period",
+        yaxis_title="purchases per customer in it",
+        legend={"orientation": "h", "y": 1.1},
+    )
+    return fig

@@ -149,6 +149,29 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="compare with a customer file this tool exported earlier (.csv or .xlsx)",
     )
+    p.add_argument(
+        "--value-horizon",
+        type=int,
+        default=365,
+        metavar="DAYS",
+        help="days ahead for each customer's expected purchases and value (365)",
+    )
+    p.add_argument(
+        "--discount-rate", type=float, default=0.0, help="annual discount rate of value (0.1)"
+    )
+    p.add_argument(
+        "--holdout-fraction",
+        type=float,
+        default=0.25,
+        help="share of the period held out to check the value model (0.25)",
+    )
+    p.add_argument(
+        "--value-model",
+        choices=("auto", "bgnbd", "mbgnbd"),
+        default="auto",
+        help="repeat-purchase model (auto: the better-fitting of BG/NBD and MBG/NBD)",
+    )
+    p.add_argument("--no-value", action="store_true", help="skip the customer value models")
     p.add_argument("--movement", help="the movement matrix (.csv): segment before x segment now")
     p.add_argument("--movers", help="one row per customer whose segment changed (.csv)")
     p.add_argument("--summary", help="cluster summary .csv")
@@ -327,7 +350,11 @@ def run(argv: list[str] | None = None) -> None:
         _print_scores(result)
     if args.stability and result.profiled is not None:
         _print_stability(result)
-    customers = result.customer_file(contacts)
+    value = None if args.no_value else _value(args, result)
+    predictions = value.predictions if value is not None else None
+    customers = result.customer_file(contacts, predictions)
+    if value is not None:
+        _print_segment_value(customers, value, loaded.notes.currency_symbol)
     _write_customers(args, customers, loaded, contacts)
     if args.summary:
         summary = result.profile if result.profiled is not None else result.kpis("rfm_segment")
@@ -341,7 +368,7 @@ def run(argv: list[str] | None = None) -> None:
         _write_bytes(args.report, page.encode("utf-8"))
     if args.recipe:
         try:
-            Path(args.recipe).write_text(recipe_to_json(result.recipe()), encoding="utf-8")
+            Path(args.recipe).write_text(recipe_to_json(result.recipe(value)), encoding="utf-8")
         except OSError as exc:
             raise SegmentationError(f"Cannot write '{args.recipe}': {exc.strerror}.") from exc
 
@@ -409,6 +436,43 @@ def _per_segment(customers, loaded, contacts, consented_only: bool):
     present = [c for c in ("segment", "rfm_segment") if c in customers]
     prefixes = {"segment": "K-Means ", "rfm_segment": "RFM "}
     return customers, [(c, prefixes[c] if len(present) > 1 else "") for c in present]
+
+
+def _value(args, result):
+    """Fit the value models; a data set they cannot describe is said, not fatal."""
+    from .value import holdout_check
+
+    if args.value_horizon < 1:
+        raise SegmentationError("--value-horizon must be 1 day or more.")
+    try:
+        value = result.value(args.value_horizon, args.discount_rate, args.value_model)
+        check = holdout_check(result.cleaned.transactions, args.holdout_fraction, args.value_model)
+    except SegmentationError as exc:
+        print(f"\nCustomer value: not computed. {exc}")
+        return None
+    p, s = value.purchases, value.spend
+    print(f"\nCustomer value ({p.name} and Gamma-Gamma, time in days)")
+    print(f"  model: {value.chosen_because}")
+    print(f"  {p.name}: r {p.r:.4f}, alpha {p.alpha:.4f}, a {p.a:.4f}, b {p.b:.4f}")
+    print(f"  Gamma-Gamma: p {s.p:.4f}, q {s.q:.4f}, gamma {s.gamma:.4f}")
+    print("  " + check.verdict())
+    print(check.by_purchases.round(3).to_string(index=False))
+    if abs(value.correlation) >= 0.3:
+        print(
+            f"  Warning: repeat purchases and spend are correlated ({value.correlation:.2f}); "
+            "the spend model assumes they are not, so expected spend is less reliable."
+        )
+    return value
+
+
+def _print_segment_value(customers, value, symbol: str) -> None:
+    column = f"value_{value.horizon}d"
+    for by in ("segment", "rfm_segment"):
+        if by in customers:
+            table = customers.groupby(by)[[column]].sum().sort_values(column, ascending=False)
+            table["p_alive (mean)"] = customers.groupby(by)["p_alive"].mean()
+            print(f"\nExpected value over {value.horizon} days by {by} ({symbol or 'money'})")
+            print(table.round(2).to_string())
 
 
 def _movement(args, loaded, result, contacts) -> None:

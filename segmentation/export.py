@@ -35,10 +35,11 @@ def customer_file(
     playbook: pd.DataFrame,
     snapshot: str,
     contacts: pd.DataFrame | None = None,
+    value: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The labelled customer file: ``customer_id``, the RFM metrics, ``cluster, segment,
     action`` (K-Means, when fitted), ``r_score ... rfm_segment, rfm_action`` (scores, when
-    computed), the contact fields and ``snapshot_date``.
+    computed), the value predictions (when fitted), the contact fields and ``snapshot_date``.
 
     ``labelled`` is :func:`customers_table` (or the RFM metrics alone), ``scores`` the score
     table (index ``customer_id``), ``contacts`` the chosen contact fields (index
@@ -53,6 +54,10 @@ def customer_file(
         for column in SCORE_COLUMNS:
             out[column] = scored[column].to_numpy()
         out["rfm_action"] = lookup(out["rfm_segment"], playbook).to_numpy()
+    if value is not None:
+        predicted = value.reindex(out["customer_id"].to_numpy())
+        for column in value.columns:
+            out[column] = predicted[column].to_numpy()
     if contacts is not None and len(contacts.columns):
         taken = contacts.reindex(out["customer_id"].to_numpy())
         for column in contacts.columns:
@@ -117,7 +122,7 @@ def zip_bytes(files: Mapping[str, bytes]) -> bytes:
 
 
 def _is_share(column: str) -> bool:
-    return column == "share" or column.endswith("_share")
+    return column in ("share", "p_alive") or column.endswith("_share")
 
 
 def _is_count(column: str, values: pd.Series) -> bool:

@@ -285,15 +285,25 @@ class SegmentationResult:
         segment, the RFM scores and grid segment, actions and the snapshot date."""
         return self.customer_file()
 
-    def customer_file(self, contacts: pd.DataFrame | None = None) -> pd.DataFrame:
-        """:attr:`customers` with the contact fields (index ``customer_id``) beside them."""
+    def customer_file(
+        self, contacts: pd.DataFrame | None = None, value: pd.DataFrame | None = None
+    ) -> pd.DataFrame:
+        """:attr:`customers` with the contact fields and the value predictions (both indexed
+        by ``customer_id``) beside them."""
         return customer_file(
             self.labelled,
             self.scored.scores if self.scored else None,
             playbook_table(self.settings.playbook),
             str(self.rfm.attrs.get("snapshot")),
             contacts,
+            value,
         )
+
+    def value(self, horizon: int = 365, rate: float = 0.0, model: str = "auto"):
+        """Customer value ahead (see :mod:`segmentation.value`), fitted on every customer."""
+        from .value import value_stage
+
+        return value_stage(self.cleaned.transactions, self.cleaned.snapshot, horizon, rate, model)
 
     def crosstab(self) -> pd.DataFrame:
         """Customers per K-Means segment and grid segment, in the playbook's order."""
@@ -319,8 +329,8 @@ class SegmentationResult:
     def sampled(self) -> bool:
         return self.settings.sample_size is not None and len(self.rfm) < len(self.labelled)
 
-    def recipe(self) -> dict[str, Any]:
-        return build_recipe(self)
+    def recipe(self, value=None) -> dict[str, Any]:
+        return build_recipe(self, value)
 
     def stability(self, progress=None):
         """How far these segments can be trusted (see :mod:`segmentation.stability`)."""
@@ -402,7 +412,7 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def build_recipe(result: SegmentationResult) -> dict[str, Any]:
+def build_recipe(result: SegmentationResult, value=None) -> dict[str, Any]:
     """Everything needed to label another file the same way without refitting."""
     return recipe_from_parts(
         result.settings,
@@ -411,6 +421,7 @@ def build_recipe(result: SegmentationResult) -> dict[str, Any]:
         result.segments.centroids if result.segments else None,
         result.names if result.profiled else None,
         result.scored,
+        value,
     )
 
 
@@ -421,6 +432,7 @@ def recipe_from_parts(
     centroids: pd.DataFrame | None,
     names: Mapping[int, str] | None,
     scored: Scored | None = None,
+    value=None,
 ) -> dict[str, Any]:
     """A recipe from the fitted pieces (what the dashboard holds in its caches): the K-Means
     parts when the method has them, the score thresholds and rules when it has scores."""
@@ -452,6 +464,8 @@ def recipe_from_parts(
             "rules": scored.rules.to_dict(orient="records"),
         }
     recipe["playbook"] = playbook_table(settings.playbook).to_dict(orient="records")
+    if value is not None:
+        recipe["value"] = value.to_dict()
     recipe["versions"] = _versions()
     return recipe
 
@@ -541,5 +555,12 @@ def apply_recipe(
         if recipe.get("playbook")
         else None
     )
-    customers = customer_file(labelled, scores, playbook, str(rfm.attrs["snapshot"]), contacts)
+    predictions = None
+    if "value" in recipe:
+        from .value import predict_with_saved
+
+        predictions = predict_with_saved(cleaned, rfm.attrs["snapshot"], recipe["value"])
+    customers = customer_file(
+        labelled, scores, playbook, str(rfm.attrs["snapshot"]), contacts, predictions
+    )
     return customers, report

@@ -10,7 +10,13 @@ from tests.app.conftest import APP
 from tests.conftest import xlsx_bytes
 from tests.plain import net_rfm_plain
 
-PAGES = ["pages/1_Explore.py", "pages/2_Segments.py", "pages/3_Movement.py", "pages/4_Download.py"]
+PAGES = [
+    "pages/1_Explore.py",
+    "pages/2_Segments.py",
+    "pages/3_Movement.py",
+    "pages/4_Value.py",
+    "pages/5_Download.py",
+]
 
 
 def metric(at, label):
@@ -51,7 +57,8 @@ def test_every_page_runs(app, page):
             "pages/1_Explore.py": 4,
             "pages/2_Segments.py": 7,
             "pages/3_Movement.py": 4,
-            "pages/4_Download.py": 0,
+            "pages/4_Value.py": 2,
+            "pages/5_Download.py": 0,
         }[page]
     )
     if page.endswith("Download.py"):
@@ -120,7 +127,7 @@ def test_rename_segment_reaches_the_export(app):
     app.switch_page("pages/2_Segments.py").run()
     app.text_input(key="segment_name_0").input("VIP shoppers").run()
     assert not app.exception
-    app.switch_page("pages/4_Download.py").run()
+    app.switch_page("pages/5_Download.py").run()
     preview = app.dataframe[0].value
     assert set(preview.loc[preview["cluster"] == 0, "segment"]) == {"VIP shoppers"}
     assert "VIP shoppers" in app.caption[0].value
@@ -221,7 +228,7 @@ def test_equal_names_merge_segments_in_the_downloads(app):
     app.text_input(key="segment_name_2").input("Win back").run()
     app.text_input(key="segment_name_3").input("Win back").run()
     assert any("are all called 'Win back'" in i.value for i in app.info)
-    app.switch_page("pages/4_Download.py").run()
+    app.switch_page("pages/5_Download.py").run()
     customers = app.dataframe[0].value
     assert set(customers.loc[customers["cluster"].isin([2, 3]), "segment"]) == {"Win back"}
 
@@ -230,7 +237,7 @@ def test_a_sampled_fit_downloads_every_customer(app):
     upload(app, "shop.csv", small_csv())
     everyone = int(metric(app, "Customers").replace(",", ""))
     app.slider(key="sample_size").set_value(150).run()
-    app.switch_page("pages/4_Download.py").run()
+    app.switch_page("pages/5_Download.py").run()
     assert not app.exception
     assert "fitted on a sample of 150 customers" in app.info[0].value
     assert len(app.dataframe[0].value) == everyone

@@ -25,7 +25,7 @@ def test_command_line_and_dashboard_give_the_same_segments(app, tmp_path):
     app.slider(key="k").set_value(4).run()
     assert not app.exception
     profile = next(d.value for d in app.dataframe if "monetary_mean" in d.value.columns)
-    app.switch_page("pages/4_Download.py").run()
+    app.switch_page("pages/5_Download.py").run()
     customers = app.dataframe[0].value
 
     assert len(customers) == len(cli_customers) < 500  # the preview holds every customer

@@ -9,7 +9,7 @@ from tests.app.test_app import small_csv, upload
 
 
 def preview(app) -> pd.DataFrame:
-    app.switch_page("pages/4_Download.py").run()
+    app.switch_page("pages/5_Download.py").run()
     assert not app.exception and not app.error
     return app.dataframe[0].value
 

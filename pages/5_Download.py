@@ -29,7 +29,11 @@ except seg.SegmentationError as exc:
     pages.show_error(exc)
     st.stop()
 
-customers = result.customer_file(contacts)
+try:  # value columns when the models can describe these customers
+    predictions, value_note = ctx.value().predictions, None
+except seg.SegmentationError as exc:
+    predictions, value_note = None, f"No value columns: {exc}"
+customers = result.customer_file(contacts, predictions)
 source_name = st.session_state[S.DATA_NAME]
 labels = [c for c in ("segment", "rfm_segment") if c in customers]
 profile = profiled.profile if result.profiled is not None else ctx.kpis(customers, "rfm_segment")
@@ -84,6 +88,8 @@ if consent_column:
         st.caption(f"{len(listed):,} of {len(customers):,} customers accept marketing.")
 elif contacts is None:
     st.caption("No contact fields chosen: choose e-mail, name and more on the Data page.")
+if value_note:
+    st.caption(value_note)
 prefixes = {"segment": "K-Means ", "rfm_segment": "RFM "} if len(labels) > 1 else {}
 
 

@@ -1,0 +1,170 @@
+"""Value: who is still buying, what each customer and segment is likely to bring, and the
+valuable customers who have probably left."""
+
+import streamlit as st
+
+import segmentation as seg
+from dashboard import cache, context, formats, names, pages
+from dashboard import state as S
+
+MODELS = {
+    "auto": "automatic (the better fit)",
+    "bgnbd": "BG/NBD",
+    "mbgnbd": "MBG/NBD (one-time buyers can have left)",
+}
+TOP_SPEND, GONE = 0.8, 0.5  # the top fifth by past spend, below even odds of still buying
+
+pages.setup_page("Value")
+st.title("What your customers are likely to be worth")
+st.caption(
+    "Two standard models look ahead: one learns from each customer's purchase rhythm how "
+    "likely they are to still be buying and how often they will buy (BG/NBD, Fader, Hardie "
+    "and Lee 2005); the other what they spend per order (Gamma-Gamma, Fader and Hardie 2013)."
+)
+c1, c2, c3 = st.columns(3)
+st.session_state.setdefault(S.VALUE_MODEL, "auto")
+c1.selectbox("Repeat-purchase model", list(MODELS), key=S.VALUE_MODEL, format_func=MODELS.get)
+st.session_state.setdefault(S.DISCOUNT_RATE, 0.0)
+c2.number_input(
+    "Discount rate per year",
+    0.0,
+    1.0,
+    step=0.01,
+    key=S.DISCOUNT_RATE,
+    format="%.2f",
+    help="Money next year is worth less than today: 0.10 discounts it by 10 % a year.",
+)
+st.session_state.setdefault(S.HOLDOUT_FRACTION, 0.25)
+c3.slider(
+    "Held out to check the model",
+    0.1,
+    0.5,
+    step=0.05,
+    key=S.HOLDOUT_FRACTION,
+    help="The model is fitted without the last part of the period and judged on it.",
+)
+
+try:
+    ctx = context.run()
+    segments = ctx.segments()
+    profiled = seg.profile_stage(ctx.rfm(), segments, names.names_for(ctx, segments))
+    value = ctx.value()
+    check = cache.holdout(
+        ctx.source,
+        ctx.settings.cleaning,
+        float(st.session_state[S.HOLDOUT_FRACTION]),
+        st.session_state[S.VALUE_MODEL],
+        ctx.data,
+    )
+    customers = ctx.result(profiled).customer_file(ctx.contacts(), value.predictions)
+    symbol = ctx.notes().currency_symbol
+except seg.SegmentationError as exc:
+    pages.show_error(exc)
+    st.stop()
+
+rate = float(st.session_state[S.DISCOUNT_RATE])
+soon = seg.predict(value.purchases, value.spend, value.summary, 90, rate)
+customers["value_90d"] = soon["value_90d"].reindex(customers["customer_id"]).to_numpy()
+customers["expected_purchases_90d"] = (
+    soon["expected_purchases_90d"].reindex(customers["customer_id"]).to_numpy()
+)
+one_time = int((value.summary["x"] == 0).sum())
+st.info(f"**Model in use**: {value.chosen_because}", icon=":material/info:")
+if not value.purchases.modified:
+    st.warning(
+        f"BG/NBD counts the {one_time:,} one-time buyers as still buying (probability 1), so "
+        "the list of valuable customers who have probably left cannot include them. Choose "
+        "MBG/NBD above to judge them too."
+    )
+
+st.subheader("Expected revenue per segment")
+for by, title in (("segment", "K-Means segments"), ("rfm_segment", "RFM grid segments")):
+    if by not in customers:
+        continue
+    grouped = customers.groupby(by)
+    table = grouped.agg(
+        customers=("customer_id", "size"),
+        expected_purchases_90d=("expected_purchases_90d", "sum"),
+        value_90d=("value_90d", "sum"),
+        value_365d=("value_365d", "sum"),
+        p_alive=("p_alive", "mean"),
+    ).sort_values("value_365d", ascending=False)
+    st.markdown(f"**{title}**")
+    st.dataframe(
+        table.reset_index(),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            by: st.column_config.TextColumn("Segment"),
+            "customers": formats.count("Customers"),
+            "expected_purchases_90d": st.column_config.NumberColumn(
+                "Purchases, next 90 days", format="%,.0f"
+            ),
+            "value_90d": formats.money(symbol, "Revenue, next 90 days"),
+            "value_365d": formats.money(symbol, "Revenue, next 365 days"),
+            "p_alive": formats.share("Still buying (mean)"),
+        },
+    )
+st.caption(
+    f"All customers: {symbol}{customers['value_90d'].sum():,.0f} expected in the next 90 days "
+    f"and {symbol}{customers['value_365d'].sum():,.0f} in the next 365"
+    + (f" (discounted at {rate:.0%} a year)." if rate else ".")
+)
+
+st.subheader("Who is still buying?")
+st.plotly_chart(seg.p_alive_figure(customers["p_alive"]), key="p_alive")
+likely = (customers["p_alive"] >= GONE).mean()
+st.caption(
+    f"{likely:.0%} of the customers are more likely than not to still be buying; "
+    f"{(customers['p_alive'] < 0.2).mean():.0%} have probably left (below 20 %)."
+)
+
+st.subheader("Valuable but probably gone")
+threshold = customers["monetary"].quantile(TOP_SPEND)
+gone = customers[(customers["monetary"] >= threshold) & (customers["p_alive"] < GONE)]
+gone = gone.sort_values("monetary", ascending=False)
+once = int((gone["frequency"] == 1).sum())
+st.caption(
+    f"The top fifth by past spend ({symbol}{threshold:,.0f} or more) whose chance of still "
+    f"buying is below {GONE:.0%}: **{len(gone):,} customers** who spent "
+    f"{symbol}{gone['monetary'].sum():,.0f}; {once:,} of them bought only once."
+)
+st.dataframe(
+    gone.head(500),
+    hide_index=True,
+    width="stretch",
+    column_config=formats.customer_columns(symbol),
+)
+st.download_button(
+    f"Valuable but probably gone: {len(gone):,} customers (CSV)",
+    seg.to_csv_bytes(gone),
+    "valuable_probably_gone.csv",
+    "text/csv",
+    key="dl_gone",
+    icon=":material/download:",
+    disabled=gone.empty,
+)
+
+st.subheader("Can these forecasts be trusted?")
+st.markdown(check.verdict())
+st.plotly_chart(seg.holdout_figure(check.by_purchases), key="holdout")
+st.caption(
+    "Per customer, by how many times they bought again before the held-out period: the "
+    "closer the two bars, the better the model knows your customers."
+)
+if abs(value.correlation) >= 0.3:
+    st.warning(
+        f"How often customers buy and how much they spend per order are correlated "
+        f"({value.correlation:.2f}); the spend model assumes they are not, so expected spend "
+        "per order is less reliable."
+    )
+else:
+    st.caption(
+        f"How often customers buy and what they spend per order are nearly independent "
+        f"(correlation {value.correlation:.2f}), as the spend model assumes."
+    )
+st.page_link(
+    "pages/5_Download.py",
+    label="Next: download the labelled customers",
+    icon=":material/arrow_forward:",
+)

@@ -1,0 +1,56 @@
+"""AppTest: the Value page says which model is in use and why, matches the core's figures,
+and its "probably gone" list does not silently omit one-time buyers."""
+
+import segmentation as seg
+
+
+def value_page(app):
+    app.switch_page("pages/4_Value.py").run()
+    assert not app.exception and not app.error
+    return app
+
+
+def core_value(model="auto"):
+    loaded = seg.load_transactions(seg.demo_csv_bytes(), "demo.csv")
+    result = seg.segment(loaded.transactions, seg.Settings(k=3))
+    return result, result.value(365, 0.0, model)
+
+
+def test_the_model_in_use_and_the_segment_revenue_match_the_core(app):
+    value_page(app)
+    result, value = core_value()
+    assert value.chosen_because in app.info[0].value
+    table = app.dataframe[0].value.set_index("segment")
+    customers = result.customer_file(None, value.predictions)
+    expected = customers.groupby("segment")["value_365d"].sum()
+    for name, total in expected.items():
+        assert abs(table.loc[name, "value_365d"] - total) < 0.01
+
+
+def test_bg_nbd_warns_that_one_time_buyers_cannot_be_judged(app):
+    value_page(app)
+    app.selectbox(key="value_model").set_value("bgnbd").run()
+    assert not app.exception
+    assert "one-time buyers as still buying" in app.warning[0].value
+    gone = next(d.value for d in app.dataframe if "customer_id" in d.value.columns)
+    assert (gone["frequency"] > 1).all()  # BG/NBD: a one-time buyer is alive
+
+
+def test_mbg_nbd_lists_valuable_one_time_buyers_too(app):
+    value_page(app)
+    app.selectbox(key="value_model").set_value("mbgnbd").run()
+    assert not app.exception
+    assert not [w for w in app.warning if "one-time" in w.value]
+    gone = next(d.value for d in app.dataframe if "customer_id" in d.value.columns)
+    assert (gone["p_alive"] < 0.5).all()
+    assert any("of them bought only once" in c.value for c in app.caption)
+    # Under MBG/NBD one-time buyers are judged: their chance of still buying is below 1.
+    _, value = core_value("mbgnbd")
+    assert (value.predictions["p_alive"][value.summary["x"] == 0] < 1).all()
+
+
+def test_the_held_out_check_is_shown_in_words(app):
+    value_page(app)
+    assert any("predicted" in m.value and "there were" in m.value for m in app.markdown)
+    app.slider(key="holdout_fraction").set_value(0.4).run()
+    assert not app.exception

@@ -1,0 +1,160 @@
+"""Customer value models: CDNOW's published figures, conditional expectations and probability
+alive worked out by hand, limits, and the value stage on generated data."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from segmentation.errors import DataError
+from segmentation.value import (
+    PurchaseModel,
+    SpendModel,
+    customer_summary,
+    discounted_purchases,
+    fit_purchases,
+    fit_spend,
+    holdout_check,
+    value_stage,
+)
+
+
+@pytest.fixture(scope="module")
+def cdnow(shared_data):
+    folder = shared_data / "cdnow"
+    raw = pd.read_csv(
+        folder / "CDNOW_sample.txt",
+        sep=r"\s+",
+        header=None,
+        names=["master", "id", "date", "cds", "amount"],
+        dtype={"date": str},
+    )
+    tx = pd.DataFrame(
+        {
+            "customer_id": raw["id"].astype(str),
+            "invoice_date": pd.to_datetime(raw["date"], format="%Y%m%d"),
+            "revenue": raw["amount"],
+        }
+    )
+    return tx, pd.read_csv(folder / "cdnow_summary.csv", dtype={"ID": str}).set_index("ID")
+
+
+@pytest.mark.realdata
+def test_cdnow_summary_is_rebuilt_from_the_transactions(cdnow):
+    tx, published = cdnow
+    built = customer_summary(tx[tx["invoice_date"] <= "1997-09-30"], "1997-09-30", unit_days=7)
+    built = built.loc[published.index]
+    assert (built["x"] == published["x"]).all()
+    np.testing.assert_array_equal(built["t_x"].round(2), published["t_x"])
+    np.testing.assert_array_equal(built["T"].round(2), published["T"])
+    np.testing.assert_allclose(built["zbar"], published["zbar"], atol=0.01)
+
+
+@pytest.mark.realdata
+def test_bgnbd_and_gamma_gamma_give_the_published_parameters(cdnow):
+    _, weeks = cdnow
+    bg = fit_purchases(weeks, "bgnbd")
+    assert (bg.r, bg.alpha, bg.a, bg.b) == pytest.approx((0.243, 4.414, 0.793, 2.426), abs=0.002)
+    assert bg.log_likelihood == pytest.approx(-9582.4, abs=0.05)
+    # In days, alpha scales with the unit (x 7); the other parameters do not.
+    days = weeks.assign(t_x=weeks["t_x"] * 7, T=weeks["T"] * 7)
+    in_days = fit_purchases(days, "bgnbd")
+    assert in_days.alpha / 7 == pytest.approx(4.414, abs=0.002)
+    assert (in_days.r, in_days.a, in_days.b) == pytest.approx((0.243, 0.793, 2.426), abs=0.002)
+    # ... and neither do predictions: 39 weeks ahead is 273 days ahead.
+    args = [weeks["x"], weeks["t_x"], weeks["T"]]
+    np.testing.assert_allclose(
+        bg.expected_purchases(39, *args),
+        in_days.expected_purchases(273, weeks["x"], days["t_x"], days["T"]),
+        rtol=1e-3,
+    )
+    spend = fit_spend(weeks)
+    assert (spend.p, spend.q, spend.gamma) == pytest.approx((6.25, 3.74, 15.44), abs=0.02)
+    assert spend.customers == 946
+
+
+@pytest.mark.realdata
+def test_holdout_counts_the_published_holdout_purchases(cdnow):
+    tx, _ = cdnow
+    check = holdout_check(tx, model="bgnbd", calibration_end="1997-09-30")
+    assert check.actual == 1882  # customer-days in 1997-10-01..1998-06-30 (data README)
+    assert check.holdout_days == 273
+    assert check.by_purchases["customers"].sum() == 2357
+    assert abs(check.error) < 0.2 and "1,882" in check.verdict()
+
+
+# Parameters chosen for hand calculation: r = 1, alpha = 1, a = 2, b = 3.
+HAND = PurchaseModel("bgnbd", 1.0, 1.0, 2.0, 3.0, 0.0, 1)
+
+
+def test_conditional_expectation_of_a_customer_without_repeat_purchases():
+    # x = 0, T = 1, t = 2: E = (a+b-1)/(a-1) * [1 - ((a+T)/(a+T+t))^r * 2F1(1, 3; 4; z)] with
+    # z = t/(alpha+T+t) = 1/2. 2F1(1, 3; 4; z) = 3 * (-ln(1-z) - z - z^2/2) / z^3.
+    z = 0.5
+    hyp = 3 * (-math.log(1 - z) - z - z**2 / 2) / z**3
+    expected = 4 * (1 - 0.5 * hyp)
+    assert HAND.expected_purchases(2, 0, 0, 1) == pytest.approx(expected, rel=1e-9)
+    assert HAND.p_alive(0, 0, 1) == 1.0  # BG/NBD: no repeat purchase, no chance to drop out
+
+
+def test_probability_alive_by_hand():
+    # x = 2, t_x = 4, T = 6: odds of having left = a/(b+x-1) * ((alpha+T)/(alpha+t_x))^(r+x)
+    # = 2/4 * (7/5)^3 = 1.372.
+    assert HAND.p_alive(2, 4, 6) == pytest.approx(1 / (1 + 0.5 * 1.4**3), rel=1e-12)
+    # MBG/NBD: a one-time buyer (x = 0, t_x = 0, T = 6) may have left: odds 2/3 * 7 = 14/3.
+    modified = PurchaseModel("mbgnbd", 1.0, 1.0, 2.0, 3.0, 0.0, 1)
+    assert modified.p_alive(0, 0, 6) == pytest.approx(3 / 17, rel=1e-12)
+
+
+def test_limits():
+    for model in (HAND, PurchaseModel("mbgnbd", 1.0, 1.0, 2.0, 3.0, 0.0, 1)):
+        assert model.expected_purchases(0, 3, 5, 9) == pytest.approx(0, abs=1e-12)
+        assert model.expected_purchases(1e-6, 3, 5, 9) < 1e-5
+        # More days ahead, more purchases expected.
+        ahead = model.expected_purchases(np.array([10.0, 100.0, 1000.0]), 3, 5, 9)
+        assert np.all(np.diff(ahead) > 0)
+
+
+def test_expected_spend_by_hand():
+    spend = SpendModel(p=2.0, q=3.0, gamma=10.0, log_likelihood=0.0, customers=1)
+    # p (gamma + x zbar) / (p x + q - 1): x = 2, zbar = 20 -> 2 * 50 / 6; x = 0 -> the mean
+    # of the population, p gamma / (q - 1) = 10.
+    assert spend.expected_spend(2, 20) == pytest.approx(100 / 6)
+    assert spend.expected_spend(0, 0) == pytest.approx(10.0)
+
+
+def test_discounting_lowers_value_and_zero_rate_is_the_plain_expectation():
+    summary = pd.DataFrame({"x": [0, 3], "t_x": [0.0, 50.0], "T": [100.0, 100.0]})
+    plain = HAND.expected_purchases(365, summary["x"], summary["t_x"], summary["T"])
+    np.testing.assert_allclose(discounted_purchases(HAND, summary, 365, 0.0), plain)
+    assert np.all(discounted_purchases(HAND, summary, 365, 0.1) < plain)
+
+
+def test_value_stage_on_the_demo_shop():
+    from segmentation.demo import demo_csv_bytes
+    from segmentation.loading import load_transactions
+    from segmentation.pipeline import Settings, segment
+
+    loaded = load_transactions(demo_csv_bytes(400, 5), "demo.csv")
+    result = segment(loaded.transactions, Settings(method="scores"))
+    value = value_stage(result.cleaned.transactions, result.cleaned.snapshot, 90)
+    predictions = value.predictions
+    assert list(predictions.columns) == [
+        "p_alive",
+        "expected_purchases_90d",
+        "expected_order_value",
+        "value_90d",
+    ]
+    assert predictions.index.equals(result.rfm.index)
+    assert predictions["p_alive"].between(0, 1).all()
+    assert (predictions["value_90d"] >= 0).all()
+    assert value.purchases.name in value.chosen_because
+
+
+def test_a_file_without_repeat_buyers_is_refused_clearly():
+    once = pd.DataFrame({"x": [0, 0, 0], "t_x": [0.0] * 3, "T": [5.0, 6.0, 7.0], "zbar": 0.0})
+    with pytest.raises(DataError, match="bought again"):
+        fit_purchases(once)
+    with pytest.raises(DataError, match="bought again"):
+        fit_spend(once)
