@@ -383,10 +383,18 @@ class Holdout:
         return (self.predicted - self.actual) / self.actual if self.actual else float("nan")
 
     def verdict(self) -> str:
+        error = abs(self.error)
+        judged = (
+            "close: the forecasts can be used"
+            if error <= 0.1
+            else "rough: use the forecasts as a guide"
+            if error <= 0.25
+            else "far off: use the forecasts with care"
+        )
         return (
             f"Fitted on the data up to {self.calibration_end}, the {self.model} model predicted "
             f"{self.predicted:,.0f} repeat purchases in the following {self.holdout_days} days; "
-            f"there were {self.actual:,.0f} ({self.error:+.1%})."
+            f"there were {self.actual:,.0f} ({self.error:+.1%}, {judged})."
         )
 
 

@@ -1,0 +1,77 @@
+"""Customer value models: fit and predict time and peak memory.
+
+    .venv/bin/python bench/bench_value.py
+
+Targets from the value issue: fit and predict on Online Retail II (5,942 customers) in at
+most 2 s; on a synthetic summary of 1,000,000 customers in at most 30 s and 2 GB. Each case
+runs in its own process, so its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RETAIL_II = ROOT.parent / "shared" / "data" / "online_retail_ii" / "online_retail_II.xlsx"
+sys.path.insert(0, str(ROOT))
+
+
+def synthetic_summary(n: int, seed: int = 1):
+    """Customers drawn from a BG/NBD process (r 0.7, alpha 60 days, a 0.8, b 2.5) observed
+    for up to two years, with gamma-distributed spend."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    rate = rng.gamma(0.7, 1 / 60.0, n)
+    drop = rng.beta(0.8, 2.5, n)
+    T = rng.uniform(1, 730, n).round()
+    alive_for = np.minimum(T, rng.geometric(np.clip(drop, 1e-6, 1)) / np.maximum(rate, 1e-9))
+    x = rng.poisson(rate * alive_for)
+    t_x = np.where(x > 0, np.floor(alive_for * rng.beta(np.maximum(x, 1), 1)), 0)
+    zbar = np.where(x > 0, rng.gamma(4.0, 10.0, n), 0.0)
+    return pd.DataFrame({"x": x, "t_x": np.minimum(t_x, T), "T": T, "zbar": zbar})
+
+
+def run_case(case: str) -> None:
+    from segmentation import value as v
+
+    if case == "retail_ii":
+        from segmentation import load_transactions, segment
+        from segmentation.settings import Settings
+
+        loaded = load_transactions(RETAIL_II)
+        result = segment(loaded.transactions, Settings(method="scores"))
+        start = time.perf_counter()
+        found = v.value_stage(result.cleaned.transactions, result.cleaned.snapshot)
+        customers = len(found.summary)
+    else:
+        summary = synthetic_summary(1_000_000)
+        start = time.perf_counter()
+        purchases, _ = v.choose_model(summary)
+        spend = v.fit_spend(summary)
+        v.predict(purchases, spend, summary, 365)
+        customers = len(summary)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{case}: {customers:,} customers, fit (both models) and predict {seconds:.2f} s, "
+        f"process peak {peak:,.0f} MB"
+    )
+
+
+def main() -> None:
+    if len(sys.argv) > 1:
+        run_case(sys.argv[1])
+        return
+    for case in ("retail_ii", "synthetic"):
+        subprocess.run([sys.executable, __file__, case], check=True)
+    print("targets: Online Retail II <= 2 s; 1,000,000 customers <= 30 s and <= 2,048 MB")
+
+
+if __name__ == "__main__":
+    main()
