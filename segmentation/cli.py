@@ -233,7 +233,9 @@ def _resamples(value: int | None, default: int) -> int:
     return default if value is None else value
 
 
-def _check_output(path: str | None, suffixes: tuple[str, ...] = (".csv", ".xlsx")) -> None:
+def _check_output(
+    path: str | None, suffixes: tuple[str, ...] = (".csv", ".xlsx", ".parquet")
+) -> None:
     if path and Path(path).suffix.lower() not in suffixes:
         raise SegmentationError(f"Output '{path}' must end in {' or '.join(suffixes)}.")
 
@@ -251,6 +253,10 @@ def _write(path: str, frame: pd.DataFrame, sheet: str, extra: dict | None = None
     suffix = Path(path).suffix.lower()
     if suffix == ".xlsx":
         _write_bytes(path, to_xlsx_bytes({sheet: frame, **(extra or {})}))
+    elif suffix == ".parquet":
+        from .scoring import write_frame
+
+        write_frame(frame, path)
     else:
         _write_bytes(path, to_csv_bytes(frame))
 
@@ -280,7 +286,64 @@ def _prepare_while_reading() -> None:
     importlib.import_module("segmentation.clustering").warm_up()
 
 
+def build_score_parser() -> argparse.ArgumentParser:
+    from .scoring import ENGINES
+
+    p = _Parser(
+        prog="python -m segmentation score",
+        description="Label every customer of a file with a saved recipe, on an engine.",
+    )
+    p.add_argument("file", nargs="?", help="transactions: parquet (file or folder), csv, xlsx")
+    p.add_argument("--apply-recipe", required=True, help="the recipe (.json) saved by a fit")
+    p.add_argument("--engine", choices=ENGINES, default="auto", help="auto: DuckDB for large files")
+    p.add_argument("--out", help="labelled customers: .csv, .xlsx or .parquet")
+    p.add_argument("--spark-master", help="Spark master URL (default local[*])")
+    p.add_argument("--memory-limit", help="DuckDB's memory limit, e.g. 2GB (it spills beyond)")
+    p.add_argument(
+        "--sql",
+        metavar="DIALECT",
+        help="print the scoring query for a warehouse (duckdb, spark, bigquery, snowflake, "
+        "postgres) over a table named transactions, instead of scoring",
+    )
+    return p
+
+
+def run_score(argv: list[str]) -> None:
+    import time
+
+    from .pipeline import load_recipe
+    from .scoring import score
+
+    args = build_score_parser().parse_args(argv)
+    try:
+        text = Path(args.apply_recipe).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SegmentationError(f"Cannot read recipe '{args.apply_recipe}'.") from exc
+    recipe = load_recipe(text)
+    if args.sql:
+        from .sql import compile_recipe
+
+        print(compile_recipe(recipe, args.sql))
+        return
+    if not args.file:
+        raise SegmentationError("Give the file to score (or --sql DIALECT to print the query).")
+    if not Path(args.file).exists():
+        raise SegmentationError(f"Cannot open '{args.file}': no such file or folder.")
+    start = time.perf_counter()
+    engine, customers = score(
+        args.file, recipe, args.engine, args.out, args.spark_master, args.memory_limit
+    )
+    print(
+        f"Scored {customers:,} customers of {args.file} with {engine} in "
+        f"{time.perf_counter() - start:.1f} s" + (f"; wrote {args.out}" if args.out else "")
+    )
+
+
 def run(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "score":  # a file named score is ./score
+        run_score(argv[1:])
+        return
     args = build_parser().parse_args(argv)
     # Every setting is checked before the (possibly long) read: mistakes fail at once.
     settings = settings_from_args(args)
@@ -321,7 +384,7 @@ def run(argv: list[str] | None = None) -> None:
     )
     import pandas as pd
 
-    from .pipeline import apply_recipe, load_recipe, recipe_to_json, segment
+    from .pipeline import apply_recipe, load_recipe, reading_of, recipe_to_json, segment
 
     pd.set_option("display.width", 160)
     pd.set_option("display.max_columns", 20)
@@ -368,7 +431,17 @@ def run(argv: list[str] | None = None) -> None:
         _write_bytes(args.report, page.encode("utf-8"))
     if args.recipe:
         try:
-            Path(args.recipe).write_text(recipe_to_json(result.recipe(value)), encoding="utf-8")
+            reading = reading_of(
+                loaded,
+                list(contacts.columns) if contacts is not None else [],
+                sheet=args.sheet,
+                dayfirst=args.dayfirst,
+                decimal=args.decimal,
+                currency=args.currency,
+                encoding=args.encoding,
+            )
+            text = recipe_to_json(result.recipe(value, reading))
+            Path(args.recipe).write_text(text, encoding="utf-8")
         except OSError as exc:
             raise SegmentationError(f"Cannot write '{args.recipe}': {exc.strerror}.") from exc
 

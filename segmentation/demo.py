@@ -39,7 +39,9 @@ WORDS = ["HEART", "LANTERN", "MUG", "CANDLE", "BUNTING", "TIN", "BAG", "CARD", "
 COLOURS = ["RED", "WHITE", "PINK", "BLUE", "VINTAGE", "GREEN", "RETRO", "GOLD"]
 
 
-def demo_transactions(n_customers: int = 3000, seed: int = 7) -> pd.DataFrame:
+def demo_transactions(
+    n_customers: int = 3000, seed: int = 7, first_customer: int = 0, first_invoice: int = 0
+) -> pd.DataFrame:
     """Transactions in the UCI Online Retail layout, with its real-world mess.
 
     Columns ``InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID,
@@ -71,7 +73,7 @@ def demo_transactions(n_customers: int = 3000, seed: int = 7) -> pd.DataFrame:
     basket = np.concatenate([b["basket"].to_numpy()[cust[: -guests or None]], np.ones(guests)])
     order = np.argsort(when, kind="stable")
     cust, when, basket = cust[order], when[order], basket[order]
-    inv_no = 500000 + np.arange(len(cust))
+    inv_no = 500000 + first_invoice + np.arange(len(cust))
     inv_time = start + pd.to_timedelta(np.round(when * year * 24 * 60), unit="min")
     country = rng.choice(COUNTRIES, size=n_customers, p=COUNTRY_P)
 
@@ -97,7 +99,9 @@ def demo_transactions(n_customers: int = 3000, seed: int = 7) -> pd.DataFrame:
             "Quantity": qty,
             "InvoiceDate": inv_time[row_inv],
             "UnitPrice": prices[prod],
-            "CustomerID": np.where(cust[row_inv] >= 0, 12000.0 + cust[row_inv], np.nan),
+            "CustomerID": np.where(
+                cust[row_inv] >= 0, 12000.0 + first_customer + cust[row_inv], np.nan
+            ),
             "Country": np.where(
                 cust[row_inv] >= 0, country[cust[row_inv].clip(0)], "United Kingdom"
             ),
@@ -134,7 +138,7 @@ def _with_contacts(frame: pd.DataFrame, n_customers: int, seed: int) -> pd.DataF
     moved = rng.random(n_customers) < 0.05
     who = frame["CustomerID"].to_numpy()
     known = ~np.isnan(who)
-    c = np.where(known, who - 12000, 0).astype(int)
+    c = np.where(known, who - 12000, 0).astype(int) % n_customers
     late = (frame["InvoiceDate"] >= pd.Timestamp("2024-07-01")).to_numpy()
     plain = {n: unicodedata.normalize("NFKD", n).encode("ascii", "ignore").decode() for n in FIRST}
     local = np.array([plain[n].lower() for n in first])
@@ -150,3 +154,47 @@ def _with_contacts(frame: pd.DataFrame, n_customers: int, seed: int) -> pd.DataF
 def demo_csv_bytes(n_customers: int = 3000, seed: int = 7) -> bytes:
     """The demo table as CSV bytes, as a user would upload it."""
     return demo_transactions(n_customers, seed).to_csv(index=False).encode("utf-8")
+
+
+def write_large(rows: int, out: str, seed: int = 7, chunk_customers: int = 25_000) -> int:
+    """Write about ``rows`` demo transactions to a parquet file in chunks of customers (ids
+    and invoice numbers continue from chunk to chunk), so no more than one chunk is in
+    memory. Returns the rows written."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    written, chunk, writer = 0, 0, None
+    try:
+        while written < rows:
+            frame = demo_transactions(
+                chunk_customers, seed + chunk, chunk * chunk_customers, written
+            ).head(rows - written)
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(out, table.schema)
+            writer.write_table(table)
+            written += len(frame)
+            chunk += 1
+    finally:
+        if writer is not None:
+            writer.close()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m segmentation.demo --rows N --out FILE.parquet``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m segmentation.demo", description=__doc__)
+    parser.add_argument("--rows", type=int, required=True, help="transactions to write")
+    parser.add_argument("--out", required=True, help="a .parquet file")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    if not args.out.endswith(".parquet") or args.rows < 1:
+        parser.error("--out must be a .parquet file and --rows 1 or more")
+    print(f"wrote {write_large(args.rows, args.out, args.seed):,} rows to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -60,7 +60,7 @@ from .settings import (
 )
 from .transforms import RFMTransformer
 
-RECIPE_VERSION = 3
+RECIPE_VERSION = 4
 __all__ = [
     "PRESETS",
     "TUTORIAL",
@@ -329,8 +329,9 @@ class SegmentationResult:
     def sampled(self) -> bool:
         return self.settings.sample_size is not None and len(self.rfm) < len(self.labelled)
 
-    def recipe(self, value=None) -> dict[str, Any]:
-        return build_recipe(self, value)
+    def recipe(self, value=None, reading: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The recipe; ``reading`` records how the file was read (see :func:`reading_of`)."""
+        return build_recipe(self, value, reading)
 
     def stability(self, progress=None):
         """How far these segments can be trusted (see :mod:`segmentation.stability`)."""
@@ -412,7 +413,9 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def build_recipe(result: SegmentationResult, value=None) -> dict[str, Any]:
+def build_recipe(
+    result: SegmentationResult, value=None, reading: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Everything needed to label another file the same way without refitting."""
     return recipe_from_parts(
         result.settings,
@@ -422,7 +425,20 @@ def build_recipe(result: SegmentationResult, value=None) -> dict[str, Any]:
         result.names if result.profiled else None,
         result.scored,
         value,
+        reading,
     )
+
+
+def reading_of(loaded, contacts: Sequence[str] = (), **options: Any) -> dict[str, Any]:
+    """How a file was read, for the recipe: the column of each role, the reading notes, the
+    contact fields chosen and the reading options (sheet, dayfirst, decimal, currency,
+    encoding), so another file of the same export is read the same way."""
+    return {
+        "roles": loaded.roles.used(),
+        "notes": [list(item) for item in loaded.notes.items],
+        "contacts": list(contacts),
+        **{k: v for k, v in options.items() if v is not None},
+    }
 
 
 def recipe_from_parts(
@@ -433,6 +449,7 @@ def recipe_from_parts(
     names: Mapping[int, str] | None,
     scored: Scored | None = None,
     value=None,
+    reading: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A recipe from the fitted pieces (what the dashboard holds in its caches): the K-Means
     parts when the method has them, the score thresholds and rules when it has scores."""
@@ -466,6 +483,8 @@ def recipe_from_parts(
     recipe["playbook"] = playbook_table(settings.playbook).to_dict(orient="records")
     if value is not None:
         recipe["value"] = value.to_dict()
+    if reading is not None:
+        recipe["reading"] = dict(reading)
     recipe["versions"] = _versions()
     return recipe
 
@@ -487,6 +506,8 @@ def load_recipe(text: str | bytes) -> dict[str, Any]:
             version = 2
         if version == 2:  # K-Means only; scores and the playbook came in version 3
             recipe["method"] = "kmeans"
+            version = 3
+        if version == 3:  # how the file was read came in version 4 (the SQL engines need it)
             recipe["recipe_version"] = version = RECIPE_VERSION
         if version != RECIPE_VERSION:
             raise ValueError("version")

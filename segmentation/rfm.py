@@ -94,13 +94,16 @@ def compute_rfm(
         size = int(inner.max()) + 1
         pairs = np.unique(codes[purchase].astype("int64") * size + inner[purchase])
         freq = np.bincount(pairs // size, minlength=n)
-    monetary = np.bincount(codes, weights=tx["revenue"].to_numpy(dtype="float64"), minlength=n)
+    # Money in whole cents: each line rounded half up, then summed (as the SQL engines do, so
+    # every engine gives the same cent).
+    cents = np.floor(tx["revenue"].to_numpy(dtype="float64") * 100 + 0.5)
+    monetary = np.bincount(codes, weights=cents, minlength=n) / 100
     snap_day = snap.to_datetime64().astype("datetime64[D]").astype("int64")
     rfm = pd.DataFrame(
         {
             "recency_days": (snap_day - last).astype("int64"),
             "frequency": freq.astype("int64"),
-            "monetary": np.round(monetary, 2),  # money: cents, not float noise
+            "monetary": monetary,
         },
         index=pd.Index(customers, name="customer_id"),
     )

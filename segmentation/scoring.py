@@ -1,0 +1,204 @@
+"""Score a file with a saved recipe on an engine: pandas (this package's own reader), DuckDB
+(embedded; reads parquet or CSV directly, larger than memory) or Spark (PySpark, ``local[*]``
+or a cluster). The SQL engines run the query of :mod:`segmentation.sql`.
+
+``python -m segmentation score DATA --apply-recipe recipe.json --engine E --out FILE``
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import SegmentationError, SettingsError
+
+ENGINES = ("auto", "pandas", "duckdb", "spark")
+# Files above this size are scored with DuckDB when no engine is chosen: pandas holds a file
+# in memory several times over; DuckDB streams it.
+DUCKDB_ABOVE_MB = 200
+OUTPUTS = (".csv", ".xlsx", ".parquet")
+
+
+def choose_engine(engine: str, path: str | Path) -> str:
+    """The engine asked for; ``auto`` is DuckDB for parquet or CSV above ``DUCKDB_ABOVE_MB``,
+    pandas otherwise."""
+    if engine not in ENGINES:
+        raise SettingsError(f"Unknown engine '{engine}'. Choose from: {', '.join(ENGINES)}.")
+    if engine != "auto":
+        return engine
+    path = Path(path)
+    big = path.exists() and path.stat().st_size > DUCKDB_ABOVE_MB * 1_000_000
+    return "duckdb" if big and _format(path) in ("parquet", "csv") else "pandas"
+
+
+def _format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet" or path.is_dir():
+        return "parquet"
+    if suffix in (".csv", ".txt"):
+        return "csv"
+    return suffix.lstrip(".") or "unknown"
+
+
+def _sql_source(path: Path, engine: str) -> str:
+    kind = _format(path)
+    if kind not in ("parquet", "csv"):
+        raise SettingsError(
+            f"The {engine} engine reads parquet or CSV; '{path.name}' is {kind}: save it as "
+            "parquet or CSV, or score it with --engine pandas."
+        )
+    return kind
+
+
+def score_pandas(path: str | Path, recipe: Mapping[str, Any]) -> pd.DataFrame:
+    """Read the file as the fit read it, then label it (value predictions included when the
+    recipe has them)."""
+    from .loading import load_transactions
+    from .pipeline import apply_recipe
+
+    reading = recipe.get("reading") or {}
+    loaded = load_transactions(
+        path,
+        sheet=reading.get("sheet"),
+        roles=reading.get("roles"),
+        dayfirst=reading.get("dayfirst"),
+        decimal=reading.get("decimal"),
+        currency=reading.get("currency"),
+        encoding=reading.get("encoding"),
+    )
+    chosen = [c for c in reading.get("contacts", []) if c in loaded.contacts.kinds]
+    contacts = loaded.contacts.values[chosen] if chosen else None
+    customers, _ = apply_recipe(loaded.transactions, recipe, contacts)
+    return customers
+
+
+def score_duckdb(
+    path: str | Path, recipe: Mapping[str, Any], memory_limit: str | None = None
+) -> tuple[Any, str]:
+    """The labelled customers as a DuckDB relation (nothing is collected), and its query."""
+    import duckdb
+
+    from .sql import compile_recipe
+
+    path = Path(path)
+    kind = _sql_source(path, "duckdb")
+    con = duckdb.connect()
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+    where = str(path / "*.parquet") if path.is_dir() else str(path)
+    reader = "read_parquet" if kind == "parquet" else "read_csv"
+    table = f"{reader}({duckdb_literal(where)})"
+    schema = con.sql(f"DESCRIBE SELECT * FROM {table}").df()
+    types = {
+        row.column_name: "float"
+        for row in schema.itertuples()
+        if row.column_type in ("DOUBLE", "FLOAT", "REAL")
+    }
+    query = compile_recipe(recipe, "duckdb", table, types)
+    return con.sql(query), query
+
+
+def duckdb_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def spark_session(master: str | None = None):
+    from pyspark.sql import SparkSession
+
+    return (
+        SparkSession.builder.master(master or "local[*]")
+        .appName("customer-segments")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "8")
+        # pandas writes nanosecond timestamps, which Spark reads only as numbers (see below)
+        .config("spark.sql.legacy.parquet.nanosAsLong", "true")
+        .getOrCreate()
+    )
+
+
+def score_spark(path: str | Path, recipe: Mapping[str, Any], spark) -> Any:
+    """The labelled customers as a Spark DataFrame (nothing is collected)."""
+    from .sql import compile_recipe
+
+    path = Path(path)
+    kind = _sql_source(path, "spark")
+    if kind == "parquet":
+        frame = spark.read.parquet(str(path))
+    else:
+        frame = spark.read.option("header", True).option("inferSchema", True).csv(str(path))
+    date = (recipe.get("reading") or {}).get("roles", {}).get("invoice_date")
+    if date in frame.columns and frame.schema[date].dataType.typeName() == "long":
+        from pyspark.sql import functions as F
+
+        # nanoseconds since the epoch (pandas' parquet timestamps) as a timestamp
+        nanos = F.col(f"`{date}`")
+        frame = frame.withColumn(date, F.timestamp_micros(F.floor(nanos / 1000)))
+    frame.createOrReplaceTempView("transactions")
+    types = {
+        f.name: "float" for f in frame.schema.fields if f.dataType.typeName() in ("double", "float")
+    }
+    return spark.sql(compile_recipe(recipe, "spark", "transactions", types))
+
+
+def write_frame(frame: pd.DataFrame, out: str | Path) -> None:
+    """CSV (neutralised, UTF-8 with BOM), Excel or parquet, by the file's suffix."""
+    from .export import to_csv_bytes, to_xlsx_bytes
+
+    out = Path(out)
+    suffix = out.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            frame.to_parquet(out, index=False)
+        elif suffix == ".xlsx":
+            out.write_bytes(to_xlsx_bytes({"customers": frame}))
+        else:
+            out.write_bytes(to_csv_bytes(frame))
+    except OSError as exc:
+        raise SegmentationError(f"Cannot write '{out}': {exc.strerror or exc}.") from exc
+
+
+def score(
+    path: str | Path,
+    recipe: Mapping[str, Any],
+    engine: str = "auto",
+    out: str | Path | None = None,
+    spark_master: str | None = None,
+    memory_limit: str | None = None,
+) -> tuple[str, int]:
+    """Score ``path`` and write ``out``; returns the engine used and the customers scored.
+
+    DuckDB writes parquet straight from the query (nothing collected); Spark writes parquet
+    as a folder of part files (Spark's own layout); CSV and Excel are collected and written
+    as one file, neutralised like every export."""
+    engine = choose_engine(engine, path)
+    if out is not None and Path(out).suffix.lower() not in OUTPUTS:
+        raise SettingsError(f"Output '{out}' must end in {', '.join(OUTPUTS)}.")
+    parquet = out is not None and Path(out).suffix.lower() == ".parquet"
+    if engine == "pandas":
+        frame = score_pandas(path, recipe)
+        if out is not None:
+            write_frame(frame, out)
+        return engine, len(frame)
+    if engine == "duckdb":
+        relation, _ = score_duckdb(path, recipe, memory_limit)
+        if parquet:
+            import duckdb
+
+            relation.write_parquet(str(out))
+            written = f"SELECT COUNT(*) FROM read_parquet({duckdb_literal(str(out))})"
+            return engine, int(duckdb.sql(written).fetchall()[0][0])
+        frame = relation.df()
+    else:
+        spark = spark_session(spark_master)
+        result = score_spark(path, recipe, spark)
+        if parquet:
+            result.write.mode("overwrite").parquet(str(out))
+            return engine, result.count()
+        frame = result.toPandas()
+    if out is not None:
+        write_frame(frame, out)
+    return engine, len(frame)

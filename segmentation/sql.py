@@ -1,0 +1,367 @@
+"""A saved recipe as one SQL query over a transactions table: "fit small, score big".
+
+The query repeats the method's scoring steps: the cleaning rules, RFM at the recipe's snapshot
+rule (money in whole cents, each line rounded half up, so every engine gives the same cent),
+the fitted transforms with their lambdas, standardisation, the nearest centroid, the score
+thresholds and the segment grid, the playbook's actions, and the contact fields (the latest
+non-empty value per customer). It is written once in DuckDB's dialect and turned into
+Spark SQL, BigQuery, Snowflake or PostgreSQL by sqlglot, which parses and regenerates it.
+
+SQL tables have no row order, so the SQL path needs one order id per row: files whose order
+lines had to be filled from the line above, status columns, store-scoped or daily order
+numbers, several currencies or numbers written with decimal commas are refused with the
+reason (score them with ``--engine pandas``). Value predictions are not part of the query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+from .cleaning import NON_PRODUCT_CODES
+from .errors import SettingsError
+from .settings import METRICS
+
+DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "postgres")
+TABLE = "transactions"
+# Roles the SQL path can read, and reading notes it can reproduce.
+SQL_ROLES = {
+    "customer_id",
+    "invoice_id",
+    "invoice_date",
+    "quantity",
+    "unit_price",
+    "amount",
+    "country",
+    "stock_code",
+    "description",
+}
+SQL_NOTES = {
+    "Sheets",
+    "Encoding",
+    "Delimiter",
+    "Header",
+    "Export",
+    "Customer key",
+    "Dates",
+    "Numbers",
+    "Revenue",
+}
+
+
+def _q(name: str) -> str:
+    """A column name as a quoted identifier (spaces and capitals survive every dialect)."""
+    return exp.to_identifier(name, quoted=True).sql(dialect="duckdb")
+
+
+def _lit(value: Any) -> str:
+    if isinstance(value, str):
+        return exp.Literal.string(value).sql(dialect="duckdb")
+    return repr(float(value))
+
+
+def check_sql_recipe(recipe: Mapping[str, Any]) -> None:
+    """Refuse, with the reason, a recipe whose reading the SQL path cannot reproduce."""
+    reading = recipe.get("reading")
+    if not reading:
+        raise SettingsError(
+            "This recipe does not record how its file was read (it predates version 4): "
+            "save it again, or score with --engine pandas."
+        )
+    roles = set(reading["roles"])
+    extra = sorted(roles - SQL_ROLES)
+    if extra:
+        raise SettingsError(
+            f"The SQL engines cannot read the {', '.join(extra)} column(s) the way the fit did; "
+            "score this file with --engine pandas."
+        )
+    for topic, decision in reading.get("notes", []):
+        own_purchase = topic == "Order key" and "without an order id are each" in decision
+        if (topic not in SQL_NOTES and not own_purchase) or "use '" in decision:
+            raise SettingsError(
+                f"When fitting, the file needed '{topic}: {decision}'; SQL tables have no row "
+                "order to repeat that, and expect one order id per row: score with --engine "
+                "pandas."
+            )
+        if topic == "Numbers" and "decimal mark ','" in decision:
+            raise SettingsError(
+                "The file writes decimal commas; the SQL engines read numbers with a decimal "
+                "point (save it as parquet, or score with --engine pandas)."
+            )
+    if recipe["settings"].get("frequency") not in (None, "invoices", "lines", "days"):
+        raise SettingsError("Unknown frequency setting in the recipe.")
+
+
+def _transform(method: str, param: float | None, x: str) -> str:
+    if method == "none":
+        return x
+    if method == "log":
+        return f"LN({x})"
+    if method == "sqrt":
+        return f"SQRT({x})"
+    if method == "cbrt":
+        return f"CBRT({x})"
+    lam = float(param)
+    if method == "boxcox":
+        return f"LN({x})" if lam == 0 else f"((POWER({x}, {lam!r}) - 1) / {lam!r})"
+    if method == "yeojohnson":
+        pos = f"LN({x} + 1)" if lam == 0 else f"((POWER({x} + 1, {lam!r}) - 1) / {lam!r})"
+        two = 2 - lam
+        neg = f"-LN(1 - {x})" if two == 0 else f"-((POWER(1 - {x}, {two!r}) - 1) / {two!r})"
+        return f"CASE WHEN {x} >= 0 THEN {pos} ELSE {neg} END"
+    raise SettingsError(f"Unknown transform '{method}' in the recipe.")
+
+
+def _case(pairs: list[tuple[str, str]], default: str = "NULL") -> str:
+    if not pairs:
+        return default
+    return "CASE " + " ".join(f"WHEN {w} THEN {t}" for w, t in pairs) + f" ELSE {default} END"
+
+
+def _customer_expr(roles: Mapping[str, str], reading: Mapping[str, Any], types) -> str:
+    column = _q(roles["customer_id"])
+    if types.get(roles["customer_id"]) == "float":  # 12346.0 is customer 12346
+        return f"CAST(CAST({column} AS BIGINT) AS VARCHAR)"
+    text = f"TRIM(CAST({column} AS VARCHAR))"
+    notes = dict(reading.get("notes", []))
+    if "e-mail" in notes.get("Customer key", ""):
+        return f"LOWER({text})"
+    return text
+
+
+def compile_recipe(
+    recipe: Mapping[str, Any],
+    dialect: str = "duckdb",
+    table: str = TABLE,
+    types: Mapping[str, str] | None = None,
+    contacts: list[str] | None = None,
+) -> str:
+    """The scoring query of ``recipe`` in ``dialect``, over ``table`` (the file's columns).
+
+    ``types`` says which columns are floating point (``{"CustomerID": "float"}``): a float
+    customer id is cut to its whole number, as the pandas reader does. ``contacts`` are the
+    columns to carry (default: the recipe's)."""
+    if dialect not in DIALECTS:
+        raise SettingsError(f"Unknown SQL dialect '{dialect}'. Choose from: {', '.join(DIALECTS)}.")
+    check_sql_recipe(recipe)
+    types = dict(types or {})
+    reading = recipe["reading"]
+    roles = reading["roles"]
+    cleaning = recipe["settings"]["cleaning"]
+    contacts = list(reading.get("contacts", []) if contacts is None else contacts)
+
+    base = [f"{_customer_expr(roles, reading, types)} AS customer_id"]
+    inv = roles.get("invoice_id")
+    base.append(f"TRIM(CAST({_q(inv)} AS VARCHAR)) AS invoice_id" if inv else "NULL AS invoice_id")
+    base.append(f"CAST({_q(roles['invoice_date'])} AS TIMESTAMP) AS invoice_date")
+    if "quantity" in roles and "unit_price" in roles:
+        qty, price = (f"CAST({_q(roles[r])} AS DOUBLE)" for r in ("quantity", "unit_price"))
+        base += [f"{qty} AS quantity", f"{price} AS unit_price", f"{qty} * {price} AS revenue"]
+        counted, priced = "quantity", "unit_price"
+    else:
+        amount = f"CAST({_q(roles['amount'])} AS DOUBLE)"
+        base += ["NULL AS quantity", "NULL AS unit_price", f"{amount} AS revenue"]
+        counted, priced = "revenue", "revenue"
+    code = roles.get("stock_code")
+    base.append(
+        f"TRIM(CAST({_q(code)} AS VARCHAR)) AS stock_code" if code else "NULL AS stock_code"
+    )
+    for i, column in enumerate(contacts):
+        base.append(f"CAST({_q(column)} AS VARCHAR) AS contact_{i}")
+    source = f"SELECT DISTINCT * FROM {table}" if cleaning.get("duplicates", True) else table
+
+    refund = [f"COALESCE({counted} < 0, FALSE)"]
+    if inv:
+        refund.append("COALESCE(REGEXP_MATCHES(invoice_id, '^[Cc][0-9]+$'), FALSE)")
+    is_refund = "(" + " OR ".join(refund) + ")"
+    mode = cleaning.get("refunds", "net")
+    keep = []
+    if cleaning.get("missing_customer", True):
+        keep.append("customer_id IS NOT NULL")
+    if cleaning.get("missing_date", True):
+        keep.append("invoice_date IS NOT NULL")
+    if mode == "drop":
+        keep.append(f"NOT {is_refund}")
+    if cleaning.get("nonpositive_quantity", True) and counted == "quantity":
+        keep.append(f"quantity IS NOT NULL AND quantity <> 0 AND (quantity > 0 OR {is_refund})")
+    if cleaning.get("nonpositive_price", True):
+        if priced == "unit_price":
+            keep.append("unit_price IS NOT NULL AND unit_price > 0")
+        else:
+            keep.append(f"revenue IS NOT NULL AND revenue <> 0 AND (revenue > 0 OR {is_refund})")
+    if cleaning.get("non_product", False):
+        codes = ", ".join(_lit(c) for c in sorted(NON_PRODUCT_CODES))
+        keep.append(
+            f"(stock_code IS NULL OR (UPPER(stock_code) NOT IN ({codes}) AND NOT "
+            "REGEXP_MATCHES(stock_code, '^(gift_[0-9]+_[0-9]+|DCGS[A-Za-z0-9_]*)$')))"
+        )
+    where = " AND ".join(keep) or "TRUE"
+    signed = "-ABS(revenue)" if mode != "keep" else "revenue"
+    refund_flag = is_refund if mode != "keep" else "FALSE"
+
+    frequency = recipe.get("frequency") or ("invoices" if inv else "days")
+    if frequency == "invoices":
+        freq = (
+            "COUNT(DISTINCT CASE WHEN NOT refund THEN invoice_id END) + "
+            "SUM(CASE WHEN NOT refund AND invoice_id IS NULL THEN 1 ELSE 0 END)"
+        )
+    elif frequency == "lines":
+        freq = "SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END)"
+    else:
+        freq = "COUNT(DISTINCT CASE WHEN NOT refund THEN CAST(invoice_date AS DATE) END)"
+    snapshot = recipe["settings"].get("snapshot")
+    snap = (
+        f"CAST({_lit(str(snapshot))} AS DATE)"
+        if snapshot
+        else "CAST(CAST(MAX(invoice_date) AS DATE) + INTERVAL 1 DAY AS DATE)"
+    )
+
+    ctes = [
+        f"src AS (SELECT {', '.join(base)} FROM ({source}) AS raw_rows)",
+        "lines AS (SELECT *, CASE WHEN revenue IS NULL OR NOT revenue BETWEEN -1e300 AND 1e300 "
+        f"THEN 0 ELSE (CASE WHEN {refund_flag} THEN {signed} ELSE revenue END) END AS money, "
+        f"{refund_flag} AS refund FROM src WHERE {where})",
+        "kept AS (SELECT *, FLOOR(money * 100 + 0.5) AS cents FROM lines)",
+    ]
+    if mode == "net":
+        ctes.append(
+            "paying AS (SELECT customer_id FROM kept GROUP BY customer_id "
+            "HAVING SUM(cents) > 0 AND SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END) > 0)"
+        )
+        ctes.append("scored_rows AS (SELECT kept.* FROM kept JOIN paying USING (customer_id))")
+    else:
+        ctes.append("scored_rows AS (SELECT * FROM kept)")
+    ctes.append(f"snap AS (SELECT {snap} AS snapshot FROM scored_rows)")
+    ctes.append(
+        "rfm AS (SELECT customer_id, "
+        "MAX(CASE WHEN NOT refund THEN CAST(invoice_date AS DATE) END) AS last_purchase, "
+        f"{freq} AS frequency, SUM(cents) AS cents FROM scored_rows GROUP BY customer_id "
+        "HAVING SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END) > 0)"
+    )
+    ctes.append(
+        "metrics AS (SELECT customer_id, "
+        "CAST(DATE_DIFF('day', last_purchase, snap.snapshot) AS BIGINT) AS recency_days, "
+        "CAST(frequency AS BIGINT) AS frequency, CAST(cents AS DOUBLE) / 100 AS monetary, "
+        "CAST(snap.snapshot AS VARCHAR) AS snapshot_date FROM rfm CROSS JOIN snap)"
+    )
+    layers, outputs = _labels(recipe)
+    ctes += layers
+    finals = ["labelled.customer_id", "recency_days", "frequency", "monetary", *outputs]
+    joins = ""
+    for i, column in enumerate(contacts):
+        ctes.append(
+            f"contact_{i} AS (SELECT customer_id, value FROM (SELECT customer_id, "
+            f"contact_{i} AS value, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY "
+            f"invoice_date DESC) AS n FROM src WHERE contact_{i} IS NOT NULL AND "
+            f"TRIM(contact_{i}) <> '') AS ranked WHERE n = 1)"
+        )
+        joins += f" LEFT JOIN contact_{i} ON contact_{i}.customer_id = labelled.customer_id"
+        finals.append(f"contact_{i}.value AS {_q(column)}")
+    finals.append("snapshot_date")
+    select = ", ".join(finals)
+    query = (
+        "WITH " + ", ".join(ctes) + f" SELECT {select} FROM labelled{joins} "
+        "ORDER BY labelled.customer_id"
+    )
+    tree = sqlglot.parse_one(query, read="duckdb")
+    return tree.sql(dialect=dialect, pretty=True)
+
+
+def _labels(recipe: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """Label layers over ``metrics`` as CTEs (each step computed once), and the output
+    columns in the order of the customer file."""
+    playbook = {r["segment"]: r["action"] for r in recipe.get("playbook", [])}
+    layers, outputs = [], []
+    step = "metrics"
+
+    def add(name: str, columns: list[str]) -> None:
+        nonlocal step
+        layers.append(f"{name} AS (SELECT *, {', '.join(columns)} FROM {step})")
+        step = name
+
+    def action(column: str, names) -> str:
+        pairs = [(f"{column} = {_lit(n)}", _lit(playbook[n])) for n in names if n in playbook]
+        return _case(pairs, "''")
+
+    method = recipe.get("method", "kmeans")
+    if method != "scores" and "centroids" in recipe:
+        t = recipe["transforms"]
+        mean, scale = recipe["scaler"]["mean"], recipe["scaler"]["scale"]
+        add(
+            "standardized",
+            [
+                f"(({_transform(t[m]['method'], t[m]['param'], m)}) - {mean[i]!r}) / "
+                f"{scale[i]!r} AS z_{i}"
+                for i, m in enumerate(METRICS)
+            ],
+        )
+        add(
+            "distances",
+            [
+                " + ".join(f"POWER(z_{i} - {c[i]!r}, 2)" for i in range(len(METRICS)))
+                + f" AS d_{k}"
+                for k, c in enumerate(recipe["centroids"])
+            ],
+        )
+        k = len(recipe["centroids"])
+        nearest = f"LEAST({', '.join(f'd_{j}' for j in range(k))})" if k > 1 else "d_0"
+        add(
+            "clustered",
+            [_case([(f"d_{j} = {nearest}", str(j)) for j in range(k)], "0") + " AS cluster"],
+        )
+        names = {int(c): n for c, n in recipe["names"].items()}
+        add(
+            "named",
+            [
+                _case([(f"cluster = {c}", _lit(n)) for c, n in sorted(names.items())])
+                + " AS segment"
+            ],
+        )
+        add("acted", [action("segment", dict.fromkeys(names.values())) + " AS action"])
+        outputs += ["cluster", "segment", "action"]
+    if method != "kmeans" and "scores" in recipe:
+        edges = recipe["scores"]["edges"]
+
+        def above(x: str, values, strict: bool = True) -> str:
+            op = ">" if strict else ">="
+            return " + ".join(f"CASE WHEN {x} {op} {v!r} THEN 1 ELSE 0 END" for v in values)
+
+        strict_f = not edges.get("fixed_frequency")
+        add(
+            "scores",
+            [
+                f"CAST(5 - ({above('recency_days', edges['recency'])}) AS BIGINT) AS r_score",
+                f"CAST(1 + {above('frequency', edges['frequency'], strict_f)} AS BIGINT) "
+                "AS f_score",
+                f"CAST(1 + {above('monetary', edges['monetary'])} AS BIGINT) AS m_score",
+            ],
+        )
+        rules = recipe["scores"]["rules"]
+        grid = _case(
+            [
+                (
+                    f"r_score BETWEEN {x['r_min']} AND {x['r_max']} AND f_score BETWEEN "
+                    f"{x['f_min']} AND {x['f_max']} AND m_score BETWEEN {x['m_min']} AND "
+                    f"{x['m_max']}",
+                    _lit(x["segment"]),
+                )
+                for x in rules
+            ],
+            _lit("Others"),
+        )
+        add(
+            "graded",
+            [
+                "CAST(r_score AS VARCHAR) || CAST(f_score AS VARCHAR) || "
+                "CAST(m_score AS VARCHAR) AS rfm_score",
+                f"{grid} AS rfm_segment",
+            ],
+        )
+        names = dict.fromkeys([x["segment"] for x in rules] + ["Others"])
+        add("advised", [action("rfm_segment", names) + " AS rfm_action"])
+        outputs += ["r_score", "f_score", "m_score", "rfm_score", "rfm_segment", "rfm_action"]
+    layers.append(f"labelled AS (SELECT * FROM {step})")
+    return layers, outputs
