@@ -14,8 +14,8 @@ import sqlglot
 from segmentation.cli import main
 from segmentation.errors import SettingsError
 from segmentation.pipeline import load_recipe
-from segmentation.sql import DIALECTS, compile_recipe
 from segmentation.scoring import score_duckdb, score_pandas, score_spark, spark_session
+from segmentation.sql import DIALECTS, compile_recipe
 
 SKIP_SPARK = os.environ.get("REQUIRE_SPARK") != "1"
 
