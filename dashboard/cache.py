@@ -126,6 +126,12 @@ def reading_notes(source: SourceChoice, _data: bytes) -> seg.ReadingNotes:
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def column_roles(source: SourceChoice, _data: bytes) -> dict[str, str]:
+    """The column each role was read from (the recipe records it)."""
+    return loaded(source, _data=_data).roles.used()
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def contact_fields(source: SourceChoice, _data: bytes) -> seg.ContactFields:
     return loaded(source, _data=_data).contacts
 

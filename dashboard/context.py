@@ -150,6 +150,25 @@ class Context:
         agreement = cache.seed_agreement(*self._upstream(), s.model_options, self.k, self.data)
         return seg.summarize_stability(np.vstack(parts), agreement, s.resamples)
 
+    def reading(self) -> dict:
+        """How the file was read, for the recipe (the SQL engines repeat it)."""
+        source = self.source
+        return {
+            "roles": cache.column_roles(source, self.data),
+            "notes": [list(item) for item in self.notes().items],
+            "contacts": choices.contact_choice(self.contact_fields()),
+            **{
+                k: v
+                for k, v in {
+                    "sheet": source.sheet,
+                    "dayfirst": source.dayfirst,
+                    "decimal": source.decimal,
+                    "currency": source.currency,
+                }.items()
+                if v is not None
+            },
+        }
+
     def recipe(self, names: dict[int, str]) -> dict:
         s = self.settings
         return seg.recipe_from_parts(
@@ -159,6 +178,7 @@ class Context:
             self.segments().centroids if s.kmeans else None,
             names if s.kmeans else None,
             self.scored() if s.scores else None,
+            reading=self.reading(),
         )
 
 

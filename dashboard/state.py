@@ -49,6 +49,7 @@ COMPARE_WITH = "compare_with"
 MOVEMENT_DAYS = "movement_days"
 PREVIOUS_UPLOAD = "previous_upload"
 VALUE_MODEL = "value_model"
+SQL_DIALECT = "sql_dialect"
 DISCOUNT_RATE = "discount_rate"
 HOLDOUT_FRACTION = "holdout_fraction"
 

@@ -184,6 +184,40 @@ st.caption(
     "Text that a spreadsheet would run as a formula (starting =, +, -, @) is prefixed "
     "with an apostrophe in every export; phone numbers stay as written."
 )
+st.subheader("Score every customer where the data lives")
+st.caption(
+    "The recipe as one SQL query over a table named `transactions` with your file's columns: "
+    "a data team runs it in the warehouse, or `python -m segmentation score FILE "
+    "--apply-recipe recipe.json --engine duckdb` scores a large file on this machine."
+)
+st.session_state.setdefault(S.SQL_DIALECT, "duckdb")
+dialect = st.selectbox(
+    "SQL dialect",
+    list(seg.DIALECTS),
+    key=S.SQL_DIALECT,
+    format_func=lambda d: {
+        "duckdb": "DuckDB",
+        "spark": "Spark SQL",
+        "bigquery": "BigQuery",
+        "snowflake": "Snowflake",
+        "postgres": "PostgreSQL",
+    }[d],
+)
+try:
+    query = seg.compile_recipe(recipe, dialect)
+except seg.SegmentationError as exc:
+    st.info(f"{exc}", icon=":material/info:")
+else:
+    with st.expander("The query"):
+        st.code(query, language="sql")
+    st.download_button(
+        f"Scoring query ({dialect}, .sql)",
+        query,
+        f"score_customers_{dialect}.sql",
+        "application/sql",
+        key="dl_sql",
+        icon=":material/download:",
+    )
 st.subheader("Preview")
 st.dataframe(
     customers.head(500),

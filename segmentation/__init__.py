@@ -101,6 +101,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "fit_stage",
         "label_stage",
         "load_recipe",
+        "reading_of",
         "profile_stage",
         "recipe_from_parts",
         "recipe_to_json",
@@ -122,6 +123,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "rfm": ("compute_rfm", "snapshot_date"),
     "roles": ("ROLES", "ColumnRoles", "detect_roles", "detect_shape", "missing_roles"),
     "sampling": ("sample_transactions",),
+    "sql": ("DIALECTS", "compile_recipe"),
     "scores": (
         "OTHERS",
         "SEGMENT_RULES",

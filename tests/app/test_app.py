@@ -62,8 +62,8 @@ def test_every_page_runs(app, page):
         }[page]
     )
     if page.endswith("Download.py"):
-        # customers CSV, per-segment zip, Excel, report, summary, recipe, cleaning report
-        assert len(app.get("download_button")) == 7
+        # customers CSV, per-segment zip, Excel, report, summary, recipe, cleaning report, SQL
+        assert len(app.get("download_button")) == 8
 
 
 def test_upload_csv(app):

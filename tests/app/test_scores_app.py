@@ -93,3 +93,13 @@ def test_an_upload_without_contact_columns_says_so(app):
     upload(app, "plain.csv", plain.to_csv(index=False).encode())
     assert any("no columns beyond" in c.value for c in app.caption)
     assert "Email" not in preview(app)
+
+
+def test_the_download_page_offers_the_scoring_query_in_each_dialect(app):
+    preview(app)
+    assert "FROM transactions" in app.code[0].value.replace('"', "")
+    app.selectbox(key="sql_dialect").set_value("bigquery").run()
+    assert not app.exception
+    import sqlglot
+
+    sqlglot.parse_one(app.code[0].value, read="bigquery")
