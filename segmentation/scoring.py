@@ -86,8 +86,13 @@ def score_duckdb(
     path = Path(path)
     kind = _sql_source(path, "duckdb")
     con = duckdb.connect()
+    # Rows need no order until the final ORDER BY; without it DuckDB can spill more freely.
+    con.execute("SET preserve_insertion_order = false")
     if memory_limit:
-        con.execute(f"SET memory_limit = '{memory_limit}'")
+        try:
+            con.execute(f"SET memory_limit = {duckdb_literal(memory_limit)}")
+        except duckdb.Error as exc:
+            raise SettingsError(f"--memory-limit '{memory_limit}' is not a size (2GB).") from exc
     where = str(path / "*.parquet") if path.is_dir() else str(path)
     reader = "read_parquet" if kind == "parquet" else "read_csv"
     table = f"{reader}({duckdb_literal(where)})"
@@ -173,8 +178,29 @@ def score(
 
     DuckDB writes parquet straight from the query (nothing collected); Spark writes parquet
     as a folder of part files (Spark's own layout); CSV and Excel are collected and written
-    as one file, neutralised like every export."""
+    as one file, neutralised like every export. An engine's failure (out of memory, a file
+    it cannot read) is a ``SegmentationError`` with the engine's first line."""
     engine = choose_engine(engine, path)
+    try:
+        return _score(path, recipe, engine, out, spark_master, memory_limit)
+    except MemoryError as exc:
+        raise SegmentationError(
+            "The file is too large for this machine's memory with this engine: try --engine "
+            "duckdb, or a larger --memory-limit."
+        ) from exc
+    except Exception as exc:  # the engines' own errors (duckdb.Error, Spark's) as one line
+        if isinstance(exc, SegmentationError) or type(exc).__module__.split(".")[0] not in (
+            "duckdb",
+            "_duckdb",
+            "pyspark",
+            "py4j",
+        ):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SegmentationError(f"The {engine} engine stopped: {first}") from exc
+
+
+def _score(path, recipe, engine, out, spark_master, memory_limit) -> tuple[str, int]:
     if out is not None and Path(out).suffix.lower() not in OUTPUTS:
         raise SettingsError(f"Output '{out}' must end in {', '.join(OUTPUTS)}.")
     parquet = out is not None and Path(out).suffix.lower() == ".parquet"

@@ -203,15 +203,17 @@ def compile_recipe(
     refund_flag = is_refund if mode != "keep" else "FALSE"
 
     frequency = recipe.get("frequency") or ("invoices" if inv else "days")
+    # Distinct orders (or days) are counted from a DISTINCT of (customer, order) pairs, which
+    # an engine can spill to disk, rather than COUNT(DISTINCT) inside the customer grouping.
     if frequency == "invoices":
-        freq = (
-            "COUNT(DISTINCT CASE WHEN NOT refund THEN invoice_id END) + "
-            "SUM(CASE WHEN NOT refund AND invoice_id IS NULL THEN 1 ELSE 0 END)"
+        order_key, extra = (
+            "invoice_id",
+            "SUM(CASE WHEN NOT refund AND invoice_id IS NULL THEN 1 ELSE 0 END)",
         )
-    elif frequency == "lines":
-        freq = "SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END)"
+    elif frequency == "days":
+        order_key, extra = "CAST(invoice_date AS DATE)", "0"
     else:
-        freq = "COUNT(DISTINCT CASE WHEN NOT refund THEN CAST(invoice_date AS DATE) END)"
+        order_key, extra = None, "SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END)"
     snapshot = recipe["settings"].get("snapshot")
     snap = (
         f"CAST({_lit(str(snapshot))} AS DATE)"
@@ -236,11 +238,27 @@ def compile_recipe(
         ctes.append("scored_rows AS (SELECT * FROM kept)")
     ctes.append(f"snap AS (SELECT {snap} AS snapshot FROM scored_rows)")
     ctes.append(
-        "rfm AS (SELECT customer_id, "
+        "per_customer AS (SELECT customer_id, "
         "MAX(CASE WHEN NOT refund THEN CAST(invoice_date AS DATE) END) AS last_purchase, "
-        f"{freq} AS frequency, SUM(cents) AS cents FROM scored_rows GROUP BY customer_id "
+        f"{extra} AS loose, SUM(cents) AS cents FROM scored_rows GROUP BY customer_id "
         "HAVING SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END) > 0)"
     )
+    if order_key:
+        ctes.append(
+            f"orders AS (SELECT customer_id, COUNT(*) AS n FROM (SELECT DISTINCT customer_id, "
+            f"{order_key} AS order_key FROM scored_rows WHERE NOT refund AND {order_key} IS NOT "
+            "NULL) AS pairs GROUP BY customer_id)"
+        )
+        ctes.append(
+            "rfm AS (SELECT per_customer.customer_id, last_purchase, cents, loose + "
+            "COALESCE(orders.n, 0) AS frequency FROM per_customer LEFT JOIN orders ON "
+            "orders.customer_id = per_customer.customer_id)"
+        )
+    else:
+        ctes.append(
+            "rfm AS (SELECT customer_id, last_purchase, cents, loose AS frequency "
+            "FROM per_customer)"
+        )
     ctes.append(
         "metrics AS (SELECT customer_id, "
         "CAST(DATE_DIFF('day', last_purchase, snap.snapshot) AS BIGINT) AS recency_days, "
@@ -251,7 +269,18 @@ def compile_recipe(
     ctes += layers
     finals = ["labelled.customer_id", "recency_days", "frequency", "monetary", *outputs]
     joins = ""
-    for i, column in enumerate(contacts):
+    if contacts and dialect in ("duckdb", "spark"):
+        # One grouping for every field: the value of the latest dated row that has one
+        # (ARG_MAX, MAX_BY in Spark), which an engine can spill to disk.
+        latest = ", ".join(
+            f"ARG_MAX(contact_{i}, CASE WHEN contact_{i} IS NOT NULL AND TRIM(contact_{i}) <> "
+            f"'' THEN invoice_date END) AS contact_{i}"
+            for i in range(len(contacts))
+        )
+        ctes.append(f"contacts AS (SELECT customer_id, {latest} FROM src GROUP BY customer_id)")
+        joins = " LEFT JOIN contacts ON contacts.customer_id = labelled.customer_id"
+        finals += [f"contacts.contact_{i} AS {_q(c)}" for i, c in enumerate(contacts)]
+    for i, column in enumerate(contacts if dialect not in ("duckdb", "spark") else []):
         ctes.append(
             f"contact_{i} AS (SELECT customer_id, value FROM (SELECT customer_id, "
             f"contact_{i} AS value, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY "
