@@ -171,7 +171,8 @@ def compile_recipe(
     )
     for i, column in enumerate(contacts):
         base.append(f"CAST({_q(column)} AS VARCHAR) AS contact_{i}")
-    source = f"SELECT DISTINCT * FROM {table}" if cleaning.get("duplicates", True) else table
+    distinct = "DISTINCT " if cleaning.get("duplicates", True) else ""
+    source = f"SELECT {distinct}* FROM {table}"
 
     refund = [f"COALESCE({counted} < 0, FALSE)"]
     if inv:

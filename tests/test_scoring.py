@@ -194,3 +194,29 @@ def test_online_retail_is_scored_identically_by_every_engine(shared_data, spark,
     relation, _ = score_duckdb(data, recipe)
     pd.testing.assert_frame_equal(as_text(relation.df()), expected)
     pd.testing.assert_frame_equal(as_text(score_spark(data, recipe, spark).toPandas()), expected)
+
+
+def test_an_engine_failure_is_one_clear_line(fitted, tmp_path, capsys):
+    data, recipe = fitted
+    saved = tmp_path / "recipe.json"
+    saved.write_text(json.dumps(recipe))
+    args = ["score", str(data), "--apply-recipe", str(saved), "--engine", "duckdb"]
+    assert main([*args, "--memory-limit", "lots"]) == 2
+    assert "is not a size" in capsys.readouterr().err
+    assert main([*args, "--memory-limit", "1KB"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: The duckdb engine stopped:") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("rule", ["duplicates", "refunds", "nonpositive_price"])
+def test_each_cleaning_setting_gives_the_same_rows_on_duckdb(fitted, rule):
+    data, recipe = fitted
+    changed = json.loads(json.dumps(recipe))
+    cleaning = changed["settings"]["cleaning"]
+    if rule == "refunds":
+        cleaning["refunds"] = "drop"
+    else:
+        cleaning[rule] = False
+    expected = as_text(score_pandas(data, changed))
+    relation, _ = score_duckdb(data, changed)
+    pd.testing.assert_frame_equal(as_text(relation.df()), expected)
