@@ -186,9 +186,10 @@ st.caption(
 )
 st.subheader("Score every customer where the data lives")
 st.caption(
-    "The recipe as one SQL query over a table named `transactions` with your file's columns: "
-    "a data team runs it in the warehouse, or `python -m segmentation score FILE "
-    "--apply-recipe recipe.json --engine duckdb` scores a large file on this machine."
+    "The recipe as one SQL query over a table named **transactions** with your file's "
+    "columns: a data team runs it in the warehouse, or the command line scores a large file "
+    "on this machine (python -m segmentation score FILE --apply-recipe recipe.json "
+    "--engine duckdb)."
 )
 st.session_state.setdefault(S.SQL_DIALECT, "duckdb")
 dialect = st.selectbox(
@@ -209,7 +210,7 @@ except seg.SegmentationError as exc:
     st.info(f"{exc}", icon=":material/info:")
 else:
     with st.expander("The query"):
-        st.code(query, language="sql")
+        st.code(query, language=None)  # plain: the highlighting colours are too faint
     st.download_button(
         f"Scoring query ({dialect}, .sql)",
         query,

@@ -15,7 +15,7 @@ from tests.plain import net_rfm_plain
 
 pytestmark = pytest.mark.e2e
 CUSTOMERS = 500  # about 20,000 rows
-PAGES = ["Data", "Explore", "Segments", "Download"]
+PAGES = ["Data", "Explore", "Segments", "Movement", "Value", "Download"]
 
 
 @pytest.fixture(scope="module")
