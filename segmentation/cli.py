@@ -136,7 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="per-segment files hold only customers who accept marketing",
     )
-    p.add_argument("--out", help="labelled customers, .csv or .xlsx (a sheet per segment)")
+    p.add_argument(
+        "--out", help="labelled customers: .csv, .xlsx (a sheet per segment) or .parquet"
+    )
     p.add_argument("--segment-files", help="one CSV per segment, in a .zip")
     p.add_argument("--report", help="a self-contained HTML report (.html)")
     p.add_argument(

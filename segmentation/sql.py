@@ -23,22 +23,15 @@ from sqlglot import exp
 
 from .cleaning import NON_PRODUCT_CODES
 from .errors import SettingsError
+from .roles import ROLES
 from .settings import METRICS
 
 DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "postgres")
 TABLE = "transactions"
 # Roles the SQL path can read, and reading notes it can reproduce.
-SQL_ROLES = {
-    "customer_id",
-    "invoice_id",
-    "invoice_date",
-    "quantity",
-    "unit_price",
-    "amount",
-    "country",
-    "stock_code",
-    "description",
-}
+# Roles whose meaning needs more than one row (status vocabularies, per-store order numbers,
+# several currencies) are read by the pandas engine only.
+SQL_ROLES = set(ROLES) - {"status", "currency", "store"}
 SQL_NOTES = {
     "Sheets",
     "Encoding",
