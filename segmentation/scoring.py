@@ -75,15 +75,10 @@ def score_pandas(path: str | Path, recipe: Mapping[str, Any]) -> pd.DataFrame:
     return customers
 
 
-def score_duckdb(
-    path: str | Path, recipe: Mapping[str, Any], memory_limit: str | None = None
-) -> tuple[Any, str]:
-    """The labelled customers as a DuckDB relation (nothing is collected), and its query."""
+def _duckdb_source(path: Path, memory_limit: str | None):
+    """A DuckDB connection, the table expression that reads the file, and its float columns."""
     import duckdb
 
-    from .sql import compile_recipe
-
-    path = Path(path)
     kind = _sql_source(path, "duckdb")
     con = duckdb.connect()
     # Rows need no order until the final ORDER BY; without it DuckDB can spill more freely.
@@ -102,8 +97,24 @@ def score_duckdb(
         for row in schema.itertuples()
         if row.column_type in ("DOUBLE", "FLOAT", "REAL")
     }
-    query = compile_recipe(recipe, "duckdb", table, types)
-    return con.sql(query), query
+    return con, table, types
+
+
+def score_duckdb(
+    path: str | Path, recipe: Mapping[str, Any], memory_limit: str | None = None
+) -> tuple[Any, Any]:
+    """The labelled customers as a DuckDB relation (nothing is collected), and a function
+    that gives the value models' customer summary from the same rows."""
+    from .sql import compile_recipe
+
+    con, table, types = _duckdb_source(Path(path), memory_limit)
+    relation = con.sql(compile_recipe(recipe, "duckdb", table, types))
+
+    def summary() -> pd.DataFrame:
+        query = compile_recipe(recipe, "duckdb", table, types, summary=True)
+        return con.sql(query).df().set_index("customer_id")
+
+    return relation, summary
 
 
 def duckdb_literal(text: str) -> str:
@@ -125,8 +136,9 @@ def spark_session(master: str | None = None):
     )
 
 
-def score_spark(path: str | Path, recipe: Mapping[str, Any], spark) -> Any:
-    """The labelled customers as a Spark DataFrame (nothing is collected)."""
+def score_spark(path: str | Path, recipe: Mapping[str, Any], spark, summary: bool = False) -> Any:
+    """The labelled customers as a Spark DataFrame (nothing is collected); ``summary=True``
+    gives the value models' customer summary instead."""
     from .sql import compile_recipe
 
     path = Path(path)
@@ -146,7 +158,26 @@ def score_spark(path: str | Path, recipe: Mapping[str, Any], spark) -> Any:
     types = {
         f.name: "float" for f in frame.schema.fields if f.dataType.typeName() in ("double", "float")
     }
-    return spark.sql(compile_recipe(recipe, "spark", "transactions", types))
+    return spark.sql(compile_recipe(recipe, "spark", "transactions", types, summary=summary))
+
+
+def with_value(frame: pd.DataFrame, recipe: Mapping[str, Any], summary) -> pd.DataFrame:
+    """The value predictions of a recipe that has them, computed in Python from the customer
+    summary the engine made, placed where the customer file has them."""
+    if "value" not in recipe:
+        return frame
+    from .value import predict_summary
+
+    predicted = predict_summary(summary(), recipe["value"])
+    at = (
+        list(frame.columns).index("rfm_action") + 1
+        if "rfm_action" in frame
+        else (list(frame.columns).index("action") + 1 if "action" in frame else 4)
+    )
+    ids = frame["customer_id"].to_numpy()
+    for offset, column in enumerate(predicted.columns):
+        frame.insert(at + offset, column, predicted[column].reindex(ids).to_numpy())
+    return frame
 
 
 def write_frame(frame: pd.DataFrame, out: str | Path) -> None:
@@ -177,9 +208,10 @@ def score(
     """Score ``path`` and write ``out``; returns the engine used and the customers scored.
 
     DuckDB writes parquet straight from the query (nothing collected); Spark writes parquet
-    as a folder of part files (Spark's own layout); CSV and Excel are collected and written
-    as one file, neutralised like every export. An engine's failure (out of memory, a file
-    it cannot read) is a ``SegmentationError`` with the engine's first line."""
+    as a folder of part files (Spark's own layout). CSV and Excel, and every output of a
+    recipe with value models (their predictions are computed in Python from a customer
+    summary the engine makes), are collected and written as one file. An engine's failure
+    (out of memory, a file it cannot read) is a ``SegmentationError`` with its first line."""
     engine = choose_engine(engine, path)
     try:
         return _score(path, recipe, engine, out, spark_master, memory_limit)
@@ -210,21 +242,27 @@ def _score(path, recipe, engine, out, spark_master, memory_limit) -> tuple[str, 
             write_frame(frame, out)
         return engine, len(frame)
     if engine == "duckdb":
-        relation, _ = score_duckdb(path, recipe, memory_limit)
-        if parquet:
+        relation, summary = score_duckdb(path, recipe, memory_limit)
+        if parquet and "value" not in recipe:  # straight from the query, nothing collected
             import duckdb
 
             relation.write_parquet(str(out))
             written = f"SELECT COUNT(*) FROM read_parquet({duckdb_literal(str(out))})"
             return engine, int(duckdb.sql(written).fetchall()[0][0])
-        frame = relation.df()
+        frame = with_value(relation.df(), recipe, summary)
     else:
         spark = spark_session(spark_master)
         result = score_spark(path, recipe, spark)
-        if parquet:
+        if parquet and "value" not in recipe:
             result.write.mode("overwrite").parquet(str(out))
             return engine, result.count()
-        frame = result.toPandas()
+        frame = with_value(
+            result.toPandas(),
+            recipe,
+            lambda: (
+                score_spark(path, recipe, spark, summary=True).toPandas().set_index("customer_id")
+            ),
+        )
     if out is not None:
         write_frame(frame, out)
     return engine, len(frame)

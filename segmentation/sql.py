@@ -131,12 +131,15 @@ def compile_recipe(
     table: str = TABLE,
     types: Mapping[str, str] | None = None,
     contacts: list[str] | None = None,
+    summary: bool = False,
 ) -> str:
     """The scoring query of ``recipe`` in ``dialect``, over ``table`` (the file's columns).
 
     ``types`` says which columns are floating point (``{"CustomerID": "float"}``): a float
     customer id is cut to its whole number, as the pandas reader does. ``contacts`` are the
-    columns to carry (default: the recipe's)."""
+    columns to carry (default: the recipe's). ``summary=True`` gives instead the value models'
+    customer summary (``customer_id, x, t_x, T, zbar``: purchase days, days from the first to
+    the last, days from the first to the period's end, mean spend of the repeat days)."""
     if dialect not in DIALECTS:
         raise SettingsError(f"Unknown SQL dialect '{dialect}'. Choose from: {', '.join(DIALECTS)}.")
     check_sql_recipe(recipe)
@@ -231,6 +234,8 @@ def compile_recipe(
     else:
         ctes.append("scored_rows AS (SELECT * FROM kept)")
     ctes.append(f"snap AS (SELECT {snap} AS snapshot FROM scored_rows)")
+    if summary:
+        return _transpile(_summary_query(ctes), dialect)
     ctes.append(
         "per_customer AS (SELECT customer_id, "
         "MAX(CASE WHEN NOT refund THEN CAST(invoice_date AS DATE) END) AS last_purchase, "
@@ -289,8 +294,31 @@ def compile_recipe(
         "WITH " + ", ".join(ctes) + f" SELECT {select} FROM labelled{joins} "
         "ORDER BY labelled.customer_id"
     )
-    tree = sqlglot.parse_one(query, read="duckdb")
-    return tree.sql(dialect=dialect, pretty=True)
+    return _transpile(query, dialect)
+
+
+def _transpile(query: str, dialect: str) -> str:
+    return sqlglot.parse_one(query, read="duckdb").sql(dialect=dialect, pretty=True)
+
+
+def _summary_query(ctes: list[str]) -> str:
+    ctes = [
+        *ctes,
+        "days AS (SELECT customer_id, CAST(invoice_date AS DATE) AS day, SUM(money) AS spend "
+        "FROM scored_rows WHERE NOT refund GROUP BY customer_id, CAST(invoice_date AS DATE))",
+        "spans AS (SELECT customer_id, MIN(day) AS first_day, MAX(day) AS last_day, "
+        "COUNT(*) - 1 AS x, SUM(spend) AS total FROM days GROUP BY customer_id)",
+        "firsts AS (SELECT days.customer_id, days.spend AS first_spend FROM days JOIN spans ON "
+        "days.customer_id = spans.customer_id AND days.day = spans.first_day)",
+    ]
+    return (
+        "WITH " + ", ".join(ctes) + " SELECT spans.customer_id, CAST(x AS BIGINT) AS x, "
+        "CAST(DATE_DIFF('day', first_day, last_day) AS DOUBLE) AS t_x, "
+        "CAST(DATE_DIFF('day', first_day, snap.snapshot) - 1 AS DOUBLE) AS T, "
+        "CASE WHEN x > 0 THEN (total - first_spend) / x ELSE 0 END AS zbar "
+        "FROM spans JOIN firsts ON firsts.customer_id = spans.customer_id CROSS JOIN snap "
+        "ORDER BY spans.customer_id"
+    )
 
 
 def _labels(recipe: Mapping[str, Any]) -> tuple[list[str], list[str]]:

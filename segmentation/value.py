@@ -442,13 +442,17 @@ def holdout_check(
 
 def predict_with_saved(cleaned: pd.DataFrame, snapshot: str, saved: dict) -> pd.DataFrame:
     """Predictions for another file with the parameters a recipe saved (no refitting)."""
+    end = pd.Timestamp(snapshot).normalize() - pd.Timedelta(days=1)
+    return predict_summary(customer_summary(cleaned, end), saved)
+
+
+def predict_summary(summary: pd.DataFrame, saved: dict) -> pd.DataFrame:
+    """Predictions for a customer summary (index ``customer_id``) with saved parameters."""
     fields = ("model", "r", "alpha", "a", "b", "log_likelihood")
     purchases = PurchaseModel(*(saved["purchases"][f] for f in fields), customers=0)
     spend = SpendModel(
         *(saved["spend"][f] for f in ("p", "q", "gamma", "log_likelihood")), customers=0
     )
-    end = pd.Timestamp(snapshot).normalize() - pd.Timedelta(days=1)
-    summary = customer_summary(cleaned, end)
     return predict(
         purchases, spend, summary, int(saved["horizon_days"]), float(saved["discount_rate"])
     )

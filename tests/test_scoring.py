@@ -220,3 +220,39 @@ def test_each_cleaning_setting_gives_the_same_rows_on_duckdb(fitted, rule):
     expected = as_text(score_pandas(data, changed))
     relation, _ = score_duckdb(data, changed)
     pd.testing.assert_frame_equal(as_text(relation.df()), expected)
+
+
+def test_value_predictions_come_with_every_engine(fitted, spark, tmp_path):
+    data, _ = fitted
+    recipe_path = tmp_path / "recipe.json"
+    assert main([str(data), "--k", "3", "--recipe", str(recipe_path)]) == 0
+    recipe = load_recipe(recipe_path.read_text())
+    assert "value" in recipe
+    outputs = {}
+    for engine in ("pandas", "duckdb", "spark"):
+        out = tmp_path / f"{engine}.parquet"
+        assert (
+            main(
+                [
+                    "score",
+                    str(data),
+                    "--apply-recipe",
+                    str(recipe_path),
+                    "--engine",
+                    engine,
+                    "--out",
+                    str(out),
+                ]
+            )
+            == 0
+        )
+        outputs[engine] = pd.read_parquet(out).sort_values("customer_id").reset_index(drop=True)
+    value = ["p_alive", "expected_purchases_365d", "expected_order_value", "value_365d"]
+    expected = outputs["pandas"]
+    for engine in ("duckdb", "spark"):
+        got = outputs[engine]
+        assert list(got.columns) == list(expected.columns)
+        np.testing.assert_allclose(got[value], expected[value], rtol=1e-9)
+        pd.testing.assert_frame_equal(
+            as_text(got.drop(columns=value)), as_text(expected.drop(columns=value))
+        )
