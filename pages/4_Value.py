@@ -12,7 +12,6 @@ MODELS = {
     "bgnbd": "BG/NBD",
     "mbgnbd": "MBG/NBD (one-time buyers can have left)",
 }
-TOP_SPEND, GONE = 0.8, 0.5  # the top fifth by past spend, below even odds of still buying
 
 pages.setup_page("Value")
 st.title("What your customers are likely to be worth")
@@ -81,17 +80,18 @@ st.subheader("Expected revenue per segment")
 for by, title in (("segment", "K-Means segments"), ("rfm_segment", "RFM grid segments")):
     if by not in customers:
         continue
-    grouped = customers.groupby(by)
-    table = grouped.agg(
-        customers=("customer_id", "size"),
-        expected_purchases_90d=("expected_purchases_90d", "sum"),
-        value_90d=("value_90d", "sum"),
-        value_365d=("value_365d", "sum"),
-        p_alive=("p_alive", "mean"),
-    ).sort_values("value_365d", ascending=False)
     st.markdown(f"**{title}**")
     st.dataframe(
-        table.reset_index(),
+        seg.segment_value(customers, by),
+        column_order=[
+            by,
+            "customers",
+            "expected_purchases_90d",
+            "value_90d",
+            "expected_purchases_365d",
+            "value_365d",
+            "p_alive",
+        ],
         hide_index=True,
         width="stretch",
         column_config={
@@ -99,6 +99,9 @@ for by, title in (("segment", "K-Means segments"), ("rfm_segment", "RFM grid seg
             "customers": formats.count("Customers"),
             "expected_purchases_90d": st.column_config.NumberColumn(
                 "Purchases, next 90 days", format="%,.0f"
+            ),
+            "expected_purchases_365d": st.column_config.NumberColumn(
+                "Purchases, next 365 days", format="%,.0f"
             ),
             "value_90d": formats.money(symbol, "Revenue, next 90 days"),
             "value_365d": formats.money(symbol, "Revenue, next 365 days"),
@@ -113,20 +116,18 @@ st.caption(
 
 st.subheader("Who is still buying?")
 st.plotly_chart(seg.p_alive_figure(customers["p_alive"]), key="p_alive")
-likely = (customers["p_alive"] >= GONE).mean()
+likely = (customers["p_alive"] >= seg.GONE).mean()
 st.caption(
     f"{likely:.0%} of the customers are more likely than not to still be buying; "
     f"{(customers['p_alive'] < 0.2).mean():.0%} have probably left (below 20 %)."
 )
 
 st.subheader("Valuable but probably gone")
-threshold = customers["monetary"].quantile(TOP_SPEND)
-gone = customers[(customers["monetary"] >= threshold) & (customers["p_alive"] < GONE)]
-gone = gone.sort_values("monetary", ascending=False)
+gone, threshold = seg.probably_gone(customers)
 once = int((gone["frequency"] == 1).sum())
 st.caption(
     f"The top fifth by past spend ({symbol}{threshold:,.0f} or more) whose chance of still "
-    f"buying is below {GONE:.0%}: **{len(gone):,} customers** who spent "
+    f"buying is below {seg.GONE:.0%}: **{len(gone):,} customers** who spent "
     f"{symbol}{gone['monetary'].sum():,.0f}; {once:,} of them bought only once."
 )
 st.dataframe(
@@ -152,7 +153,7 @@ st.caption(
     "Per customer, by how many times they bought again before the held-out period: the "
     "closer the two bars, the better the model knows your customers."
 )
-if abs(value.correlation) >= 0.3:
+if abs(value.correlation) >= seg.STRONG_CORRELATION:
     st.warning(
         f"How often customers buy and how much they spend per order are correlated "
         f"({value.correlation:.2f}); the spend model assumes they are not, so expected spend "

@@ -4,7 +4,7 @@ segment summary, recipe, cleaning report."""
 import streamlit as st
 
 import segmentation as seg
-from dashboard import context, formats, names, pages
+from dashboard import context, formats, names, pages, sql_view
 from dashboard import state as S
 
 CSV_FORMATS = {
@@ -35,7 +35,6 @@ except seg.SegmentationError as exc:
     predictions, value_note = None, f"No value columns: {exc}"
 customers = result.customer_file(contacts, predictions)
 source_name = st.session_state[S.DATA_NAME]
-labels = [c for c in ("segment", "rfm_segment") if c in customers]
 profile = profiled.profile if result.profiled is not None else ctx.kpis(customers, "rfm_segment")
 if ctx.sampled:
     st.info(
@@ -75,39 +74,25 @@ def csv(frame):
     return seg.to_csv_bytes(frame, delimiter, decimal)
 
 
-fields = ctx.contact_fields()
-consent_column = fields.consent_column(list(contacts.columns) if contacts is not None else [])
-listed = customers
+consent_column = ctx.contact_fields().consent_column(
+    list(contacts.columns) if contacts is not None else []
+)
+only_consenting = None
 if consent_column:
     st.session_state.setdefault(S.CONSENTED_ONLY, False)
     if st.checkbox(
         f"Per-segment lists: only customers who accept marketing ('{consent_column}')",
         key=S.CONSENTED_ONLY,
     ):
-        listed = customers[seg.consent(customers[consent_column]).fillna(False).to_numpy(bool)]
-        st.caption(f"{len(listed):,} of {len(customers):,} customers accept marketing.")
+        only_consenting = consent_column
 elif contacts is None:
     st.caption("No contact fields chosen: choose e-mail, name and more on the Data page.")
+lists = seg.segment_lists(customers, only_consenting)
+if only_consenting:
+    listed = len(set().union(*(part["customer_id"] for part in lists.values())))
+    st.caption(f"{listed:,} of {len(customers):,} customers accept marketing.")
 if value_note:
     st.caption(value_note)
-prefixes = {"segment": "K-Means ", "rfm_segment": "RFM "} if len(labels) > 1 else {}
-
-
-def per_segment() -> dict[str, object]:
-    return {
-        f"{prefixes.get(column, '')}{name}": part
-        for column in labels
-        for name, part in sorted(listed.groupby(column), key=lambda g: -len(g[1]))
-    }
-
-
-def segment_zip() -> bytes:
-    files: dict[str, bytes] = {}
-    for column in labels:
-        files |= seg.segment_files(
-            listed, column, delimiter, decimal, prefix=prefixes.get(column, "")
-        )
-    return seg.zip_bytes(files)
 
 
 left, right = st.columns(2)
@@ -123,7 +108,7 @@ with left:
     )
     st.download_button(
         "One list per segment (zip of CSV files)",
-        segment_zip,
+        lambda: seg.segment_zip(lists, delimiter, decimal),
         f"customers_by_segment_{stem}.zip",
         "application/zip",
         key="dl_segment_zip",
@@ -134,7 +119,7 @@ with left:
         lambda: seg.to_xlsx_bytes(
             {
                 "customers": customers,
-                **per_segment(),
+                **lists,
                 "segments": profile,
                 "cleaning": report.to_frame(),
                 "reading": notes.to_frame(),
@@ -184,41 +169,7 @@ st.caption(
     "Text that a spreadsheet would run as a formula (starting =, +, -, @) is prefixed "
     "with an apostrophe in every export; phone numbers stay as written."
 )
-st.subheader("Score every customer where the data lives")
-st.caption(
-    "The recipe as one SQL query over a table named **transactions** with your file's "
-    "columns: a data team runs it in the warehouse, or the command line scores a large file "
-    "on this machine (python -m segmentation score FILE --apply-recipe recipe.json "
-    "--engine duckdb)."
-)
-st.session_state.setdefault(S.SQL_DIALECT, "duckdb")
-dialect = st.selectbox(
-    "SQL dialect",
-    list(seg.DIALECTS),
-    key=S.SQL_DIALECT,
-    format_func=lambda d: {
-        "duckdb": "DuckDB",
-        "spark": "Spark SQL",
-        "bigquery": "BigQuery",
-        "snowflake": "Snowflake",
-        "postgres": "PostgreSQL",
-    }[d],
-)
-try:
-    query = seg.compile_recipe(recipe, dialect)
-except seg.SegmentationError as exc:
-    st.info(f"{exc}", icon=":material/info:")
-else:
-    with st.expander("The query"):
-        st.code(query, language=None)  # plain: the highlighting colours are too faint
-    st.download_button(
-        f"Scoring query ({dialect}, .sql)",
-        query,
-        f"score_customers_{dialect}.sql",
-        "application/sql",
-        key="dl_sql",
-        icon=":material/download:",
-    )
+sql_view.draw(recipe)
 st.subheader("Preview")
 st.dataframe(
     customers.head(500),

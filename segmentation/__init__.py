@@ -63,7 +63,8 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "customers_table",
         "metrics_table",
         "neutralize_formulas",
-        "segment_files",
+        "segment_lists",
+        "segment_zip",
         "to_csv_bytes",
         "to_xlsx_bytes",
         "zip_bytes",
@@ -161,7 +162,9 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "transforms": ("TRANSFORMS", "TRANSFORM_LABELS", "RFMTransformer", "apply_transform"),
     "value": (
+        "GONE",
         "MODEL_NAMES",
+        "STRONG_CORRELATION",
         "Holdout",
         "PurchaseModel",
         "SpendModel",
@@ -171,6 +174,8 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "fit_spend",
         "holdout_check",
         "predict",
+        "probably_gone",
+        "segment_value",
         "value_stage",
     ),
 }

@@ -478,44 +478,26 @@ def _print_scores(result) -> None:
 
 def _write_customers(args, customers: pd.DataFrame, loaded, contacts) -> None:
     """The customer file (with a sheet per segment in Excel) and the per-segment zip."""
-    from .export import segment_files, zip_bytes
+    from .export import segment_lists, segment_zip
 
-    listed, methods = _per_segment(customers, loaded, contacts, args.consented_only)
-    if args.out:
-        sheets = {
-            f"{prefix}{name}": part
-            for column, prefix in methods
-            for name, part in sorted(listed.groupby(column), key=lambda g: -len(g[1]))
-        }
-        _write(args.out, customers, "customers", sheets)
-    if args.segment_files:
-        files: dict[str, bytes] = {}
-        for column, prefix in methods:
-            files |= segment_files(listed, column, prefix=prefix)
-        _write_bytes(args.segment_files, zip_bytes(files))
-
-
-def _per_segment(customers, loaded, contacts, consented_only: bool):
-    """The customers of the per-segment lists (only those who accept marketing when asked)
-    and the (label column, name prefix) of each method."""
-    from .contacts import consent
-
-    if consented_only:
+    consent_column = None
+    if args.consented_only:
         chosen = list(contacts.columns) if contacts is not None else []
-        column = loaded.contacts.consent_column(chosen)
-        if column is None:
+        consent_column = loaded.contacts.consent_column(chosen)
+        if consent_column is None:
             raise SegmentationError(
                 "--consented-only needs a marketing-consent column among the contact fields."
             )
-        customers = customers[consent(customers[column]).fillna(False).to_numpy(bool)]
-    present = [c for c in ("segment", "rfm_segment") if c in customers]
-    prefixes = {"segment": "K-Means ", "rfm_segment": "RFM "}
-    return customers, [(c, prefixes[c] if len(present) > 1 else "") for c in present]
+    lists = segment_lists(customers, consent_column)
+    if args.out:
+        _write(args.out, customers, "customers", lists)
+    if args.segment_files:
+        _write_bytes(args.segment_files, segment_zip(lists))
 
 
 def _value(args, result):
     """Fit the value models; a data set they cannot describe is said, not fatal."""
-    from .value import holdout_check
+    from .value import STRONG_CORRELATION, holdout_check
 
     if args.value_horizon < 1:
         raise SegmentationError("--value-horizon must be 1 day or more.")
@@ -532,7 +514,7 @@ def _value(args, result):
     print(f"  Gamma-Gamma: p {s.p:.4f}, q {s.q:.4f}, gamma {s.gamma:.4f}")
     print("  " + check.verdict())
     print(check.by_purchases.round(3).to_string(index=False))
-    if abs(value.correlation) >= 0.3:
+    if abs(value.correlation) >= STRONG_CORRELATION:
         print(
             f"  Warning: repeat purchases and spend are correlated ({value.correlation:.2f}); "
             "the spend model assumes they are not, so expected spend is less reliable."
@@ -541,13 +523,12 @@ def _value(args, result):
 
 
 def _print_segment_value(customers, value, symbol: str) -> None:
-    column = f"value_{value.horizon}d"
+    from .value import segment_value
+
     for by in ("segment", "rfm_segment"):
         if by in customers:
-            table = customers.groupby(by)[[column]].sum().sort_values(column, ascending=False)
-            table["p_alive (mean)"] = customers.groupby(by)["p_alive"].mean()
             print(f"\nExpected value over {value.horizon} days by {by} ({symbol or 'money'})")
-            print(table.round(2).to_string())
+            print(segment_value(customers, by).round(2).to_string(index=False))
 
 
 def _movement(args, loaded, result, contacts) -> None:

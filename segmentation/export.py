@@ -94,15 +94,36 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def segment_files(
-    frame: pd.DataFrame, by: str, delimiter: str = ",", decimal: str = ".", prefix: str = ""
-) -> dict[str, bytes]:
-    """One CSV per value of ``frame[by]`` (file names made safe), largest segment first."""
-    files: dict[str, bytes] = {}
-    for name, part in sorted(frame.groupby(by, sort=False), key=lambda item: -len(item[1])):
-        stem = safe_name(f"{prefix}{name}")
-        files[f"{stem}.csv"] = to_csv_bytes(part, delimiter, decimal)
-    return files
+def segment_lists(
+    customers: pd.DataFrame, consent_column: str | None = None
+) -> dict[str, pd.DataFrame]:
+    """One list of customers per segment, largest first, for each method the file has
+    (named "K-Means Champions", "RFM Champions" when it has both); only customers who accept
+    marketing when ``consent_column`` is given."""
+    from .contacts import consent
+
+    if consent_column is not None:
+        accepts = consent(customers[consent_column]).fillna(False).to_numpy(bool)
+        customers = customers[accepts]
+    present = [c for c in ("segment", "rfm_segment") if c in customers]
+    prefixes = {"segment": "K-Means ", "rfm_segment": "RFM "} if len(present) > 1 else {}
+    return {
+        f"{prefixes.get(column, '')}{name}": part
+        for column in present
+        for name, part in sorted(customers.groupby(column), key=lambda g: -len(g[1]))
+    }
+
+
+def segment_zip(
+    lists: Mapping[str, pd.DataFrame], delimiter: str = ",", decimal: str = "."
+) -> bytes:
+    """The lists of :func:`segment_lists` as one CSV each in a zip (file names made safe)."""
+    return zip_bytes(
+        {
+            f"{safe_name(name)}.csv": to_csv_bytes(part, delimiter, decimal)
+            for name, part in lists.items()
+        }
+    )
 
 
 def safe_name(text: str, limit: int = 80) -> str:

@@ -156,37 +156,35 @@ def load_transactions(
         raise DataError(f"'{name}' has a header but no data rows.")
     options = ParseOptions(dayfirst=dayfirst, decimal=decimal, currency=currency)
     delimiter = preview.text_format.delimiter if preview.text_format else None
-    candidates = _contact_candidates(raw, found)
+    kinds = _contact_kinds(raw, found)
+    candidates = list(kinds)
     with parser_errors(name):
         tx, notes = to_transactions(raw, found, options, delimiter, carry=candidates)
-        contacts = _contacts(tx, raw, candidates)
+        contacts = _contacts(tx, kinds)
     for column in candidates:  # in place: a copy of a million rows costs a tenth of a second
         del tx[CARRIED + column]
     notes = _file_notes(preview, name).extend(notes)
     return LoadedData(tx, found, preview, name, notes, contacts)
 
 
-def _contact_candidates(raw: pd.DataFrame, roles: ColumnRoles) -> list[str]:
-    """Columns that may travel to the customer file: every column that plays no role but
-    country, and the customer id when it is an e-mail address."""
+def _contact_kinds(raw: pd.DataFrame, roles: ColumnRoles) -> dict[str, str | None]:
+    """Columns that may travel to the customer file, with their contact kind: every column
+    that plays no role but country, and the customer id when it is an e-mail address."""
     from .contacts import detect_kinds
 
     used = {c for r, c in roles.used().items() if r not in ("country", "customer_id")}
-    candidates = [c for c in raw.columns if c not in used]
-    if (
-        roles.customer_id in candidates
-        and detect_kinds(raw.head(200), [roles.customer_id])[roles.customer_id] != "email"
-    ):
-        candidates.remove(roles.customer_id)
-    return candidates
+    kinds = detect_kinds(raw.head(500), [c for c in raw.columns if c not in used])
+    if roles.customer_id in kinds and kinds[roles.customer_id] != "email":
+        del kinds[roles.customer_id]
+    return kinds
 
 
-def _contacts(tx: pd.DataFrame, raw: pd.DataFrame, candidates: list[str]) -> ContactFields:
-    from .contacts import ContactFields, detect_kinds, latest_values
+def _contacts(tx: pd.DataFrame, kinds: dict[str, str | None]) -> ContactFields:
+    from .contacts import ContactFields, latest_values
     from .parsing import CARRIED
 
-    if not candidates:
+    if not kinds:
         return ContactFields()
-    carried = tx[[CARRIED + c for c in candidates]].set_axis(candidates, axis=1)
+    carried = tx[[CARRIED + c for c in kinds]].set_axis(list(kinds), axis=1)
     values = latest_values(tx["customer_id"], tx["invoice_date"], carried)
-    return ContactFields(detect_kinds(raw.head(500), candidates), values)
+    return ContactFields(kinds, values)

@@ -456,3 +456,28 @@ def predict_summary(summary: pd.DataFrame, saved: dict) -> pd.DataFrame:
     return predict(
         purchases, spend, summary, int(saved["horizon_days"]), float(saved["discount_rate"])
     )
+
+
+# --------------------------------------------------------------------------- for marketers
+# "Valuable but probably gone": the top fifth by past spend, below even odds of still buying.
+TOP_SPEND, GONE = 0.8, 0.5
+
+
+def segment_value(customers: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Per segment (``by``): customers, the sum of every expected-purchases and value column
+    the customer file has, and the mean probability of still buying; most valuable first."""
+    sums = [c for c in customers.columns if c.startswith(("expected_purchases_", "value_"))]
+    grouped = customers.groupby(by)
+    table = grouped[sums].sum()
+    table.insert(0, "customers", grouped.size())
+    table["p_alive"] = grouped["p_alive"].mean()
+    values = sorted((c for c in sums if c.startswith("value_")), key=lambda c: int(c[6:-1]))
+    return table.sort_values(values[-1], ascending=False).reset_index()
+
+
+def probably_gone(customers: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+    """Customers in the top fifth by past spend whose chance of still buying is below even,
+    biggest spenders first, and the spend that makes the top fifth."""
+    threshold = float(customers["monetary"].quantile(TOP_SPEND))
+    gone = customers[(customers["monetary"] >= threshold) & (customers["p_alive"] < GONE)]
+    return gone.sort_values("monetary", ascending=False), threshold
