@@ -104,11 +104,37 @@ def _drop_description_row(raw: pd.DataFrame, roles: ColumnRoles) -> tuple[pd.Dat
     return raw.iloc[1:].reset_index(drop=True), 1
 
 
+def _block_pattern(empty: np.ndarray, codes: np.ndarray) -> bool:
+    """Whether a field's blanks follow the block pattern: in the file's orders of several rows,
+    the first row carries the field and the following rows leave it blank (Shopify, Odoo).
+    Blanks scattered over orders whose other rows are filled are missing values, not
+    continuations."""
+    listed = codes >= 0
+    order = codes[listed]
+    blank = empty[listed]
+    size = np.bincount(order)
+    first = np.zeros(len(order), dtype=bool)
+    first[np.unique(order, return_index=True)[1]] = True
+    multi = size[order] > 1
+    later_blank = np.bincount(order[multi & ~first & blank], minlength=len(size))
+    later = size - 1
+    first_blank = np.zeros(len(size), dtype=bool)
+    first_blank[order[first & blank]] = True
+    several = size > 1
+    touched = several & (later_blank > 0)
+    if not touched.any():
+        return False
+    # Every touched order: its first row filled and all its later rows blank; most orders of
+    # several rows are touched.
+    clean = touched & ~first_blank & (later_blank == later)
+    return bool(clean.sum() == touched.sum() and touched.sum() >= 0.5 * several.sum())
+
+
 def _fill_within_orders(raw: pd.DataFrame, roles: ColumnRoles) -> tuple[pd.DataFrame, int, int]:
     """Continuation lines: order fields left blank because the row belongs to the line above.
 
-    Rows with an order id take the order's customer, date, status and currency from another row
-    of the same order (Shopify writes them on the first line only). Rows whose customer, date
+    In the block pattern (see :func:`_block_pattern`) rows with an order id take the order's
+    customer, date, status and currency from the order's first row. Rows whose customer, date
     and order id are all blank but which carry amounts belong to the order above them.
     Returns the frame, rows filled within their order, continuation rows filled from above.
     """
@@ -135,15 +161,12 @@ def _fill_within_orders(raw: pd.DataFrame, roles: ColumnRoles) -> tuple[pd.DataF
         codes, _ = pd.factorize(raw[roles.invoice_id].where(~_blank(raw[roles.invoice_id])))
         for c in [*order_fields, *extra]:
             empty = _blank(raw[c]).to_numpy()
-            # Only orders that have the field on another line can fill it (a cheap check on
-            # integer codes first: most files have nothing to fill).
-            has = np.zeros(codes.max() + 2, dtype=bool)
-            has[codes[~empty & (codes >= 0)]] = True
-            fill = empty & (codes >= 0) & has[codes]
-            if fill.any():
-                first = raw[c].where(~empty).groupby(codes).transform("first")
-                raw[c] = raw[c].where(~fill, first)
-                within = max(within, int(fill.sum()))
+            if not (empty & (codes >= 0)).any() or not _block_pattern(empty, codes):
+                continue
+            fill = empty & (codes >= 0)
+            first = raw[c].where(~empty).groupby(codes).transform("first")
+            raw[c] = raw[c].where(~fill, first)
+            within = max(within, int(fill.sum()))
     return raw, within, int(orphan.sum())
 
 
@@ -181,6 +204,22 @@ def _duplicates(raw: pd.DataFrame) -> np.ndarray:
     if candidates.any():
         out[candidates] = raw[candidates].duplicated().to_numpy()
     return out
+
+
+def _as_read(
+    raw: pd.DataFrame, roles: ColumnRoles, out: dict[str, pd.Series], values: dict[str, pd.Series]
+) -> pd.DataFrame:
+    """The file after filling, with its role columns as read: duplicates are judged on what
+    the values mean (``12346.0`` and ``12346`` are one customer), after filling (a filled
+    line can repeat another exactly)."""
+    frame = raw.copy(deep=False)
+    frame[roles.customer_id] = out["customer_id"]
+    frame[roles.invoice_date] = out["invoice_date"]
+    if roles.invoice_id:
+        frame[roles.invoice_id] = parse_ids(raw[roles.invoice_id])
+    for role, series in values.items():
+        frame[getattr(roles, role)] = series
+    return frame
 
 
 def _numbers(
@@ -296,7 +335,6 @@ def to_transactions(
     raw, described = _drop_description_row(raw, roles)
     if described:
         notes = notes.add("Rows", "the row under the header describes the columns: not data")
-    duplicate = _duplicates(raw)
     raw, within, orphans = _fill_within_orders(raw, roles)
     if within:
         notes = notes.add(
@@ -358,7 +396,7 @@ def to_transactions(
         out["stock_code"] = parse_ids(raw[roles.stock_code])
     if roles.status:
         out["kind"], notes = _kinds(raw[roles.status], roles.status, shape, notes)
-    out["duplicate"] = pd.Series(duplicate, index=raw.index)
+    out["duplicate"] = pd.Series(_duplicates(_as_read(raw, roles, out, values)), index=raw.index)
     for column in carry:
         out[CARRIED + column] = raw[column]
     tx = pd.DataFrame(out)

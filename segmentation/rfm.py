@@ -12,6 +12,9 @@ from .settings import FREQUENCY_MODES
 RFM_COLUMNS = ["customer_id", "invoice_id", "invoice_date", "revenue", "refund"]
 
 
+MICROS = 1_000_000  # money is summed in millionths of the currency unit
+
+
 def default_frequency(tx: pd.DataFrame) -> str:
     """Distinct invoices when the file has invoice ids, else distinct purchase days."""
     return "invoices" if "invoice_id" in tx else "days"
@@ -94,10 +97,10 @@ def compute_rfm(
         size = int(inner.max()) + 1
         pairs = np.unique(codes[purchase].astype("int64") * size + inner[purchase])
         freq = np.bincount(pairs // size, minlength=n)
-    # Money in whole cents: each line rounded half up, then summed (as the SQL engines do, so
-    # every engine gives the same cent).
-    cents = np.floor(tx["revenue"].to_numpy(dtype="float64") * 100 + 0.5)
-    monetary = np.bincount(codes, weights=cents, minlength=n) / 100
+    # Money summed as written: each line in millionths (exact for what files write), the sum
+    # rounded half up to the cent once per customer, as the SQL engines do.
+    micros = np.floor(tx["revenue"].to_numpy(dtype="float64") * MICROS + 0.5)
+    monetary = np.floor(np.bincount(codes, weights=micros, minlength=n) / 10_000 + 0.5) / 100
     snap_day = snap.to_datetime64().astype("datetime64[D]").astype("int64")
     rfm = pd.DataFrame(
         {

@@ -1,11 +1,12 @@
 """A saved recipe as one SQL query over a transactions table: "fit small, score big".
 
 The query repeats the method's scoring steps: the cleaning rules, RFM at the recipe's snapshot
-rule (money in whole cents, each line rounded half up, so every engine gives the same cent),
-the fitted transforms with their lambdas, standardisation, the nearest centroid, the score
-thresholds and the segment grid, the playbook's actions, and the contact fields (the latest
-non-empty value per customer). It is written once in DuckDB's dialect and turned into
-Spark SQL, BigQuery, Snowflake or PostgreSQL by sqlglot, which parses and regenerates it.
+rule (money summed in millionths, each customer's sum rounded half up to the cent, so every
+engine gives the same cent), the fitted transforms with their lambdas, standardisation, the
+nearest centroid, the score thresholds and the segment grid, the playbook's actions, and the
+contact fields (the latest non-empty value per customer). It is written once in DuckDB's
+dialect and turned into Spark SQL, BigQuery, Snowflake or PostgreSQL by sqlglot, which parses
+and regenerates it.
 
 SQL tables have no row order, so the SQL path needs one order id per row: files whose order
 lines had to be filled from the line above, status columns, store-scoped or daily order
@@ -223,12 +224,13 @@ def compile_recipe(
         "lines AS (SELECT *, CASE WHEN revenue IS NULL OR NOT revenue BETWEEN -1e300 AND 1e300 "
         f"THEN 0 ELSE (CASE WHEN {refund_flag} THEN {signed} ELSE revenue END) END AS money, "
         f"{refund_flag} AS refund FROM src WHERE {where})",
-        "kept AS (SELECT *, FLOOR(money * 100 + 0.5) AS cents FROM lines)",
+        "kept AS (SELECT *, FLOOR(money * 1000000 + 0.5) AS micros FROM lines)",
     ]
     if mode == "net":
         ctes.append(
             "paying AS (SELECT customer_id FROM kept GROUP BY customer_id "
-            "HAVING SUM(cents) > 0 AND SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END) > 0)"
+            "HAVING FLOOR(SUM(micros) / 10000 + 0.5) > 0 "
+            "AND SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END) > 0)"
         )
         ctes.append("scored_rows AS (SELECT kept.* FROM kept JOIN paying USING (customer_id))")
     else:
@@ -239,7 +241,8 @@ def compile_recipe(
     ctes.append(
         "per_customer AS (SELECT customer_id, "
         "MAX(CASE WHEN NOT refund THEN CAST(invoice_date AS DATE) END) AS last_purchase, "
-        f"{extra} AS loose, SUM(cents) AS cents FROM scored_rows GROUP BY customer_id "
+        f"{extra} AS loose, FLOOR(SUM(micros) / 10000 + 0.5) AS cents "
+        "FROM scored_rows GROUP BY customer_id "
         "HAVING SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END) > 0)"
     )
     if order_key:

@@ -1,0 +1,92 @@
+"""Row structure read by arithmetic and by pattern, not by system name: order fields filled
+down only in the block pattern, duplicates judged after filling, parent rows counted once,
+money summed as written. Every figure is worked out by hand from the rows in the test."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from segmentation import clean_transactions, compute_rfm, load_transactions
+
+
+def load(text: str, name: str = "export.csv", **options):
+    return load_transactions(text.encode(), name, **options)
+
+
+def rfm_of(text: str, refunds: str = "drop", **options) -> pd.DataFrame:
+    from segmentation import CleaningOptions
+
+    cleaned, _ = clean_transactions(
+        load(text, **options).transactions, CleaningOptions(refunds=refunds)
+    )
+    return compute_rfm(cleaned)
+
+
+def test_a_blank_customer_on_a_line_of_a_filled_order_is_a_guest_line_not_a_continuation():
+    # Every row carries its date and country: no block pattern, so the blank customer is a
+    # line without a customer (dropped), never the customer of the order's other lines.
+    text = (
+        "InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        "1,A,2,2024-01-02 10:00,5.00,11,UK\n"
+        "1,B,1,2024-01-02 10:00,100.00,,UK\n"
+        "2,A,1,2024-01-03 10:00,5.00,12,UK\n"
+        "2,C,3,2024-01-03 10:00,2.00,12,UK\n"
+        "3,A,4,2024-01-04 10:00,5.00,11,UK\n"
+        "3,D,1,2024-01-04 10:00,7.00,11,UK\n"
+    )
+    rfm = rfm_of(text)
+    assert rfm["monetary"].to_dict() == {"11": 37.0, "12": 11.0}  # 10 + 20 + 7; 5 + 6
+    assert not any("took their order's fields" in line for line in load(text).notes.lines())
+
+
+def test_a_line_that_fills_to_a_copy_of_another_is_an_exact_duplicate():
+    # The block pattern: each order's first row carries customer, date and status, the rest
+    # leave them blank. Order 2's second line, once filled, repeats its first line exactly.
+    text = (
+        "Order,Customer,Date,Status,Item,Qty,Price\n"
+        "1,A,2024-01-02,paid,Mug,1,10.00\n"
+        "1,,,,Card,2,2.50\n"
+        "2,B,2024-01-03,paid,Card,2,2.50\n"
+        "2,,,,Card,2,2.50\n"
+        "2,,,,Pen,1,4.00\n"
+        "3,A,2024-01-05,paid,Pen,1,4.00\n"
+    )
+    rfm = rfm_of(text)
+    assert rfm["monetary"].to_dict() == {"A": 19.0, "B": 9.0}  # 10 + 5 + 4; 5 + 4
+    assert rfm["frequency"].to_dict() == {"A": 2, "B": 1}
+
+
+def test_continuation_rows_that_repeat_across_orders_are_not_duplicates_before_filling():
+    # Odoo's one2many export: only the first row of an order has its fields; the same product
+    # line in two orders is two purchases, not a duplicate.
+    text = (
+        "Order Reference,Order Date,Customer,Order Lines/Product,Order Lines/Quantity,"
+        "Order Lines/Unit Price\n"
+        "S1,2024-01-02,Acme,Chair,1,100\n"
+        ",,,Desk,2,50\n"
+        "S2,2024-01-09,Bolt,Chair,1,100\n"
+        ",,,Desk,2,50\n"
+    )
+    rfm = rfm_of(text)
+    assert rfm["monetary"].to_dict() == {"Acme": 200.0, "Bolt": 200.0}
+
+
+def test_duplicates_are_judged_on_values_as_read():
+    # 12346.0 (a float cell's rendering) and 12346 are one customer: the third line repeats
+    # the first.
+    text = (
+        "InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID\n"
+        "1,A,2,2024-01-02 10:00,5.00,12346.0\n"
+        "1,B,1,2024-01-02 10:00,3.00,12346\n"
+        "1,A,2,2024-01-02 10:00,5.00,12346\n"
+    )
+    assert rfm_of(text)["monetary"].to_dict() == {"12346": 13.0}
+
+
+def test_money_is_summed_as_written_not_rounded_per_line():
+    # Four line totals of 0.1250 and one of 2.0049: exactly 2.5049, so 2.50 (per-line cents
+    # would give 0.13 x 4 + 2.00 = 2.52).
+    text = "Customer,Order,Date,Sales\n" + "".join(
+        f"A,{i},2024-01-0{i},{v}\n" for i, v in enumerate(["0.1250"] * 4 + ["2.0049"], 1)
+    )
+    assert rfm_of(text)["monetary"].to_dict() == {"A": 2.50}
