@@ -22,6 +22,7 @@ from .settings import (
     CleaningOptions,
     Settings,
 )
+from .states import parse_decisions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,6 +35,7 @@ HINTS = {
     "currency": "--currency CODE",
     "dayfirst": "--dayfirst",
     "map": "--map ROLE=COLUMN",
+    "status": "--sale-status VALUE,... / --not-sale-status VALUE,... (or COLUMN=VALUE)",
 }
 ALIASES = {"recency": "recency_days", "r": "recency_days", "f": "frequency", "m": "monetary"}
 
@@ -82,6 +84,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--decimal", choices=[".", ","], help="decimal mark of numbers written as text")
     p.add_argument("--currency", help="the currency to keep when the file holds several")
     p.add_argument("--encoding", help="text encoding (default: detected from the whole file)")
+    p.add_argument(
+        "--sale-status",
+        metavar="VALUE,...",
+        help="state values that are sales (VALUE or COLUMN=VALUE, comma-separated)",
+    )
+    p.add_argument(
+        "--not-sale-status",
+        metavar="VALUE,...",
+        help="state values that are no sale: cancelled, test, pending, ... (VALUE or COLUMN=VALUE)",
+    )
+    p.add_argument(
+        "--refund-status",
+        metavar="VALUE,...",
+        help="state values that are refunds or credit notes (VALUE or COLUMN=VALUE)",
+    )
     p.add_argument(
         "--refunds",
         choices=REFUNDS,
@@ -362,6 +379,7 @@ def run(argv: list[str] | None = None) -> None:
     if (args.movement or args.movers) and not (args.compare_at or args.compare_with):
         raise SegmentationError("--movement and --movers need --compare-at or --compare-with.")
     sheet: str | int | None = args.sheet
+    statuses = parse_decisions(args.sale_status, args.not_sale_status, args.refund_status)
     roles = {}
     for item in args.map:
         roles.update(_pairs(item, "--map"))
@@ -383,6 +401,7 @@ def run(argv: list[str] | None = None) -> None:
         currency=args.currency,
         encoding=args.encoding,
         while_reading=_prepare_while_reading,
+        statuses=statuses,
     )
     import pandas as pd
 
@@ -441,6 +460,7 @@ def run(argv: list[str] | None = None) -> None:
                 decimal=args.decimal,
                 currency=args.currency,
                 encoding=args.encoding,
+                statuses=[list(d) for d in statuses] or None,
             )
             text = recipe_to_json(result.recipe(value, reading))
             Path(args.recipe).write_text(text, encoding="utf-8")

@@ -8,7 +8,7 @@ inside the reading boundary: a user's file ends in a result or a ``SegmentationE
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -120,6 +120,7 @@ def load_transactions(
     encoding: str | None = None,
     limits: ReadLimits | None = None,
     while_reading: Callable[[], object] | None = None,
+    statuses: Sequence[tuple[str, str, str]] = (),
 ) -> LoadedData:
     """Read a transactions file into the canonical frame (see :mod:`segmentation.parsing`).
 
@@ -136,6 +137,13 @@ def load_transactions(
     limits : size limits for hostile files.
     while_reading : work to do while the file is parsed in a thread (the command line imports
         scikit-learn here); it runs after the parse has started.
+    statuses : what state values mean where the vocabulary does not know them:
+        ``(column or "", value, meaning)`` with meaning sale, void, refund or refunded.
+
+    Raises
+    ------
+    StatusQuestion
+        A state or flag column has values nothing decides (``states`` lists them all).
     """
     data, name = source_bytes(source, name)
     preview = preview_transactions(data, name, sheet, roles=roles, encoding=encoding, limits=limits)
@@ -154,7 +162,9 @@ def load_transactions(
     raw = _drop_repeated_headers(raw, found)
     if raw.empty:
         raise DataError(f"'{name}' has a header but no data rows.")
-    options = ParseOptions(dayfirst=dayfirst, decimal=decimal, currency=currency)
+    options = ParseOptions(
+        dayfirst=dayfirst, decimal=decimal, currency=currency, statuses=tuple(map(tuple, statuses))
+    )
     delimiter = preview.text_format.delimiter if preview.text_format else None
     kinds = _contact_kinds(raw, found)
     candidates = list(kinds)

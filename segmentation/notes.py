@@ -26,6 +26,7 @@ class ReadingNotes:
     decimal: str = "."
     currency: str | None = None
     date_order: str | None = None  # "day/month/year" or "month/day/year" when text said so
+    states: tuple = ()  # every value of the state and flag columns (``StateValue``)
 
     def add(self, topic: str, text: str) -> ReadingNotes:
         return replace(self, items=(*self.items, (topic, text)))

@@ -37,7 +37,8 @@ from .errors import DataError
 from .notes import ReadingNotes
 from .numbers import NumberFormat, file_decimal, parse_numbers
 from .roles import NOT_REVENUE, NUMBER_ROLES, ColumnRoles, check_roles, detect_shape
-from .shapes import Shape, status_meaning
+from .shapes import Shape
+from .states import read_states, state_notes
 
 MINOR_UNITS = re.compile(r"(?i)(cents|pence|pennies|penny|öre|ore\b|minor units|in minor)")
 EMAIL_COLUMNS = ("email", "customeremail", "billingemail", "buyeremail", "emailaddress")
@@ -50,11 +51,14 @@ class ParseOptions:
     dayfirst : day/month order of text dates (``None``: from evidence).
     decimal : decimal mark of text numbers, ``"."`` or ``","`` (``None``: from evidence).
     currency : the one currency to keep when a currency column holds several.
+    statuses : what state values mean, ``(column or "", value, meaning)``, where the
+        vocabulary does not know them (meanings: sale, void, refund, refunded).
     """
 
     dayfirst: bool | None = None
     decimal: str | None = None
     currency: str | None = None
+    statuses: tuple[tuple[str, str, str], ...] = ()
 
 
 def parse_ids(values: pd.Series) -> pd.Series:
@@ -394,8 +398,20 @@ def to_transactions(
             out[role] = _text(raw[column])
     if roles.stock_code:
         out["stock_code"] = parse_ids(raw[roles.stock_code])
-    if roles.status:
-        out["kind"], notes = _kinds(raw[roles.status], roles.status, shape, notes)
+    used = {c for r, c in roles.used().items() if r != "status"}
+    kinds, states = read_states(
+        raw,
+        [c for c in raw.columns if c not in used],
+        out["revenue"],
+        shape.statuses if shape is not None else None,
+        options.statuses,
+        roles.status,
+    )
+    if kinds is not None:
+        out["kind"] = kinds
+        notes = replace(notes, states=states)
+        for line in state_notes(states):
+            notes = notes.add("Status", line)
     out["duplicate"] = pd.Series(_duplicates(_as_read(raw, roles, out, values)), index=raw.index)
     for column in carry:
         out[CARRIED + column] = raw[column]
@@ -453,21 +469,6 @@ def _date_note(notes: ReadingNotes, column: str, fmt: DateFormat) -> ReadingNote
     if fmt.offsets_dropped:
         text += "; UTC offsets dropped: times are the local time written in the file"
     return notes.add("Dates", text)
-
-
-def _kinds(
-    status: pd.Series, column: str, shape: Shape | None, notes: ReadingNotes
-) -> tuple[pd.Series, ReadingNotes]:
-    words = status.astype("str").str.strip().where(status.notna())
-    codes, uniques = pd.factorize(words)
-    meanings = [status_meaning(w, shape) or "sale" for w in uniques]
-    unknown = [w for w in uniques if status_meaning(w, shape) is None]
-    kinds = np.array([*meanings, "sale"], dtype=object)[codes]
-    counts = pd.Series(kinds).value_counts()
-    text = f"'{column}': " + ", ".join(f"{counts.get(k, 0):,} {k}" for k in counts.index)
-    if unknown:
-        text += f"; words not known ({', '.join(map(repr, unknown[:5]))}) count as sales"
-    return pd.Series(kinds, index=status.index, dtype="str"), notes.add("Status", text)
 
 
 def _one_currency(
