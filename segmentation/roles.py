@@ -6,7 +6,6 @@ start before pandas has finished importing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -141,8 +140,17 @@ ROLE_NAMES: dict[str, tuple[str, ...]] = {
     "currency": ("currency", "currencycode", "ordercurrency", "curr"),
     "store": ("store", "storeid", "register", "till", "outlet", "location", "branch", "shop"),
 }
-# Money columns that are not what the customer paid for the goods: never the amount or price.
-NOT_REVENUE = ("shipping", "tax", "discount", "fee", "refund", "vat", "duty", "tip", "compareat")
+# Money columns that are not what the customer paid for the goods: never the amount or price
+# (English, then the other languages of the vocabulary).
+NOT_REVENUE = (
+    "shipping", "tax", "discount", "fee", "refund", "vat", "duty", "tip", "compareat",
+    "mwst", "ust", "steuer", "versand", "porto", "rabatt", "skonto", "taxe", "tva", "frais",
+    "livraison", "remise", "impuesto", "iva", "envio", "descuento", "imposta", "spedizione",
+    "sconto", "btw", "verzend", "korting", "podatek", "wysylka", "rabat", "moms", "frakt",
+    "alv", "kdv", "kargo", "indirim", "税", "送料", "运费", "運費", "折扣", "세금", "배송비",
+    "할인", "ضريبة", "شحن", "خصم", "ภาษ", "คาสง", "สวนลด", "pajak", "ongkir", "diskon",
+    "balance", "saldo", "cost", "kosten", "profit", "margin", "marge",
+)  # fmt: skip
 # Words that, found inside a longer header, point to a role ("Customer Email", "Order Date").
 ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "customer_id": ("customer", "client", "email"),
@@ -153,17 +161,72 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "amount": ("total", "amount", "revenue", "sales"),
     "status": ("status",),
 }
+# The same roles' words in the other languages of the vocabulary (German, French, Spanish,
+# Portuguese, Italian, Dutch, Polish, Swedish, Danish, Norwegian, Finnish, Turkish, Japanese,
+# Chinese, Korean, Arabic, Thai, Indonesian), compared without case and accents.
+ROLE_WORDS_INTL: dict[str, str] = {
+    "customer_id": "kunde|kund|debitor|client|cliente|klant|klient|asiakas|musteri|顧客|客户|"
+    "客戶|고객|회원|العميل|ลกคา|pelanggan|comprador|acheteur|kaufer|contact",
+    "invoice_id": "beleg|rechnung|bestell|auftrag|facture|commande|factura|pedido|fattura|"
+    "ordine|factuur|bestelling|faktura|zamowien|tilaus|lasku|siparis|注文|伝票|订单|訂單|单号|"
+    "주문|الطلب|فاتورة|ใบสงซอ|คำสงซอ|pesanan|faktur|booking|ticket|docnum|nota",
+    "invoice_date": "datum|fecha|data|paivamaara|tarih|日付|注文日|日期|时间|時間|일자|날짜|일시|"
+    "التاريخ|วนท|tanggal|zeitpunkt",
+    "quantity": "menge|anzahl|stuck|quantite|qte|cantidad|quantidade|qtd|quantita|aantal|"
+    "ilosc|antal|maara|kpl|miktar|adet|数量|數量|수량|الكمية|จำนวน|jumlah",
+    "unit_price": "preis|prix|precio|preco|prezzo|prijs|cena|pris|hinta|fiyat|単価|单价|單價|"
+    "단가|سعر|ราคา|harga",
+    "amount": "betrag|umsatz|montant|importe|valor|importo|bedrag|kwota|wartosc|belopp|summa|"
+    "tutar|金額|金额|금액|المبلغ|จำนวนเงน|nilai|gesamtpreis|totale|totaal|toplam|合計|合计|합계|"
+    "الإجمالي|ยอดรวม",
+    "currency": "wahrung|devise|moneda|moeda|valuta|waluta|para birimi|通貨|货币|貨幣|통화|"
+    "العملة|สกลเงน|mata uang",
+}
 # Words that rule a column out for a role even though a role word is in it ("Order Date" is no
 # order id, "Date Shipped" no sales figure).
 NOT_FOR: dict[str, tuple[str, ...]] = {
-    "invoice_id": ("date", "total", "amount", "status", "currency", "price", "quantity", "qty"),
-    "customer_id": ("group", "note", "since", "type"),
-    "invoice_date": ("ship", "due", "paid", "fulfil", "cancel", "updated", "deliver"),
-}
+    "invoice_id": (
+        "date", "total", "amount", "status", "currency", "price", "quantity", "qty", "datum",
+        "fecha", "data", "betrag", "summe", "montant", "importe", "importo", "bedrag", "statut",
+        "estado", "stato", "tarih", "日", "일", "preis", "prix", "menge", "kunde", "client",
+        "cliente", "klant", "line", "position", "pos", "zeile", "ligne", "linea", "riga",
+    ),
+    "customer_id": (
+        "group", "note", "since", "type", "gruppe", "groupe", "grupo", "gruppo", "seit",
+        "depuis", "desde", "typ", "tipo", "land", "country", "pays", "pais", "stadt", "city",
+        "ville", "ciudad", "address", "adresse", "direccion", "plz", "zip", "postal",
+    ),
+    "invoice_date": (
+        "ship", "due", "paid", "fulfil", "cancel", "updated", "deliver", "liefer", "versand",
+        "fallig", "echeance", "vencimiento", "scadenza", "vervaldatum", "termin", "erapaiva",
+        "vade", "期限", "到期", "마감", "استحقاق", "ครบกำหนด", "jatuhtempo", "geburt", "birth",
+        "storn", "bezahlt", "paye", "pago", "expedition", "envio", "spedizione",
+    ),
+    "quantity": (
+        "ship", "return", "refund", "cancel", "deliver", "geliefert", "liefer", "retour",
+        "storn", "ruck", "open", "offen", "backorder", "stock", "lager", "bestand",
+    ),
+    "unit_price": (
+        "total", "gesamt", "summe", "totale", "totaal", "lacznie", "yhteensa", "toplam", "合計",
+        "合计", "총", "إجمالي", "รวม",
+    ),
+}  # fmt: skip
+
+
+def _intl() -> dict[str, tuple[str, ...]]:
+    from .vocabulary import key
+
+    return {r: tuple(key(w) for w in words.split("|")) for r, words in ROLE_WORDS_INTL.items()}
+
+
+_INTL = _intl()
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
+    """A header as compared: lower case, without accents, letters and digits of any script."""
+    from .vocabulary import key
+
+    return key(name)
 
 
 @dataclass(frozen=True)
@@ -282,7 +345,11 @@ def _name_score(role: str, norm: str) -> int | None:
         return 200 - names.index(norm)
     words = ROLE_WORDS.get(role, ())
     hit = next((i for i, w in enumerate(words) if w in norm), None)
-    return None if hit is None else 100 - hit
+    if hit is not None:
+        return 100 - hit
+    intl = _INTL.get(role, ())
+    hit = next((i for i, w in enumerate(intl) if w in norm), None)
+    return None if hit is None else 90 - min(hit, 40)
 
 
 def _content_fits(role: str, column: str, get_sample) -> bool:

@@ -319,8 +319,34 @@ def flag_header(header: str) -> str | None:
     return None
 
 
+def _tokens(header: str) -> list[str]:
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(header))
+    return [key(t) for t in re.split(r"[\W_]+", spaced) if key(t)]
+
+
+def header_has(header: str, words: list[str] | tuple[str, ...]) -> bool:
+    """Whether a header holds one of these words: a Latin word starts one of the header's
+    words ("ship" in "Shipping Method", not in "Relationship"), a phrase of several words
+    appears as such, a word of another script anywhere."""
+    tokens = _tokens(header)
+    spaced = " " + " ".join(tokens) + " "
+    whole = key(header)
+    for word in words:
+        parts = [key(p) for p in word.split() if key(p)]
+        if not parts:
+            continue
+        if not parts[0].isascii():
+            if "".join(parts) in whole:
+                return True
+        elif len(parts) > 1:
+            if " " + " ".join(parts) in spaced:
+                return True
+        elif any(t.startswith(parts[0]) for t in tokens):
+            return True
+    return False
+
+
 def neutral_header(header: str) -> bool:
     """Whether a column's header says it is about delivery, marketing, tax or people, not about
     whether the row is a sale."""
-    k = key(header)
-    return any(key(word) in k for word in NEUTRAL_HEADERS if key(word))
+    return header_has(header, NEUTRAL_HEADERS)
