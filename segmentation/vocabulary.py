@@ -231,7 +231,8 @@ def payment(value: object) -> bool:
 
 def key(value: object) -> str:
     """A value as compared: lower case, without accents, letters and digits of any script."""
-    text = unicodedata.normalize("NFKD", str(value).strip().casefold())
+    # Turkish dotless i: "TAMAMLANDI" is "tamamlandı" written in capitals.
+    text = unicodedata.normalize("NFKD", str(value).strip().casefold().replace("ı", "i"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return "".join(ch for ch in text if ch.isalnum())
 
