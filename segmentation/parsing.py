@@ -286,9 +286,33 @@ def _revenue(
 
 
 def _summary_rows(tx: pd.DataFrame, raw: pd.DataFrame, roles: ColumnRoles) -> np.ndarray:
-    """Order rows written before their item rows (eBay, POS exports): no item of their own,
-    and an amount equal to the sum of the order's item rows."""
-    if "invoice_id" not in tx or roles.amount is None:
+    """Order rows written beside their item rows (eBay's order row, a POS receipt's "Sale"
+    row, an ERP's document header): an amount equal to the sum of the order's other rows.
+
+    Found by arithmetic: a row without an item of its own whose amount is the sum of its
+    order's item rows; or, when most orders of three or more rows hold one row equal to the
+    sum of the others (the file's pattern), that row in every order (the first, when two
+    equal rows make an order of two)."""
+    if "invoice_id" not in tx:
+        return np.zeros(len(tx), dtype=bool)
+    ids = tx["invoice_id"]
+    revenue = tx["revenue"]
+    valid = (revenue.notna() & ids.notna()).to_numpy()
+    total = revenue.where(valid, 0).groupby(ids).transform("sum")
+    count = pd.Series(valid, index=tx.index).groupby(ids).transform("sum").to_numpy()
+    rest = (total - revenue).to_numpy()
+    value = revenue.to_numpy(dtype="float64")
+    equal = valid & (count >= 2) & (np.abs(value - rest) <= 0.005 + 1e-6 * np.abs(value))
+    codes = pd.factorize(ids)[0]
+    big = valid & (count >= 3)
+    orders_big = np.unique(codes[big & (codes >= 0)])
+    with_parent = np.unique(codes[equal & big & (codes >= 0)])
+    if len(orders_big) >= 3 and len(with_parent) >= 0.8 * len(orders_big):
+        first = np.zeros(len(tx), dtype=bool)
+        hit = np.flatnonzero(equal & (codes >= 0))
+        first[hit[np.unique(codes[hit], return_index=True)[1]]] = True
+        return first
+    if roles.amount is None:
         return np.zeros(len(tx), dtype=bool)
     item_cols = [c for c in (roles.quantity, roles.stock_code, roles.description) if c]
     if not item_cols:
@@ -298,11 +322,10 @@ def _summary_rows(tx: pd.DataFrame, raw: pd.DataFrame, roles: ColumnRoles) -> np
     no_item = no_item[tx.index.to_numpy()]
     if not no_item.any():
         return np.zeros(len(tx), dtype=bool)
-    ids = tx["invoice_id"]
-    revenue = tx["revenue"].fillna(0)
-    items_sum = revenue.where(~no_item, 0).groupby(ids).transform("sum")
+    filled = revenue.fillna(0)
+    items_sum = filled.where(~no_item, 0).groupby(ids).transform("sum")
     items_count = pd.Series(~no_item, index=tx.index).groupby(ids).transform("sum")
-    close = (revenue - items_sum).abs() <= 0.005 + 1e-6 * revenue.abs()
+    close = (filled - items_sum).abs() <= 0.005 + 1e-6 * filled.abs()
     return (no_item & (items_count > 0) & close).to_numpy(dtype=bool)
 
 
@@ -421,7 +444,9 @@ def to_transactions(
     if summary.any():
         tx = tx[~summary]
         notes = notes.add(
-            "Rows", f"{int(summary.sum()):,} order rows that sum their item rows counted once"
+            "Rows",
+            f"{int(summary.sum()):,} order rows whose amount is the sum of their order's other "
+            "rows: counted once (the lines are kept)",
         )
     if shape is not None:
         export = shape.name + (f" ({shape.note})" if shape.note else "")

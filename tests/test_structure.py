@@ -90,3 +90,28 @@ def test_money_is_summed_as_written_not_rounded_per_line():
         f"A,{i},2024-01-0{i},{v}\n" for i, v in enumerate(["0.1250"] * 4 + ["2.0049"], 1)
     )
     assert rfm_of(text)["monetary"].to_dict() == {"A": 2.50}
+
+
+def test_a_receipt_row_that_sums_its_item_rows_is_counted_once():
+    # A POS export: each receipt has a "Sale" row with the receipt's totals, then its lines,
+    # then payment rows without a total. The parent row is found by arithmetic (its total is
+    # the sum of the other rows of its receipt in most receipts), whatever the type column says.
+    text = (
+        "Receipt,Kind,Customer,Date,Qty,Total,Paid\n"
+        "1,Sale,A,2024-01-02,3,60.00,\n"
+        "1,Sale Line,A,2024-01-02,1,10.00,\n"
+        "1,Sale Line,A,2024-01-02,2,50.00,\n"
+        "1,Payment,A,2024-01-02,,,60.00\n"
+        "2,Sale,B,2024-01-03,2,30.00,\n"
+        "2,Sale Line,B,2024-01-03,1,12.00,\n"
+        "2,Sale Line,B,2024-01-03,1,18.00,\n"
+        "3,Sale,A,2024-01-04,1,7.00,\n"
+        "3,Sale Line,A,2024-01-04,1,7.00,\n"
+        "4,Sale,B,2024-01-05,3,9.00,\n"
+        "4,Sale Line,B,2024-01-05,1,2.00,\n"
+        "4,Sale Line,B,2024-01-05,1,3.00,\n"
+        "4,Sale Line,B,2024-01-05,1,4.00,\n"
+    )
+    rfm = rfm_of(text)
+    assert rfm["monetary"].to_dict() == {"A": 67.0, "B": 39.0}
+    assert rfm["frequency"].to_dict() == {"A": 2, "B": 2}
