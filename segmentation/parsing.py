@@ -259,8 +259,32 @@ def _numbers(
     return values, formats
 
 
+def _price_is_line_total(q: pd.Series, p: pd.Series, product: pd.Series) -> bool:
+    """Whether a "price" is the line's total: on the lines of more than one unit, the price
+    differs from the product's usual price while price / quantity equals its usual value."""
+    ok = (q > 0) & (p > 0) & product.notna()
+    frame = pd.DataFrame({"product": product[ok], "q": q[ok], "p": p[ok].round(2)})
+    frame["each"] = (frame["p"] / frame["q"]).round(2)
+    several = frame["q"] != 1
+    if several.sum() < 3:
+        return False
+    lines = frame[several]
+
+    def usual(column: str) -> pd.Series:  # each product's most frequent value
+        counts = frame.groupby(["product", column], observed=True).size().rename("n")
+        top = counts.reset_index().sort_values("n", kind="stable", ascending=False)
+        return top.drop_duplicates("product").set_index("product")[column]
+
+    as_unit = float((lines["p"] == lines["product"].map(usual("p"))).mean())
+    as_total = float((lines["each"] == lines["product"].map(usual("each"))).mean())
+    return as_total >= 0.8 and as_unit < 0.5
+
+
 def _revenue(
-    values: dict[str, pd.Series], roles: ColumnRoles, shape: Shape | None
+    values: dict[str, pd.Series],
+    roles: ColumnRoles,
+    shape: Shape | None,
+    product: pd.Series | None = None,
 ) -> tuple[pd.Series, str]:
     q, p, a = values.get("quantity"), values.get("unit_price"), values.get("amount")
     if q is not None and p is not None:
@@ -276,6 +300,11 @@ def _revenue(
                         f"'{roles.unit_price}' is already the line total ('{roles.amount}' equals "
                         "it where quantity is above 1): not multiplied by the quantity"
                     )
+        if product is not None and _price_is_line_total(q, p, product):
+            return p, (
+                f"'{roles.unit_price}' is the line total: for each product it grows with "
+                f"'{roles.quantity}' (price / quantity is the same): not multiplied again"
+            )
         return q * p, f"'{roles.quantity}' x '{roles.unit_price}'"
     if a is None:  # check_roles makes this unreachable for a complete mapping
         raise DataError("No amount: map quantity and unit price, or one amount column.")
@@ -413,7 +442,9 @@ def to_transactions(
         out["quantity"] = values["quantity"]
     if "unit_price" in values:
         out["unit_price"] = values["unit_price"]
-    out["revenue"], how = _revenue(values, roles, shape)
+    product_column = roles.stock_code or roles.description
+    product = parse_ids(raw[product_column]) if product_column else None
+    out["revenue"], how = _revenue(values, roles, shape, product)
     notes = notes.add("Revenue", how)
     for role in ("country", "description"):
         column = getattr(roles, role)

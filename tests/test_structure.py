@@ -115,3 +115,23 @@ def test_a_receipt_row_that_sums_its_item_rows_is_counted_once():
     rfm = rfm_of(text)
     assert rfm["monetary"].to_dict() == {"A": 67.0, "B": 39.0}
     assert rfm["frequency"].to_dict() == {"A": 2, "B": 2}
+
+
+def test_a_price_that_grows_with_the_quantity_is_the_line_total():
+    # The same product sold 1, 2 and 3 at a time: "item-price" is 9.99, 19.98 and 29.97, a
+    # line total (price / quantity is constant per product), not a unit price.
+    rows = [
+        ("a@x.com", 1, "MUG", 1, "9.99"),
+        ("a@x.com", 2, "MUG", 2, "19.98"),
+        ("b@x.com", 3, "MUG", 3, "29.97"),
+        ("b@x.com", 4, "PEN", 1, "2.50"),
+        ("a@x.com", 5, "PEN", 4, "10.00"),
+        ("b@x.com", 6, "LAMP", 2, "80.00"),
+        ("a@x.com", 7, "LAMP", 1, "40.00"),
+    ]
+    text = "buyer-email,order-id,sku,quantity-purchased,item-price,purchase-date\n" + "".join(
+        f"{c},{o},{s},{q},{p},2024-01-0{o}\n" for c, o, s, q, p in rows
+    )
+    rfm = rfm_of(text)
+    assert rfm["monetary"].to_dict() == {"a@x.com": 79.97, "b@x.com": 112.47}
+    assert any("line total" in n for n in load(text).notes.lines())
