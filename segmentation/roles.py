@@ -39,14 +39,16 @@ TEXT_ROLES = tuple(r for r in ROLES if r not in (*NUMBER_ROLES, "invoice_date"))
 ROLE_NAMES: dict[str, tuple[str, ...]] = {
     "customer_id": (
         "customerid",
-        "customer",
         "customerno",
         "customernumber",
         "customercode",
-        "customerno",
+        "customernr",
         "buyeruserid",
         "custid",
         "clientid",
+        "clientno",
+        "clientnumber",
+        "customer",
         "client",
         "customeremail",
         "email",

@@ -135,3 +135,14 @@ def test_a_price_that_grows_with_the_quantity_is_the_line_total():
     rfm = rfm_of(text)
     assert rfm["monetary"].to_dict() == {"a@x.com": 79.97, "b@x.com": 112.47}
     assert any("line total" in n for n in load(text).notes.lines())
+
+
+def test_a_customer_number_beats_the_customer_name_beside_it():
+    # Two customers share the name "Adam Cook": numbered 20001 and 20002 they are two people.
+    text = (
+        "Order No,Order Date,Customer,Customer No,Qty,Unit Price\n"
+        "1,2024-01-02,Adam Cook,20001,1,10\n"
+        "2,2024-01-03,Adam Cook,20002,1,20\n"
+        "3,2024-01-04,Beth Carter,20003,1,30\n"
+    )
+    assert rfm_of(text)["monetary"].to_dict() == {"20001": 10.0, "20002": 20.0, "20003": 30.0}
