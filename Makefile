@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench cli
+.PHONY: run test lint bench cli exports
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ cli: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q
+
+# The real-export cases beside the project (../shared/exports): no WRONG and no CRASH.
+exports: $(VENV)/.installed
+	@if [ -x ../shared/exports/check ]; then ../shared/exports/check; \
+	else echo "../shared/exports is absent: the real-export cases are skipped"; fi
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

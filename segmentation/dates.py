@@ -90,6 +90,44 @@ def _day_month_order(
     return False, "no day is above 12; assumed month-first (set the order if it is day-first)"
 
 
+_ISO = r"\d{4}-\d{2}-\d{2}(?:[ T].*)?"
+
+
+def _iso_and_dmy(known: pd.Series) -> bool:
+    iso = known.str.fullmatch(_ISO)
+    dmy = known.str.match(_DMY)
+    return bool(iso.any() and (~iso).any() and (iso | dmy).all())
+
+
+def _some_date_cells(values: pd.Series, present: pd.Series) -> bool:
+    """A column of date cells and text (sheets stacked, dates typed by hand)."""
+    if values.dtype != object:
+        return False
+    cells = values[present].map(lambda v: hasattr(v, "year") and hasattr(v, "month"))
+    return bool(cells.any() and not cells.all())
+
+
+def _cells_and_text(
+    values: pd.Series,
+    present: pd.Series,
+    dayfirst: bool | None,
+    lean_dayfirst: bool,
+    order_key: pd.Series | None,
+) -> tuple[pd.Series, DateFormat]:
+    """Date cells as they are; the text among them read by the text rules on their own."""
+    cells = values.map(lambda v: hasattr(v, "year") and hasattr(v, "month")) & present
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    out[cells] = pd.to_datetime(values[cells].map(pd.Timestamp)).astype("datetime64[ns]")
+    text = ~cells & present
+    key = order_key[text] if order_key is not None else None
+    parsed, note = parse_dates(
+        values[text].astype("str"), dayfirst, lean_dayfirst=lean_dayfirst, order_key=key
+    )
+    out[text] = parsed
+    why = f"date cells, and {int(text.sum()):,} written as text: {note.order}"
+    return out, DateFormat(why, note.decided_by, note.offsets_dropped)
+
+
 def parse_dates(
     values: pd.Series,
     dayfirst: bool | None = None,
@@ -125,13 +163,22 @@ def parse_dates(
         else:
             out = EXCEL_EPOCH + pd.to_timedelta(num.where(num.between(1, 2958465)), unit="D")
             note = DateFormat("spreadsheet day numbers")
+    elif _some_date_cells(values, present):
+        return _cells_and_text(values, present, dayfirst, lean_dayfirst, order_key)
     else:
         text = values.astype("str").str.strip().where(present)
         stripped = text.str.replace(_TIME_OFFSET, r"\1", regex=True)
         dropped = bool((stripped != text).fillna(False).any())
         text = stripped
         known = text[present]
-        if known.str.fullmatch(r"\d{8}").all():
+        serial = pd.to_numeric(known, errors="coerce")
+        if known.str.fullmatch(r"\d{5}(?:\.\d+)?").all() and serial.between(25569, 73051).all():
+            # Spreadsheet day numbers written as text (1970 to 2100): a CSV saved from a
+            # sheet whose date cells lost their format.
+            num = pd.to_numeric(text, errors="coerce")
+            out = EXCEL_EPOCH + pd.to_timedelta(num, unit="D")
+            note = DateFormat("spreadsheet day numbers written as text")
+        elif known.str.fullmatch(r"\d{8}").all():
             out = _parse_unique(text, format="%Y%m%d")
             note = DateFormat("year, month, day as one number (YYYYMMDD)")
         elif known.str.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[ T].*)?").all():
@@ -144,6 +191,14 @@ def parse_dates(
             order, why = _day_month_order(known, dayfirst, lean_dayfirst, order_key)
             out = _parse_unique(text, dayfirst=order, format="mixed")
             note = DateFormat("day/month/year" if order else "month/day/year", why, dropped)
+        elif _iso_and_dmy(known):
+            # Stacked sheets: dates that were cells (now ISO text) and dates typed as text.
+            iso = text.str.fullmatch(_ISO).fillna(False).astype(bool)
+            order, why = _day_month_order(known[~iso[present]], dayfirst, lean_dayfirst, None)
+            out = _parse_unique(text.where(iso), format="ISO8601")
+            out[~iso] = _parse_unique(text.where(~iso), dayfirst=order, format="mixed")
+            typed = "day/month/year" if order else "month/day/year"
+            note = DateFormat(f"year-month-day, and {typed} where typed as text", why, dropped)
         else:
             out = _parse_unique(text, dayfirst=bool(dayfirst), format="mixed")
             note = DateFormat("as written", "", dropped)
