@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--currency", help="the currency to keep when the file holds several")
     p.add_argument("--encoding", help="text encoding (default: detected from the whole file)")
     p.add_argument(
+        "--show-orders",
+        action="store_true",
+        help="print three orders as read: the file's rows, the lines read, the total",
+    )
+    p.add_argument(
         "--sale-status",
         metavar="VALUE,...",
         help="state values that are sales (VALUE or COLUMN=VALUE, comma-separated)",
@@ -427,6 +432,10 @@ def run(argv: list[str] | None = None) -> None:
     result = segment(loaded.transactions, settings)
     print(f"Read {loaded.name}: columns {loaded.roles.used()}")
     print("Reading\n" + loaded.notes.summary())
+    if args.show_orders:
+        print("\nOrders as read")
+        for order in loaded.orders:
+            print(order.text(loaded.notes.currency_symbol))
     print("\nCleaning\n" + result.report.summary())
     if result.profiled is not None:
         _print_kmeans(result)

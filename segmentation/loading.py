@@ -57,6 +57,7 @@ class LoadedData:
     name: str
     notes: ReadingNotes = field(default_factory=ReadingNotes)
     contacts: ContactFields | None = None
+    orders: tuple = ()  # a few orders as read beside their raw rows (``OrderAsRead``)
 
 
 def preview_transactions(
@@ -174,7 +175,10 @@ def load_transactions(
     for column in candidates:  # in place: a copy of a million rows costs a tenth of a second
         del tx[CARRIED + column]
     notes = _file_notes(preview, name).extend(notes)
-    return LoadedData(tx, found, preview, name, notes, contacts)
+    from .orders import orders_as_read
+
+    orders = orders_as_read(raw, tx, found)
+    return LoadedData(tx, found, preview, name, notes, contacts, orders)
 
 
 def _contact_kinds(raw: pd.DataFrame, roles: ColumnRoles) -> dict[str, str | None]:

@@ -91,8 +91,18 @@ def test_command_line_asks_in_one_line_and_the_flag_decides(tmp_path, capsys):
     assert len(err) == 1 and "'Vorgemerkt' (2 rows)" in err[0] and "--not-sale-status" in err[0]
     out = tmp_path / "c.csv"
     code = main(
-        [str(path), "--not-sale-status", "Status=Vorgemerkt", "--no-value", "--out", str(out)]
-        + ["--refunds", "drop", "--k", "2"]
+        [
+            str(path),
+            "--not-sale-status",
+            "Status=Vorgemerkt",
+            "--no-value",
+            "--out",
+            str(out),
+            "--refunds",
+            "drop",
+            "--k",
+            "2",
+        ]
     )
     assert code == 2 or out.exists()  # two customers may be too few for k; the read is checked:
     loaded = load_transactions(path, statuses=[("Status", "Vorgemerkt", "void")])

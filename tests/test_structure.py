@@ -146,3 +146,18 @@ def test_a_customer_number_beats_the_customer_name_beside_it():
         "3,2024-01-04,Beth Carter,20003,1,30\n"
     )
     assert rfm_of(text)["monetary"].to_dict() == {"20001": 10.0, "20002": 20.0, "20003": 30.0}
+
+
+def test_show_orders_prints_an_order_s_file_rows_lines_and_total(tmp_path, capsys):
+    from segmentation.cli import main
+
+    path = tmp_path / "odoo.csv"
+    path.write_text(
+        "Order Reference,Order Date,Customer,Order Lines/Quantity,Order Lines/Unit Price\n"
+        "S1,2024-01-02,Acme,1,100\n,,,2,50\nS2,2024-01-09,Bolt,3,10\nS3,2024-01-10,Acme,1,5\n"
+    )
+    assert main([str(path), "--show-orders", "--no-value", "--k", "2"]) in (0, 2)
+    out = capsys.readouterr().out
+    # S1: two rows in the file (the second continues it), two lines, 100 + 2 x 50.
+    assert "Order S1: 2 rows in the file -> 2 lines read, total 200.00" in out
+    assert "Order S2: 1 rows in the file -> 1 lines read, total 30.00" in out
