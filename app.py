@@ -3,7 +3,16 @@
 import streamlit as st
 
 import segmentation as seg
-from dashboard import cache, choices, contact_fields, context, formats, pages, uploads
+from dashboard import (
+    cache,
+    choices,
+    contact_fields,
+    context,
+    formats,
+    pages,
+    states_view,
+    uploads,
+)
 from dashboard import state as S
 
 pages.setup_page("Data")
@@ -141,6 +150,9 @@ try:
     ctx = context.run()
 except seg.SegmentationError as exc:
     pages.show_error(exc)
+    if isinstance(exc, seg.StatusQuestion):
+        states_view.draw(exc.states, expanded=True)
+        st.stop()
     try:  # the report often says why (every customer bought once, nothing left, ...)
         cleaned = cache.cleaned(source, cleaning, _data=data)
         notes = cache.reading_notes(source, data)
@@ -171,6 +183,8 @@ with st.expander("How the file was read", expanded=True):
         width="stretch",
         column_config={"topic": "What", "decision": st.column_config.TextColumn("Read as")},
     )
+states_view.draw(notes.states, symbol)
+states_view.draw_orders(cache.loaded(source, _data=data).orders, symbol)
 contact_fields.draw(source, data)
 with st.expander("First cleaned rows"):
     st.dataframe(cleaned.transactions.head(200), hide_index=True, width="stretch")

@@ -117,6 +117,7 @@ def loaded(source: SourceChoice, _data: bytes) -> seg.LoadedData:
         dayfirst=source.dayfirst,
         decimal=source.decimal,
         currency=source.currency,
+        statuses=source.statuses,
     )
 
 

@@ -39,6 +39,9 @@ def source_choice() -> S.SourceChoice:
         dayfirst={None: None, "dayfirst": True, "monthfirst": False}[_auto(S.DAYFIRST)],
         decimal=_auto(S.DECIMAL),
         currency=st.session_state.get(S.CURRENCY) or None,
+        statuses=tuple(
+            sorted((c, v, m) for (c, v), m in st.session_state.get(S.STATUS_CHOICES, {}).items())
+        ),
     )
 
 

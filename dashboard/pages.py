@@ -24,6 +24,7 @@ PAGE_HINTS = {
     "currency": "choose the **Currency** on the Data page",
     "dayfirst": "tick **Text dates are day/month/year** on the Data page",
     "map": "choose the column for each role under **Columns** on the Data page",
+    "status": "say what each value means under **Order states** on the Data page",
 }
 
 

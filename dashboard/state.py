@@ -40,6 +40,7 @@ CSV_FORMAT = "csv_format"
 STABILITY_RUN = "stability_run"
 METHOD = "method"
 CONTACTS = "contacts"
+STATUS_CHOICES = "status_choices"  # {(column, value): meaning} chosen on the Data page
 CONSENTED_ONLY = "consented_only"
 EDGES_EDITOR = "edges_editor"
 RULES_EDITOR = "rules_editor"
@@ -64,6 +65,10 @@ def map_key(role: str) -> str:
 
 def pending_map_key(role: str) -> str:
     return f"pending_map_{role}"
+
+
+def state_key(column: str, value: str) -> str:
+    return f"state::{column}::{value}"
 
 
 def clean_key(rule: str) -> str:
@@ -109,3 +114,4 @@ class SourceChoice:
     dayfirst: bool | None = None
     decimal: str | None = None
     currency: str | None = None
+    statuses: tuple[tuple[str, str, str], ...] = ()  # (column, value, meaning) the user chose

@@ -79,6 +79,7 @@ def use_data(data: bytes, name: str, is_demo: bool = False) -> None:
         S.SNAPSHOT,
         S.DECIMAL,
         S.CURRENCY,
+        S.STATUS_CHOICES,
         *(S.map_key(r) for r in seg.ROLES),
     ]:
         st.session_state.pop(key, None)

@@ -152,6 +152,8 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "transform_choice",
     ),
     "shapes": ("SHAPES", "Shape"),
+    "states": ("MEANING_WORDS", "StateValue", "StatusQuestion"),
+    "orders": ("OrderAsRead",),
     "stability": (
         "Stability",
         "bootstrap_jaccard",
