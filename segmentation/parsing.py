@@ -73,6 +73,8 @@ def parse_ids(values: pd.Series) -> pd.Series:
     if pd.api.types.is_integer_dtype(values) or pd.api.types.is_bool_dtype(values):
         return values.astype("str")
     text = values.astype("str").str.strip()
+    if text.str.startswith('="').any():  # Excel-protected text: ="000123" is the id 000123
+        text = text.str.replace(r'^="(.*)"$', r"\1", regex=True)
     # Only a float rendering of a whole number loses its ".0"; a cheap test avoids the regex.
     if text.str.endswith(".0").any():
         text = text.str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
