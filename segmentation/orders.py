@@ -10,6 +10,7 @@ from .parsing import parse_ids
 from .roles import ColumnRoles
 
 LINE_COLUMNS = ("invoice_date", "customer_id", "quantity", "unit_price", "revenue", "kind")
+WINDOW = 20_000  # orders are picked among the file's first rows: bounded work on any file
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,13 @@ class OrderAsRead:
 def orders_as_read(
     raw: pd.DataFrame, tx: pd.DataFrame, roles: ColumnRoles, count: int = 3
 ) -> tuple[OrderAsRead, ...]:
-    """``count`` orders: the one with the most rows in the file, the first, and one from the
-    middle (ids as the file writes them; orders keyed by store or day are matched as read)."""
+    """``count`` orders among the file's first :data:`WINDOW` rows: the one with the most rows,
+    the first, and one from the middle (ids as the file writes them; orders keyed by store or
+    day are not shown)."""
     if not roles.invoice_id or "invoice_id" not in tx:
         return ()
+    raw = raw.iloc[:WINDOW]
+    tx = tx.iloc[:WINDOW]
     written = parse_ids(raw[roles.invoice_id])
     if roles.customer_id:  # continuation rows (no id, no customer) belong to the order above
         orphan = written.isna() & raw[roles.customer_id].isna()

@@ -8,42 +8,15 @@ are detected as for any file. ``statuses`` maps the shape's own status words to 
 for segmentation; one word can mean different things in two systems ("closed" is a refunded
 order in Magento and an archived, completed one in Shopify).
 
-Status meanings:
-
-``sale``      a purchase;
-``refund``    a refund or credit note: its value is subtracted (whatever its sign);
-``refunded``  a purchase refunded in full (the purchase and its refund in one line);
-``void``      no purchase at all: cancelled, pending, failed, draft, quote, payment, receipt.
+The meanings (sale, void, refund, refunded) and the words every system shares are in
+:mod:`segmentation.vocabulary`; a shape lists only the words its system uses its own way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-STATUS_MEANINGS = ("sale", "refund", "refunded", "void")
-
-# Words any system uses with one meaning; a shape's own vocabulary is consulted first.
-COMMON_STATUSES: dict[str, str] = {
-    **dict.fromkeys(
-        "paid complete completed closed shipped delivered fulfilled succeeded success "
-        "processing invoice salesinvoice customerinvoice sale sales posted authorised "
-        "authorized partiallyrefunded partiallypaid settled captured approved".split(),
-        "sale",
-    ),
-    **dict.fromkeys(
-        "refund return returned creditnote credit customercreditnote salescreditnote "
-        "chargeback reversal reversed".split(),
-        "refund",
-    ),
-    **dict.fromkeys(["refunded", "fullyrefunded"], "refunded"),
-    **dict.fromkeys(
-        "cancelled canceled void voided pending failed declined draft quote quotation "
-        "quotationsent estimate proforma payment receipt deleted onhold holded trash "
-        "abandoned expired unpaid awaitingpayment paymentreview fraud disputed "
-        "checkoutdraft blocked".split(),
-        "void",
-    ),
-}
+from .vocabulary import key, state_meaning
 
 
 @dataclass(frozen=True)
@@ -257,10 +230,15 @@ def find_shape(normalised_columns: set[str]) -> Shape | None:
     return next((s for s in SHAPES if s.signature <= normalised_columns), None)
 
 
+def shape_status(word: str, shape: Shape | None) -> str | None:
+    """What a status word means in a known export's own vocabulary, ``None`` if it has none."""
+    if shape is None:
+        return None
+    return shape.statuses.get(key(word).removeprefix("wc"))  # WooCommerce writes wc-completed
+
+
 def status_meaning(word: str, shape: Shape | None = None) -> str | None:
-    """What a status word means (one of :data:`STATUS_MEANINGS`), ``None`` if unknown."""
-    key = "".join(ch for ch in str(word).lower() if ch.isalnum())
-    key = key.removeprefix("wc")  # WooCommerce writes wc-completed
-    if shape is not None and key in shape.statuses:
-        return shape.statuses[key]
-    return COMMON_STATUSES.get(key)
+    """What a status word means (sale, void, refund, refunded): the export's own vocabulary
+    first, then the vocabulary of every system (:mod:`segmentation.vocabulary`); ``None`` if
+    unknown."""
+    return shape_status(word, shape) or state_meaning(word)

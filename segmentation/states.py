@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
+from .shapes import Shape, shape_status
 from .vocabulary import (
     address_part,
     flag_header,
@@ -95,7 +96,7 @@ def read_states(
     raw: pd.DataFrame,
     candidates: Sequence[str],
     revenue: pd.Series,
-    shape_statuses: dict[str, str] | None = None,
+    shape: Shape | None = None,
     decisions: Decisions = (),
     chosen: str | None = None,
 ) -> tuple[pd.Series | None, tuple[StateValue, ...]]:
@@ -107,7 +108,7 @@ def read_states(
     raw : the file's columns.
     candidates : the columns that may be states (those playing no other role).
     revenue : each row's money, for the notes and the question.
-    shape_statuses : a known export's own vocabulary (consulted first).
+    shape : a known export, whose own vocabulary is consulted first.
     decisions : the user's ``(column or "", value, meaning)`` choices (consulted before all).
     chosen : a column the user mapped to the status role (examined whatever its header).
 
@@ -138,7 +139,7 @@ def read_states(
         if words is None:
             continue
         codes, uniques = words
-        meanings = _meanings(column, uniques, codes, shape_statuses or {}, decisions, chosen)
+        meanings = _meanings(column, uniques, codes, shape, decisions, chosen)
         if meanings is None:
             continue
         found = True
@@ -169,7 +170,7 @@ def _meanings(
     column: str,
     uniques: np.ndarray,
     codes: np.ndarray,
-    shape_statuses: dict[str, str],
+    shape: Shape | None,
     decisions: list[tuple[str, str, str]],
     chosen: str | None,
 ) -> list[tuple[str | None, str]] | None:
@@ -200,7 +201,7 @@ def _meanings(
     settling = settles_invoices([str(u) for u in uniques])
     for value in uniques:
         mine = _decided(decisions, column, value)
-        own = shape_statuses.get(key(value).removeprefix("wc"))
+        own = shape_status(value, shape)
         if mine:
             out.append((mine, "you"))
         elif own:

@@ -17,6 +17,7 @@ its header (``Test order`` yes is no sale, ``Paid?`` no is no sale).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -177,7 +178,8 @@ FLAG_HEADERS: dict[str, str] = {
         "test|testorder|istest|cancelled|canceled|cancel|void|voided|deleted|draft|fraud|"
         "storniert|annule|annulee|cancelado|cancelada|annullato|geannuleerd|anulowane|"
         "testbestellung|prueba|teste|gelöscht|geloscht|キャンセル|取消|已取消|취소|ملغي|ยกเลิก|"
-        "dibatalkan|batal|iptal".split("|"),
+        "dibatalkan|batal|iptal|unpaid|not paid|unbezahlt|impaye|impago|non pagato|"
+        "onbetaald|nieoplacone|obetald|ubetalt|maksamaton|odenmedi|未払い|未付款|미결제".split("|"),
         "void",
     ),
     **dict.fromkeys(
@@ -312,10 +314,10 @@ def address_part(header: str, headers: list[str]) -> bool:
 
 def flag_header(header: str) -> str | None:
     """What a yes means in a flag column with this header: ``void``, ``refunded``, ``not void``
-    (a no is no sale), or ``None`` when the header does not say."""
-    k = key(header)
-    for word, meaning in FLAG_HEADERS.items():
-        if key(word) and key(word) in k:
+    (a no is no sale), or ``None`` when the header does not say. Words are matched as words
+    ("Unpaid" is no "paid" flag)."""
+    for meaning in ("void", "refunded", "not void"):
+        if header_has(header, _FLAG_WORDS[meaning]):
             return meaning
     return None
 
@@ -323,6 +325,11 @@ def flag_header(header: str) -> str | None:
 def _tokens(header: str) -> list[str]:
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(header))
     return [key(t) for t in re.split(r"[\W_]+", spaced) if key(t)]
+
+
+@functools.cache
+def _parts(word: str) -> list[str]:
+    return [key(p) for p in word.split() if key(p)]
 
 
 def header_has(header: str, words: list[str] | tuple[str, ...]) -> bool:
@@ -333,7 +340,7 @@ def header_has(header: str, words: list[str] | tuple[str, ...]) -> bool:
     spaced = " " + " ".join(tokens) + " "
     whole = key(header)
     for word in words:
-        parts = [key(p) for p in word.split() if key(p)]
+        parts = _parts(word)
         if not parts:
             continue
         if not parts[0].isascii():
@@ -345,6 +352,12 @@ def header_has(header: str, words: list[str] | tuple[str, ...]) -> bool:
         elif any(t.startswith(parts[0]) for t in tokens):
             return True
     return False
+
+
+_FLAG_WORDS = {
+    meaning: [w for w, m in FLAG_HEADERS.items() if m == meaning]
+    for meaning in ("void", "refunded", "not void")
+}
 
 
 def neutral_header(header: str) -> bool:

@@ -170,3 +170,12 @@ def test_any_vocabulary_word_in_any_listed_language_removes_exactly_its_rows(ent
     )
     rfm = rfm_of(text)
     assert rfm.loc["A", "monetary"] == (70.0 if meaning == "sale" else 50.0)
+
+
+def test_an_unpaid_flag_is_not_read_as_a_paid_flag():
+    # "Unpaid" yes is no sale; the header is not "paid" with the meaning turned around.
+    text = (
+        "Customer,Order,Date,Unpaid,Amount\n"
+        "A,1,2024-01-02,no,10\nA,2,2024-01-03,yes,20\nB,3,2024-01-04,no,5\n"
+    )
+    assert rfm_of(text)["monetary"].to_dict() == {"A": 10.0, "B": 5.0}
