@@ -164,6 +164,7 @@ class Context:
                     "dayfirst": source.dayfirst,
                     "decimal": source.decimal,
                     "currency": source.currency,
+                    "statuses": [list(d) for d in source.statuses] or None,
                 }.items()
                 if v is not None
             },

@@ -99,23 +99,24 @@ def _iso_and_dmy(known: pd.Series) -> bool:
     return bool(iso.any() and (~iso).any() and (iso | dmy).all())
 
 
-def _some_date_cells(values: pd.Series, present: pd.Series) -> bool:
-    """A column of date cells and text (sheets stacked, dates typed by hand)."""
+def _date_cells(values: pd.Series, present: pd.Series) -> pd.Series | None:
+    """In a column of date cells and text (sheets stacked, dates typed by hand), which rows
+    are date cells; ``None`` for any other column."""
     if values.dtype != object:
-        return False
-    cells = values[present].map(lambda v: hasattr(v, "year") and hasattr(v, "month"))
-    return bool(cells.any() and not cells.all())
+        return None
+    cells = values.map(lambda v: hasattr(v, "year") and hasattr(v, "month")) & present
+    return cells if cells.any() and not cells[present].all() else None
 
 
 def _cells_and_text(
     values: pd.Series,
     present: pd.Series,
+    cells: pd.Series,
     dayfirst: bool | None,
     lean_dayfirst: bool,
     order_key: pd.Series | None,
 ) -> tuple[pd.Series, DateFormat]:
     """Date cells as they are; the text among them read by the text rules on their own."""
-    cells = values.map(lambda v: hasattr(v, "year") and hasattr(v, "month")) & present
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     out[cells] = pd.to_datetime(values[cells].map(pd.Timestamp)).astype("datetime64[ns]")
     text = ~cells & present
@@ -163,16 +164,18 @@ def parse_dates(
         else:
             out = EXCEL_EPOCH + pd.to_timedelta(num.where(num.between(1, 2958465)), unit="D")
             note = DateFormat("spreadsheet day numbers")
-    elif _some_date_cells(values, present):
-        return _cells_and_text(values, present, dayfirst, lean_dayfirst, order_key)
+    elif (cells := _date_cells(values, present)) is not None:
+        return _cells_and_text(values, present, cells, dayfirst, lean_dayfirst, order_key)
     else:
         text = values.astype("str").str.strip().where(present)
         stripped = text.str.replace(_TIME_OFFSET, r"\1", regex=True)
         dropped = bool((stripped != text).fillna(False).any())
         text = stripped
         known = text[present]
-        serial = pd.to_numeric(known, errors="coerce")
-        if known.str.fullmatch(r"\d{5}(?:\.\d+)?").all() and serial.between(25569, 73051).all():
+        if (
+            known.str.fullmatch(r"\d{5}(?:\.\d+)?").all()
+            and pd.to_numeric(known).between(25569, 73051).all()
+        ):
             # Spreadsheet day numbers written as text (1970 to 2100): a CSV saved from a
             # sheet whose date cells lost their format.
             num = pd.to_numeric(text, errors="coerce")

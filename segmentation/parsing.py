@@ -213,7 +213,11 @@ def _duplicates(raw: pd.DataFrame) -> np.ndarray:
 
 
 def _as_read(
-    raw: pd.DataFrame, roles: ColumnRoles, out: dict[str, pd.Series], values: dict[str, pd.Series]
+    raw: pd.DataFrame,
+    roles: ColumnRoles,
+    out: dict[str, pd.Series],
+    values: dict[str, pd.Series],
+    written: pd.Series | None,
 ) -> pd.DataFrame:
     """The file after filling, with its role columns as read: duplicates are judged on what
     the values mean (``12346.0`` and ``12346`` are one customer), after filling (a filled
@@ -221,8 +225,8 @@ def _as_read(
     frame = raw.copy(deep=False)
     frame[roles.customer_id] = out["customer_id"]
     frame[roles.invoice_date] = out["invoice_date"]
-    if roles.invoice_id:
-        frame[roles.invoice_id] = parse_ids(raw[roles.invoice_id])
+    if written is not None:
+        frame[roles.invoice_id] = written
     for role, series in values.items():
         frame[getattr(roles, role)] = series
     return frame
@@ -409,8 +413,9 @@ def to_transactions(
     customers, why = _customer_key(raw, roles)
     notes = notes.add("Customer key", why)
     out: dict[str, pd.Series] = {"customer_id": customers}
+    written: pd.Series | None = None  # order ids as the file writes them
     if roles.invoice_id:
-        ids = parse_ids(raw[roles.invoice_id])
+        ids = written = parse_ids(raw[roles.invoice_id])
         if roles.store:
             store = parse_ids(raw[roles.store])
             ids = (store.fillna("") + "/" + ids).where(ids.notna())
@@ -448,16 +453,15 @@ def to_transactions(
         out["quantity"] = values["quantity"]
     if "unit_price" in values:
         out["unit_price"] = values["unit_price"]
-    product_column = roles.stock_code or roles.description
-    product = parse_ids(raw[product_column]) if product_column else None
-    out["revenue"], how = _revenue(values, roles, shape, product)
-    notes = notes.add("Revenue", how)
     for role in ("country", "description"):
         column = getattr(roles, role)
         if column:
             out[role] = _text(raw[column])
     if roles.stock_code:
         out["stock_code"] = parse_ids(raw[roles.stock_code])
+    product = out.get("stock_code", out.get("description"))
+    out["revenue"], how = _revenue(values, roles, shape, product)
+    notes = notes.add("Revenue", how)
     used = {c for r, c in roles.used().items() if r != "status"}
     kinds, states = read_states(
         raw,
@@ -472,7 +476,8 @@ def to_transactions(
         notes = replace(notes, states=states)
         for line in state_notes(states):
             notes = notes.add("Status", line)
-    out["duplicate"] = pd.Series(_duplicates(_as_read(raw, roles, out, values)), index=raw.index)
+    as_read = _as_read(raw, roles, out, values, written)
+    out["duplicate"] = pd.Series(_duplicates(as_read), index=raw.index)
     for column in carry:
         out[CARRIED + column] = raw[column]
     tx = pd.DataFrame(out)

@@ -68,6 +68,7 @@ def score_pandas(path: str | Path, recipe: Mapping[str, Any]) -> pd.DataFrame:
         decimal=reading.get("decimal"),
         currency=reading.get("currency"),
         encoding=reading.get("encoding"),
+        statuses=reading.get("statuses") or (),
     )
     chosen = [c for c in reading.get("contacts", []) if c in loaded.contacts.kinds]
     contacts = loaded.contacts.values[chosen] if chosen else None

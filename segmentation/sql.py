@@ -80,6 +80,11 @@ def check_sql_recipe(recipe: Mapping[str, Any]) -> None:
                 "order to repeat that, and expect one order id per row: score with --engine "
                 "pandas."
             )
+        if topic == "Revenue" and "line total" in decision:
+            raise SettingsError(
+                f"When fitting, the file's price was a line total ({decision}); the SQL "
+                "engines multiply quantity by price: score with --engine pandas."
+            )
         if topic == "Numbers" and "decimal mark ','" in decision:
             raise SettingsError(
                 "The file writes decimal commas; the SQL engines read numbers with a decimal "

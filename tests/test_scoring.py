@@ -256,3 +256,15 @@ def test_value_predictions_come_with_every_engine(fitted, spark, tmp_path):
         pd.testing.assert_frame_equal(
             as_text(got.drop(columns=value)), as_text(expected.drop(columns=value))
         )
+
+
+def test_the_sql_path_refuses_a_file_whose_price_was_a_line_total():
+    from segmentation.errors import SettingsError
+    from segmentation.sql import check_sql_recipe
+
+    reading = {
+        "roles": {"customer_id": "c", "invoice_date": "d", "quantity": "q", "unit_price": "p"},
+        "notes": [["Revenue", "'p' is the line total: for each product it grows with 'q'"]],
+    }
+    with pytest.raises(SettingsError, match="line total"):
+        check_sql_recipe({"reading": reading, "settings": {}})

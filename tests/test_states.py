@@ -179,3 +179,23 @@ def test_an_unpaid_flag_is_not_read_as_a_paid_flag():
         "A,1,2024-01-02,no,10\nA,2,2024-01-03,yes,20\nB,3,2024-01-04,no,5\n"
     )
     assert rfm_of(text)["monetary"].to_dict() == {"A": 10.0, "B": 5.0}
+
+
+def test_a_recipe_keeps_the_state_decisions_for_scoring(tmp_path):
+    rows = [("A", "paid", 10), ("A", "Vorgemerkt", 20), ("B", "paid", 5), ("C", "paid", 7)] * 2
+    rows += [("A", "paid", 3), ("D", "paid", 1)]
+    path = tmp_path / "shop.csv"
+    path.write_text(
+        "Customer,Order,Date,Status,Amount\n"
+        + "".join(f"{c},{i},2024-01-{i:02d},{s},{a}\n" for i, (c, s, a) in enumerate(rows, 1))
+    )
+    recipe, out = tmp_path / "recipe.json", tmp_path / "scored.csv"
+    fit = [str(path), "--not-sale-status", "Vorgemerkt", "--no-value", "--k", "2"]
+    assert main([*fit, "--recipe", str(recipe)]) == 0
+    args = ["score", str(path), "--apply-recipe", str(recipe), "--engine", "pandas"]
+    assert main([*args, "--out", str(out)]) == 0
+    import pandas as pd
+
+    scored = pd.read_csv(out, dtype={"customer_id": str}).set_index("customer_id")
+    # A keeps 10 + 10 + 3: the two 'Vorgemerkt' orders of 20 are no sale.
+    assert scored.loc["A", "monetary"] == 23.0
