@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .contacts import ContactFields
+    from .orders import OrderAsRead
 
 
 ENCODING_NAMES = {
@@ -57,7 +58,7 @@ class LoadedData:
     name: str
     notes: ReadingNotes = field(default_factory=ReadingNotes)
     contacts: ContactFields | None = None
-    orders: tuple = ()  # a few orders as read beside their raw rows (``OrderAsRead``)
+    orders: tuple[OrderAsRead, ...] = ()  # a few orders as read beside their raw rows
 
 
 def preview_transactions(

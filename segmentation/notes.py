@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .states import StateValue
+
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "$": "$", "JPY/CNY": "¥", "INR": "₹"}
 
 
@@ -26,7 +28,7 @@ class ReadingNotes:
     decimal: str = "."
     currency: str | None = None
     date_order: str | None = None  # "day/month/year" or "month/day/year" when text said so
-    states: tuple = ()  # every value of the state and flag columns (``StateValue``)
+    states: tuple[StateValue, ...] = ()  # every value of the state and flag columns
 
     def add(self, topic: str, text: str) -> ReadingNotes:
         return replace(self, items=(*self.items, (topic, text)))

@@ -76,20 +76,25 @@ def _decided(decisions: Decisions, column: str, value: str) -> str | None:
 
 
 def _words(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
-    """Codes and distinct values of a text-like column with few distinct values, or None."""
-    text = values.astype("str").str.strip().where(values.notna())
-    text = text.where(text != "")
-    head = text.iloc[:5000].dropna()
-    if head.empty or head.nunique() > MAX_VALUES:
+    """Codes and distinct values (trimmed, blanks left out) of a text-like column with few
+    distinct values, or None. Only the distinct values are turned into text: a long column
+    of many values is set aside after a look at its first rows."""
+    if values.iloc[:5000].nunique() > 2 * MAX_VALUES:
         return None
-    codes, uniques = pd.factorize(text)
-    if len(uniques) == 0 or len(uniques) > MAX_VALUES:
+    codes, uniques = pd.factorize(values)
+    if len(uniques) == 0 or len(uniques) > 2 * MAX_VALUES:
+        return None
+    trimmed = [str(u).strip() or None for u in uniques]
+    inner, words = pd.factorize(pd.Series(trimmed, dtype=object))
+    codes = np.where(codes >= 0, inner[np.maximum(codes, 0)], -1)
+    if len(words) == 0 or len(words) > MAX_VALUES:
         return None
     # Numbers, dates, ids and e-mails are no states (0/1 flags are).
-    wordy = [u for u in uniques if flag_value(u) is not None or not any(c.isdigit() for c in u)]
-    if len(wordy) < len(uniques) or any("@" in u for u in uniques):
+    words = [str(w) for w in words]
+    wordy = [w for w in words if flag_value(w) is not None or not any(c.isdigit() for c in w)]
+    if len(wordy) < len(words) or any("@" in w for w in words):
         return None
-    return codes, np.asarray(uniques, dtype=object)
+    return codes, np.asarray(words, dtype=object)
 
 
 def read_states(

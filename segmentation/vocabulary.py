@@ -245,12 +245,13 @@ def _table() -> dict[str, str]:
         for words in languages.values():
             for word in words.split("|"):
                 out.setdefault(key(word), meaning)
+    for word in PAYMENT_WORDS:  # a sale unless it settles invoices (see settles_invoices)
+        out.setdefault(key(word), "sale")
     return out
 
 
 STATE_MEANING: dict[str, str] = _table()
 _PAYMENT = frozenset(key(w) for w in PAYMENT_WORDS)
-STATE_MEANING.update(dict.fromkeys(_PAYMENT, "sale"))
 
 
 def state_meaning(value: object) -> str | None:
