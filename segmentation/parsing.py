@@ -271,9 +271,10 @@ SAMPLE = 50_000  # rows whose arithmetic decides whether a "price" is a line tot
 def _price_is_line_total(q: pd.Series, p: pd.Series, product: pd.Series) -> bool:
     """Whether a "price" is the line's total: on the lines of more than one unit, the price
     differs from the product's usual price while price / quantity equals its usual value."""
-    ok = (q > 0) & (p > 0) & product.notna()
     # The evidence of the file's first rows is enough, and keeps the check cheap on any file.
-    frame = pd.DataFrame({"product": product[ok], "q": q[ok], "p": p[ok].round(2)}).iloc[:SAMPLE]
+    q, p, product = q.iloc[:SAMPLE], p.iloc[:SAMPLE], product.iloc[:SAMPLE]
+    ok = (q > 0) & (p > 0) & product.notna()
+    frame = pd.DataFrame({"product": product[ok], "q": q[ok], "p": p[ok].round(2)})
     frame["each"] = (frame["p"] / frame["q"]).round(2)
     several = frame["q"] != 1
     if several.sum() < 3:
@@ -324,33 +325,48 @@ def _revenue(
     return a, what
 
 
+PATTERN_ROWS = 50_000  # rows in which a file's parent-row pattern is looked for first
+
+
+def _parents(ids: pd.Series, revenue: pd.Series) -> np.ndarray | None:
+    """When most orders of three or more rows hold one row equal to the sum of the others,
+    that row of every order (the first, when two equal rows make an order of two); else
+    ``None``."""
+    codes = pd.factorize(ids)[0]
+    value = revenue.to_numpy(dtype="float64")
+    valid = ~np.isnan(value) & (codes >= 0)  # a row with an order id and an amount
+    if not valid.any():
+        return None
+    at = np.where(codes >= 0, codes, 0)
+    n = int(codes.max()) + 1
+    per_total = np.bincount(codes[valid], weights=value[valid], minlength=n)
+    per_count = np.bincount(codes[valid], minlength=n)
+    close = np.abs(2 * value - per_total[at]) <= 0.005 + 1e-6 * np.abs(value)
+    equal = valid & (per_count[at] >= 2) & close
+    big = per_count >= 3
+    with_parent = int(((np.bincount(codes[equal], minlength=n) > 0) & big).sum())
+    if big.sum() < 3 or with_parent < 0.8 * big.sum():
+        return None
+    first = np.zeros(len(ids), dtype=bool)
+    hit = np.flatnonzero(equal)
+    first[hit[np.unique(codes[hit], return_index=True)[1]]] = True
+    return first
+
+
 def _summary_rows(tx: pd.DataFrame, raw: pd.DataFrame, roles: ColumnRoles) -> np.ndarray:
     """Order rows written beside their item rows (eBay's order row, a POS receipt's "Sale"
     row, an ERP's document header): an amount equal to the sum of the order's other rows.
 
-    Found by arithmetic: a row without an item of its own whose amount is the sum of its
-    order's item rows; or, when most orders of three or more rows hold one row equal to the
-    sum of the others (the file's pattern), that row in every order (the first, when two
-    equal rows make an order of two)."""
+    Found by arithmetic: the file's pattern (:func:`_parents`), or a row without an item of
+    its own whose amount is the sum of its order's item rows."""
     if "invoice_id" not in tx:
         return np.zeros(len(tx), dtype=bool)
-    ids = tx["invoice_id"]
-    revenue = tx["revenue"]
-    valid = (revenue.notna() & ids.notna()).to_numpy()
-    total = revenue.where(valid, 0).groupby(ids).transform("sum")
-    count = pd.Series(valid, index=tx.index).groupby(ids).transform("sum").to_numpy()
-    rest = (total - revenue).to_numpy()
-    value = revenue.to_numpy(dtype="float64")
-    equal = valid & (count >= 2) & (np.abs(value - rest) <= 0.005 + 1e-6 * np.abs(value))
-    codes = pd.factorize(ids)[0]
-    big = valid & (count >= 3)
-    orders_big = np.unique(codes[big & (codes >= 0)])
-    with_parent = np.unique(codes[equal & big & (codes >= 0)])
-    if len(orders_big) >= 3 and len(with_parent) >= 0.8 * len(orders_big):
-        first = np.zeros(len(tx), dtype=bool)
-        hit = np.flatnonzero(equal & (codes >= 0))
-        first[hit[np.unique(codes[hit], return_index=True)[1]]] = True
-        return first
+    ids, revenue = tx["invoice_id"], tx["revenue"]
+    # The pattern is looked for in the file's first rows (cheap on any file), then applied.
+    if _parents(ids.iloc[:PATTERN_ROWS], revenue.iloc[:PATTERN_ROWS]) is not None:
+        parents = _parents(ids, revenue)
+        if parents is not None:
+            return parents
     if roles.amount is None:
         return np.zeros(len(tx), dtype=bool)
     item_cols = [c for c in (roles.quantity, roles.stock_code, roles.description) if c]
