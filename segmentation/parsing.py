@@ -119,8 +119,9 @@ def _block_pattern(empty: np.ndarray, codes: np.ndarray) -> bool:
     order = codes[listed]
     blank = empty[listed]
     size = np.bincount(order)
-    first = np.zeros(len(order), dtype=bool)
-    first[np.unique(order, return_index=True)[1]] = True
+    # Codes are numbered in order of appearance: an order's first row is where the running
+    # maximum grows.
+    first = np.diff(np.maximum.accumulate(order), prepend=-1) > 0
     multi = size[order] > 1
     later_blank = np.bincount(order[multi & ~first & blank], minlength=len(size))
     later = size - 1
