@@ -199,8 +199,9 @@ def _meanings(
                 out.append(("sale" if flag else "void", "header"))
             else:
                 out.append((says if flag else "sale", "header"))
-        if xblank:
-            out.append(("sale", "header"))  # blank is no
+        if xblank:  # a blank is a no
+            no = ("void", "header") if says == "not void" else ("sale", "header")
+            out.append(no if says else ("sale", "nothing"))
         return out
     out = []
     settling = settles_invoices([str(u) for u in uniques])

@@ -199,3 +199,9 @@ def test_a_recipe_keeps_the_state_decisions_for_scoring(tmp_path):
     scored = pd.read_csv(out, dtype={"customer_id": str}).set_index("customer_id")
     # A keeps 10 + 10 + 3: the two 'Vorgemerkt' orders of 20 are no sale.
     assert scored.loc["A", "monetary"] == 23.0
+
+
+def test_an_x_or_blank_paid_flag_leaves_the_blank_rows_out():
+    # "Paid" marked with X; a blank is no, so those orders are not sales.
+    text = "Customer,Order,Date,Paid,Amount\nA,1,2024-01-02,X,10\nA,2,2024-01-03,,20\nB,3,2024-01-04,X,5\n"
+    assert rfm_of(text)["monetary"].to_dict() == {"A": 10.0, "B": 5.0}
