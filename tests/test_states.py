@@ -203,5 +203,8 @@ def test_a_recipe_keeps_the_state_decisions_for_scoring(tmp_path):
 
 def test_an_x_or_blank_paid_flag_leaves_the_blank_rows_out():
     # "Paid" marked with X; a blank is no, so those orders are not sales.
-    text = "Customer,Order,Date,Paid,Amount\nA,1,2024-01-02,X,10\nA,2,2024-01-03,,20\nB,3,2024-01-04,X,5\n"
+    text = (
+        "Customer,Order,Date,Paid,Amount\n"
+        "A,1,2024-01-02,X,10\nA,2,2024-01-03,,20\nB,3,2024-01-04,X,5\n"
+    )
     assert rfm_of(text)["monetary"].to_dict() == {"A": 10.0, "B": 5.0}
