@@ -15,56 +15,62 @@ nothing decides, the column is refused with examples and the ``decimal`` option 
 Conflicting evidence inside one column is refused too. Every value either parses to the number
 its writer meant or is refused; it is never read as another number.
 
-Negatives may be written ``-5``, ``−5`` (Unicode minus), ``(5.00)`` (accounting) or ``5.00-``
-(trailing minus). Currency symbols and ISO codes before or after the number are recognised;
-a column that mixes currencies is refused, naming them.
+More evidence, from the values' own shapes:
+
+* a currency without minor units (``₩12,000``, ``¥``-less ``JPY 1,500``) groups with the mark;
+* a column whose values below 1,000 carry no mark while every value with one has three digits
+  after it (Excel's ``#,##0``: ``850``, ``1,307``, ``39,759``) groups with the mark;
+* a whole number of four digits or more written without a mark (``1500`` beside ``12,500``)
+  shows the writer does not group, so the mark is the decimal one.
+
+Digits of every script Python knows as decimal digits (Arabic-Indic, Persian, Devanagari,
+full-width...) are read, with the Arabic decimal and group separators (``٫`` ``٬``); groups may
+be separated by apostrophes (``1'234.50``, ``1’234.50``) or spaces of any width. Negatives may
+be written ``-5``, ``−5`` (any minus or dash), ``(5.00)`` (accounting) or ``5.00-`` (trailing
+minus). Currency signs and ISO 4217 codes before or after the number are recognised (the list is
+data, in :mod:`segmentation.currencies`), also where a code page wrote a sign as ``\\`` or ``?``
+(said in the notes); a column that mixes currencies is refused, naming them. A unit written
+after a number (``2x``, ``1.5 kg``, ``$44.00/kg``) is set aside and named in the notes.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .currencies import CODES, LOST_SIGNS, SYMBOLS, whole_units
 from .errors import DataError
 
 DECIMALS = (".", ",")
-SPACES = "\u00a0\u202f\u2009\u2007 "  # no-break, narrow no-break, thin, figure space, space
-MINUS = "-\u2212\u2013"  # hyphen-minus, Unicode minus, en dash (spreadsheets write both)
-SYMBOLS = {
-    "£": "GBP",
-    "€": "EUR",
-    "$": "$",
-    "US$": "USD",
-    "C$": "CAD",
-    "A$": "AUD",
-    "NZ$": "NZD",
-    "HK$": "HKD",
-    "R$": "BRL",
-    "¥": "JPY/CNY",
-    "₹": "INR",
-    "₽": "RUB",
-    "₩": "KRW",
-    "₺": "TRY",
-    "₪": "ILS",
-    "₫": "VND",
-    "฿": "THB",
-    "₱": "PHP",
-    "zł": "PLN",
-    "Kč": "CZK",
-    "kr": "kr",
-    "kr.": "kr",
-    "Fr.": "CHF",
-    "CHF": "CHF",
+SPACES = "\u00a0\u202f\u2009\u2007\u2008\u200a\u205f\u3000 "  # no-break, thin, figure... space
+MINUS = "-\u2212\u2013\u2012\u2010\ufe63\uff0d"  # hyphen-minus, minus, dashes, small, full-width
+# Marks written in other scripts, as the ASCII mark they stand for.
+MARKS = {
+    "\u066b": ".",  # Arabic decimal separator
+    "\u066c": ",",  # Arabic thousands separator
+    "\uff0e": ".",  # full-width full stop
+    "\uff0c": ",",  # full-width comma
+    "\u2019": "'",  # right single quote (Swiss grouping typed in a word processor)
+    "\u02bc": "'",
+    "\u2032": "'",
+    "\uff07": "'",
+    "\uff04": "$",
+    "\uffe5": "¥",
+    "\uffe1": "£",
+    "\uffe6": "₩",
 }
-CODES = frozenset(
-    "USD EUR GBP JPY CNY CAD AUD NZD CHF SEK NOK DKK PLN CZK HUF RON BGN HRK ISK TRY RUB UAH "
-    "INR IDR MYR SGD HKD TWD KRW THB VND PHP BRL MXN ARS CLP COP PEN ZAR EGP NGN KES MAD AED "
-    "SAR QAR ILS".split()
+UNITS = (
+    "x|×|pcs?|pce|pieces?|ea|each|units?|stk|stück|st|szt|шт|kg|g|mg|lbs?|oz|l|ml|cl|"
+    "個|개|件|点|本|枚|箱"
 )
-_CURRENCY = "|".join(re.escape(s) for s in sorted([*SYMBOLS, *CODES], key=len, reverse=True))
+_CURRENCY = "|".join(
+    re.escape(s) for s in sorted([*SYMBOLS, *CODES, *LOST_SIGNS], key=len, reverse=True)
+)
 _VALUE = re.compile(
     rf"""^(?P<open>\()?
     (?P<sign1>[{MINUS}+])?
@@ -73,7 +79,8 @@ _VALUE = re.compile(
     (?P<body>\d[\d.,' ]*\d|\d|[.,]\d+|\d+\.\d*(?:[eE][-+]?\d+)|\d+[eE][-+]?\d+)
     (?P<cur2>{_CURRENCY})?
     (?P<trail>[{MINUS}])?
-    (?P<close>\))?$""",
+    (?P<close>\))?
+    (?P<unit>(?:/\ ?)?(?i:{UNITS})\.?)?$""",
     re.X,
 )
 _EXPONENT = re.compile(r"^\d+(?:\.\d*)?[eE][-+]?\d+$")
@@ -99,6 +106,7 @@ class NumberFormat:
     decided_by: str = "numbers stored as numbers"
     currency: str | None = None
     text: bool = False
+    remarks: tuple[str, ...] = ()  # units set aside, signs a code page lost
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,18 @@ class _Parsed:
     sign: int
     body: str
     currency: str | None
+    unit: str | None = None
+
+
+@functools.cache
+def _ascii_table() -> dict[int, str]:
+    """Every decimal digit Python knows (category Nd) as its ASCII digit, and the marks above."""
+    table = {ord(k): v for k, v in MARKS.items()}
+    for code in range(0x80, 0x110000):
+        char = chr(code)
+        if unicodedata.category(char) == "Nd":
+            table[code] = str(unicodedata.decimal(char))
+    return table
 
 
 NOT_FINITE = {"nan": "nan", "inf": "inf", "+inf": "inf", "-inf": "-inf", "infinity": "inf"}
@@ -117,6 +137,8 @@ def _split(value: str) -> _Parsed | None:
     if text.lower() in NOT_FINITE:  # kept as not-finite numbers; cleaning reports them
         word = NOT_FINITE[text.lower()]
         return _Parsed(-1 if word.startswith("-") else 1, word.lstrip("-"), None)
+    if not text.isascii():
+        text = text.translate(_ascii_table())
     for space in SPACES:
         text = text.replace(space, " ")
     # Spaces between a symbol and the digits, or around a sign, carry nothing.
@@ -124,17 +146,22 @@ def _split(value: str) -> _Parsed | None:
     m = _VALUE.match(compact)
     if not m or bool(m["open"]) != bool(m["close"]) or (m["cur1"] and m["cur2"]):
         return None
+    if m["unit"] and (m["open"] or m["trail"]):
+        return None
     signs = [s for s in (m["sign1"], m["sign2"], m["trail"]) if s]
     if len(signs) > 1 or (m["open"] and signs):
         return None
     negative = bool(m["open"]) or (bool(signs) and signs[0] != "+")
     currency = m["cur1"] or m["cur2"]
-    return _Parsed(-1 if negative else 1, m["body"], SYMBOLS.get(currency, currency))
+    currency = SYMBOLS.get(currency, LOST_SIGNS.get(currency, currency))
+    unit = m["unit"].lstrip("/ ").rstrip(".").lower() if m["unit"] else None
+    return _Parsed(-1 if negative else 1, m["body"], currency, unit)
 
 
-def _evidence(body: str) -> str | None:
+def _evidence(body: str, no_minor_units: bool = False) -> str | None:
     """The decimal mark this value proves, ``"?"`` when it could be either, ``None`` if it
-    has no mark (or cannot be read whatever the convention)."""
+    has no mark (or cannot be read whatever the convention). ``no_minor_units``: its currency
+    has no minor units, so a mark before three digits groups them."""
     if body in ("nan", "inf"):
         return None
     if _EXPONENT.match(body):
@@ -150,6 +177,8 @@ def _evidence(body: str) -> str | None:
     whole, frac = body.split(mark)
     whole = whole.replace("'", "").replace(" ", "")
     grouped = "'" in body or " " in body  # another thousands separator is in use
+    if no_minor_units and len(frac) == 3 and not grouped:
+        return DECIMALS[1 - DECIMALS.index(mark)]
     if len(frac) != 3 or whole in ("", "0") or (len(whole) > 3 and not grouped) or grouped:
         return mark
     return "?"
@@ -193,7 +222,7 @@ def column_evidence(values: pd.Series) -> str | None:
         parsed = _split(value)
         if parsed is None:
             return None  # not a number column
-        mark = _evidence(parsed.body)
+        mark = _evidence(parsed.body, whole_units(parsed.currency))
         if mark in DECIMALS:
             proofs.add(mark)
     return proofs.pop() if len(proofs) == 1 else None
@@ -247,12 +276,14 @@ def parse_numbers(
             bad.append(value)
             continue
         parsed[value] = p
-        mark = _evidence(p.body)
+        mark = _evidence(p.body, whole_units(p.currency))
         if mark in DECIMALS:
             proofs[mark].append(value)
         elif mark == "?":
             unsure.append(value)
-    label = f"'{column}'"
+    label, why = f"'{column}'", None
+    if unsure and not (proofs["."] or proofs[","]) and decimal is None and file_decimal is None:
+        decimal, why = _grouping_evidence(parsed, unsure)
     if bad:
         count = int(np.isin(text.to_numpy(dtype=object), bad).sum())
         raise DataError(
@@ -260,14 +291,14 @@ def parse_numbers(
             f"{'are' if count != 1 else 'is'} not a number (for example {_examples(bad)}). "
             "Fix them in the file or choose another column."
         )
-    currencies = sorted({p.currency for p in parsed.values() if p.currency})
+    currencies = sorted({p.currency for p in parsed.values() if p.currency not in (None, "?")})
     if len(currencies) > 1:
         raise DataError(
             f"{label} mixes currencies ({', '.join(currencies)}): their sum would mean "
             "nothing. Export one currency at a time, or convert them first."
         )
     if decimal is not None:
-        why = "your choice"
+        why = "your choice" if why is None else why
     elif proofs["."] and proofs[","]:
         raise DataError(
             f"{label} mixes number conventions: {_examples(proofs['.'], 2)} use '.' as the "
@@ -309,7 +340,51 @@ def parse_numbers(
         )
     lookup = np.array([numbers.get(u, np.nan) for u in uniques] + [np.nan], dtype="float64")
     out = pd.Series(lookup[codes], index=values.index, dtype="float64")
-    return out, NumberFormat(decimal, why, currencies[0] if currencies else None, True)
+    return out, NumberFormat(
+        decimal, why, currencies[0] if currencies else None, True, _remarks(parsed.values())
+    )
+
+
+def _grouping_evidence(
+    parsed: dict[str, _Parsed], unsure: list[str]
+) -> tuple[str | None, str | None]:
+    """What the column's whole numbers without a mark say about values such as ``12,500``.
+
+    Four digits or more without a mark (``1500``): the writer does not group, so the mark is
+    the decimal one. Several values below 1,000 without a mark (``850``) beside values that
+    always have three digits after it: the mark appears exactly from 1,000 up (Excel's
+    ``#,##0``); read as a decimal mark it would mix whole numbers with three-decimal ones.
+    """
+    plain = {v: int(p.body) for v, p in parsed.items() if p.body.isdigit()}
+    mark = next(c for c in parsed[unsure[0]].body if c in DECIMALS)
+    other = DECIMALS[1 - DECIMALS.index(mark)]
+    ungrouped = [v for v, n in plain.items() if n >= 1000]
+    if ungrouped:
+        return mark, f"values such as {_examples(ungrouped, 1)} are written without grouping"
+    if len(set(plain.values())) >= 5 and 100 <= max(plain.values()) < 1000:
+        small = _examples([max(plain, key=plain.get)], 1)
+        return other, (
+            f"values below 1,000 such as {small} have no mark and every value with one has "
+            f"three digits after it, such as {_examples(unsure, 1)}: it groups thousands"
+        )
+    return None, None
+
+
+def _remarks(parsed) -> tuple[str, ...]:
+    """What the notes say about units and currency signs a code page lost."""
+    remarks = []
+    units = sorted({p.unit for p in parsed if p.unit})
+    if units:
+        remarks.append(f"units written after the numbers set aside ({', '.join(units)})")
+    signs = {p.currency for p in parsed}
+    if "JPY/KRW" in signs:
+        remarks.append(
+            "'\\' before the numbers read as the yen or won sign (a Japanese or Korean code "
+            "page writes it so)"
+        )
+    if "?" in signs:
+        remarks.append("'?' beside the numbers read as a currency sign the file's code page lost")
+    return tuple(remarks)
 
 
 def file_decimal(

@@ -255,6 +255,7 @@ def _numbers(
                 formats[role].decided_by + "; the header says minor units: divided by 100",
                 formats[role].currency,
                 formats[role].text,
+                formats[role].remarks,
             )
     currencies = {f.currency for f in formats.values() if f.currency}
     if len(currencies) > 1:
@@ -464,7 +465,8 @@ def to_transactions(
             notes = notes.add(
                 "Numbers",
                 f"'{getattr(roles, role)}': decimal mark '{fmt.decimal}' ({fmt.decided_by})"
-                + currency,
+                + currency
+                + "".join(f"; {remark}" for remark in fmt.remarks),
             )
     if "quantity" in values:
         out["quantity"] = values["quantity"]
