@@ -1,5 +1,12 @@
 """Dates from any common export: date cells, ISO text (with or without UTC offsets), day-first or
-month-first text, dotted European dates, Excel serial numbers and ``YYYYMMDD``.
+month-first text, dotted European dates, Excel serial numbers, ``YYYYMMDD``, Unix epoch seconds
+or milliseconds, and dates written with words in many languages (month names, 12-hour markers,
+年月日, Buddhist-era years: see :mod:`segmentation.datewords`).
+
+Numbers are told apart by magnitude: ``YYYYMMDD`` (19000101 to 21001231), spreadsheet day numbers
+(up to 2958465), Unix seconds (10**8 to 4 * 10**9, 1973 to 2096), milliseconds (10**11 to
+4 * 10**12) and microseconds (10**14 to 4 * 10**15). The ranges do not overlap; the notes say
+which was used and the span it gives.
 
 Times with a UTC offset (``2024-03-30T23:10:00+01:00``) are read as the local wall time written
 in the file (the offset is dropped): a shop's day is the day its customers saw, and the offset
@@ -15,16 +22,17 @@ for the reading notes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from .datewords import Said, rewrite, said_in_words
 from .errors import DataError
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _TIME_OFFSET = r"(\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?:Z|UTC|GMT|[+\-\u2212]\d{2}:?\d{2})$"
-_DMY = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})(?:$|[ T])")
+_DMY = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})(?:$|[ T,])")
 # A clear majority of rising steps is needed to call an order; otherwise it is a guess.
 RISING_MARGIN = 0.05
 
@@ -36,6 +44,7 @@ class DateFormat:
     order: str = "stored as dates"
     decided_by: str = ""
     offsets_dropped: bool = False
+    words: tuple[str, ...] = ()  # what was understood of dates written with words
 
 
 def _rising(dates: pd.Series, order_key: pd.Series | None) -> float:
@@ -126,7 +135,67 @@ def _cells_and_text(
     )
     out[text] = parsed
     why = f"date cells, and {int(text.sum()):,} written as text: {note.order}"
-    return out, DateFormat(why, note.decided_by, note.offsets_dropped)
+    return out, DateFormat(why, note.decided_by, note.offsets_dropped, note.words)
+
+
+EPOCHS = (  # (low, high, unit, words): magnitudes of Unix times from 1973 to 2096
+    (1e8, 4e9, "s", "Unix time in seconds"),
+    (1e11, 4e12, "ms", "Unix time in milliseconds"),
+    (1e14, 4e15, "us", "Unix time in microseconds"),
+)
+
+
+def _from_numbers(num: pd.Series, present: pd.Series, text: bool) -> tuple[pd.Series, DateFormat]:
+    """Dates from numbers: YYYYMMDD, spreadsheet day numbers or Unix times, by magnitude."""
+    known = num[present]
+    written = " written as text" if text else ""
+    if known.between(19000101, 21001231).all():
+        out = pd.to_datetime(num.astype("Int64").astype("str"), format="%Y%m%d", errors="coerce")
+        return out, DateFormat(f"year, month, day as one number (YYYYMMDD){written}")
+    for low, high, unit, words in EPOCHS:
+        if known.between(low, high).all():
+            out = pd.to_datetime(num, unit=unit, errors="coerce")
+            span = f"{out.min():%Y-%m-%d} to {out.max():%Y-%m-%d}"
+            return out, DateFormat(f"{words}{written} (UTC)", f"their size; they span {span}")
+    out = EXCEL_EPOCH + pd.to_timedelta(num.where(num.between(1, 2958465)), unit="D")
+    return out, DateFormat(f"spreadsheet day numbers{written}")
+
+
+_LETTERS = re.compile(r"(?!(?:utc|gmt|[tz])(?![^\W\d_]))[^\W\d_]", re.I)
+_FAR_YEAR = re.compile(r"(?<!\d)2[4-6]\d\d(?!\d)")
+# Ways of writing the rules below do not know, rewritten first: (pattern, replacement).
+_TEXT_FIXES = (
+    (re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]"), ""),  # direction marks
+    (re.compile("\u060c"), ","),  # Arabic comma
+    (re.compile(r"(?<=\d)\.\s+(?=\d)"), "."),  # "12. 3. 2024" (Czech, Slovak)
+    # "12.3.2024 15.05.00": a time written with dots after a date (Danish, Finnish, Indonesian)
+    (
+        re.compile(r"(?<=\d)(,?\s+\d{1,2})\.(\d{2})(?:\.(\d{2}))?(?:\s*(?:UTC|GMT|Z))?$"),
+        r"\1:\2:\g<3>",
+    ),
+)
+
+
+def _world_text(text: pd.Series) -> tuple[pd.Series, tuple[str, ...]]:
+    """Text dates with direction marks, spaced or dotted parts, words, day-period markers or
+    Buddhist-era years rewritten for the rules below; each distinct value once."""
+    codes, uniques = pd.factorize(text)
+    found = pd.Series(uniques, dtype="object")
+    changed = False
+    for pattern, replacement in _TEXT_FIXES:
+        hits = found.map(lambda v, p=pattern: p.search(v) is not None).astype(bool)
+        if hits.any():
+            found[hits] = found[hits].str.replace(pattern, replacement, regex=True)
+            found = found.str.rstrip(":")
+            changed = True
+    said: Said = {}
+    if (found.str.contains(_LETTERS) | found.str.contains(_FAR_YEAR)).any():
+        found = found.map(lambda v: rewrite(v, said))
+        changed = True
+    if not changed:
+        return text, ()
+    rewritten = np.append(found.to_numpy(dtype=object), None)
+    return pd.Series(rewritten[codes], index=text.index), said_in_words(said)
 
 
 def parse_dates(
@@ -155,35 +224,22 @@ def parse_dates(
     if pd.api.types.is_datetime64_any_dtype(values):
         out = values.dt.tz_localize(None) if values.dt.tz is not None else values
     elif pd.api.types.is_numeric_dtype(values):
-        num = values.astype("float64")
-        if num[present].between(19000101, 21001231).all():
-            out = pd.to_datetime(
-                num.astype("Int64").astype("str"), format="%Y%m%d", errors="coerce"
-            )
-            note = DateFormat("year, month, day as one number (YYYYMMDD)")
-        else:
-            out = EXCEL_EPOCH + pd.to_timedelta(num.where(num.between(1, 2958465)), unit="D")
-            note = DateFormat("spreadsheet day numbers")
+        out, note = _from_numbers(values.astype("float64"), present, text=False)
     elif (cells := _date_cells(values, present)) is not None:
         return _cells_and_text(values, present, cells, dayfirst, lean_dayfirst, order_key)
     else:
         text = values.astype("str").str.strip().where(present)
         stripped = text.str.replace(_TIME_OFFSET, r"\1", regex=True)
         dropped = bool((stripped != text).fillna(False).any())
-        text = stripped
+        text, words = _world_text(stripped)
         known = text[present]
         if (
             known.str.fullmatch(r"\d{5}(?:\.\d+)?").all()
             and pd.to_numeric(known).between(25569, 73051).all()
-        ):
-            # Spreadsheet day numbers written as text (1970 to 2100): a CSV saved from a
-            # sheet whose date cells lost their format.
-            num = pd.to_numeric(text, errors="coerce")
-            out = EXCEL_EPOCH + pd.to_timedelta(num, unit="D")
-            note = DateFormat("spreadsheet day numbers written as text")
-        elif known.str.fullmatch(r"\d{8}").all():
-            out = _parse_unique(text, format="%Y%m%d")
-            note = DateFormat("year, month, day as one number (YYYYMMDD)")
+        ) or known.str.fullmatch(r"\d{8}|\d{9,10}|\d{12,13}|\d{15,16}").all():
+            # Spreadsheet day numbers written as text (1970 to 2100: a CSV saved from a sheet
+            # whose date cells lost their format), YYYYMMDD or Unix times.
+            out, note = _from_numbers(pd.to_numeric(text, errors="coerce"), present, text=True)
         elif known.str.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[ T].*)?").all():
             out = _parse_unique(text, format="ISO8601")
             note = DateFormat("year-month-day", "", dropped)
@@ -206,6 +262,7 @@ def parse_dates(
             out = _parse_unique(text, dayfirst=bool(dayfirst), format="mixed")
             note = DateFormat("as written", "", dropped)
         out = out.where(present)
+        note = replace(note, words=words)
     if getattr(out.dt, "tz", None) is not None:
         out = out.dt.tz_localize(None)
     bad = out.isna() & present

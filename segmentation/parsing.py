@@ -554,6 +554,8 @@ def _date_note(notes: ReadingNotes, column: str, fmt: DateFormat) -> ReadingNote
         text += f" ({fmt.decided_by})"
     if fmt.offsets_dropped:
         text += "; UTC offsets dropped: times are the local time written in the file"
+    if fmt.words:
+        text += "; read from words: " + ", ".join(fmt.words)
     return notes.add("Dates", text)
 
 
