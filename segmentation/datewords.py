@@ -167,7 +167,9 @@ def rewrite(value: str, said: Said) -> str:
     date, understood = _date_of(rest)
     for topic, languages in understood:
         _say(said, topic, languages)
-    hour, minute, second = (_hour(int(time[1]), period), time[2], time[3]) if time else (0, "00", "")
+    hour, minute, second = (0, "00", "")
+    if time:
+        hour, minute, second = _hour(int(time[1]), period), time[2], time[3]
     if date is not None:
         year, month, day = date
         if 2400 <= year < 2700:

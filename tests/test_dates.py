@@ -150,7 +150,7 @@ def test_any_date_written_in_a_listed_language_reads_back_to_the_same_day(locale
     """Babel writes the dates the way each language's CLDR patterns do; the reader is
     independent of those patterns (it knows only month names and markers)."""
     if style == "datetime":
-        written = [format_datetime(w, "long", tzinfo=dt.timezone.utc, locale=locale) for w in when]
+        written = [format_datetime(w, "long", tzinfo=dt.UTC, locale=locale) for w in when]
     else:
         written = [format_date(w, style, locale=locale) for w in when]
     out = dates(pd.Series(written)).tolist()

@@ -74,7 +74,7 @@ def column_in_one_convention(draw):
 def whole_below_1000_beside_three_decimals(texts: list[str], expected: list[float]) -> bool:
     """The one mixture the reader takes for grouping (Excel's ``#,##0``): five or more distinct
     whole numbers below 1,000, written without a mark, beside values with three decimals."""
-    plain = {abs(v) for t, v in zip(texts, expected) if v == int(v) and abs(v) < 1000}
+    plain = {abs(v) for t, v in zip(texts, expected, strict=True) if v == int(v) and abs(v) < 1000}
     return len(plain) >= 5 and max(plain) >= 100
 
 

@@ -16,6 +16,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from ..errors import FileReadError
+from .alphabets import plausibility
 from .guard import ReadLimits
 from .header import HEADER_SEARCH_ROWS, SAMPLE_ROWS, Preview, TextFormat, preview_from_rows
 
@@ -26,6 +27,11 @@ DELIMITERS = (",", ";", "\t", "|")
 PREVIEW_CHARS = 65536  # the header and sample come from the start of the decoded text
 # Western single-byte encodings look alike to a detector on short texts such as names;
 # Windows-1252 (what Excel writes on Western machines) is preferred among them.
+# Tried after the detector's candidates: the code pages shops' exports are written in.
+COMMON_CODE_PAGES = (
+    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp874",
+    "cp932", "cp949", "gb18030", "big5hkscs", "koi8_r", "cp866", "cp850", "cp852", "mac_roman",
+)  # fmt: skip
 WESTERN = ("cp1252", "latin_1", "iso8859_15", "cp1250", "cp850", "cp775", "cp852", "mac_roman")
 
 
@@ -34,12 +40,18 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, Te
     if encoding:
         text = _strict(data, encoding, name, "your choice")
         return text, TextFormat(encoding, "", "your choice")
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        fmt = TextFormat("utf-32", "", "byte-order mark")
+        return _strict(data, "utf-32", name, fmt.encoding_reason), fmt
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         fmt = TextFormat("utf-16", "", "byte-order mark")
         return _strict(data, "utf-16", name, fmt.encoding_reason), fmt
     if data.startswith(codecs.BOM_UTF8):
         fmt = TextFormat("utf-8-sig", "", "byte-order mark")
         return _strict(data, "utf-8-sig", name, fmt.encoding_reason), fmt
+    if (wide := _wide_without_mark(data)) is not None:
+        fmt = TextFormat(wide, "", "no byte-order mark; NUL bytes beside every character")
+        return _strict(data, wide, name, fmt.encoding_reason), fmt
     if b"\x00" in data:
         raise FileReadError(
             f"'{name}' contains NUL bytes: it is a binary file, not a text table. "
@@ -49,25 +61,65 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, Te
         return data.decode("utf-8"), TextFormat("utf-8", "", "the whole file is valid UTF-8")
     except UnicodeDecodeError:
         pass
-    for candidate in _candidates(data):
+    for candidate, words in _by_plausibility(data):
         try:
             text = data.decode(candidate)
         except (UnicodeDecodeError, LookupError):
             continue
-        return text, TextFormat(candidate, "", "detected from the whole file (not UTF-8)")
+        why = f"not UTF-8; {words:.0%} of its words are spelt in a language's letters"
+        return text, TextFormat(candidate, "", why)
     raise FileReadError(
         f"The text encoding of '{name}' could not be recognised. Save it as UTF-8 "
         "(in Excel: Save As > CSV UTF-8)."
     )
 
 
+def _by_plausibility(data: bytes) -> list[tuple[str, float]]:
+    """The candidate code pages, most plausible first, with the share of words each spells.
+
+    The detector's first choice stands when no reading spells more words; otherwise the
+    readings that spell the most come first, those whose words two languages spell together
+    before the others (a wrong page scatters words over many languages)."""
+    sample = b"\n".join([line for line in data.splitlines() if not line.isascii()][:2000])
+    judged = []
+    for order, candidate in enumerate(_candidates(data)):
+        try:
+            text = sample.decode(candidate)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        words, languages = plausibility(text, candidate)
+        judged.append((-words, -(words if order == 0 else languages), order, candidate))
+    return [(candidate, -words) for words, _, _, candidate in sorted(judged)]
+
+
 def _candidates(data: bytes) -> list[str]:
+    """The detector's candidates, then the code pages exports are commonly written in; the
+    order breaks ties between equally plausible readings."""
     from charset_normalizer import from_bytes
 
     found = [m.encoding for m in from_bytes(data)]
     if found and found[0] in WESTERN and "cp1252" in found:
         found.insert(0, "cp1252")
-    return [*found, "cp1252"]
+    return list(dict.fromkeys([*found, *COMMON_CODE_PAGES]))
+
+
+def _wide_without_mark(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a byte-order mark, told by where the NUL bytes of its ASCII
+    characters fall (a text table is mostly ASCII: digits, delimiters, headers)."""
+    head = data[:4096]
+    if len(head) < 8 or head.count(0) < len(head) // 3:
+        return None
+    for encoding, width, nul_at in (
+        ("utf-32-le", 4, (1, 2, 3)),
+        ("utf-32-be", 4, (0, 1, 2)),
+        ("utf-16-le", 2, (1,)),
+        ("utf-16-be", 2, (0,)),
+    ):
+        units = len(head) // width
+        nul = sum(all(head[i * width + k] == 0 for k in nul_at) for i in range(units))
+        if nul >= 0.6 * units:
+            return encoding
+    return None
 
 
 def _strict(data: bytes, encoding: str, name: str, why: str) -> str:
