@@ -39,6 +39,7 @@ from .numbers import NumberFormat, file_decimal, parse_numbers
 from .roles import NOT_REVENUE, NUMBER_ROLES, ColumnRoles, check_roles, detect_shape
 from .shapes import Shape
 from .states import read_states, state_notes
+from .vocabulary import is_total
 
 MINOR_UNITS = re.compile(r"(?i)(cents|pence|pennies|penny|öre|ore\b|minor units|in minor)")
 EMAIL_COLUMNS = ("email", "customeremail", "billingemail", "buyeremail", "emailaddress")
@@ -108,6 +109,28 @@ def _drop_description_row(raw: pd.DataFrame, roles: ColumnRoles) -> tuple[pd.Dat
     if any(pd.notna(v) and looks_like_number(str(v)) for v in numbers):
         return raw, 0
     return raw.iloc[1:].reset_index(drop=True), 1
+
+
+def _drop_totals_rows(raw: pd.DataFrame, roles: ColumnRoles) -> tuple[pd.DataFrame, list[str]]:
+    """Rows of totals (under the table, or under each block of a report): the customer, order
+    or first cell says "Total" in some language and the row has no date. Returns the other
+    rows and the labels seen."""
+    labels = [c for c in dict.fromkeys([roles.customer_id, roles.invoice_id, raw.columns[0]]) if c]
+    if roles.invoice_date is None or not len(raw):
+        return raw, []
+    undated = raw[roles.invoice_date].isna().to_numpy()
+    if not undated.any():
+        return raw, []
+    found = np.zeros(len(raw), dtype=bool)
+    seen: list[str] = []
+    for column in labels:
+        cells = raw[column][undated].dropna()
+        totals = cells[cells.map(is_total)]
+        found[raw.index.get_indexer(totals.index)] = True
+        seen.extend(str(v) for v in totals.unique())
+    if not found.any():
+        return raw, []
+    return raw[~found].reset_index(drop=True), list(dict.fromkeys(seen))
 
 
 def _block_pattern(empty: np.ndarray, codes: np.ndarray) -> bool:
@@ -416,9 +439,19 @@ def to_transactions(
     notes = ReadingNotes()
     shape = detect_shape(list(raw.columns))
     raw = raw.reset_index(drop=True)
+    blank = raw.isna().all(axis=1).to_numpy()
+    if blank.any():  # spacer rows of a report: nothing to read
+        raw = raw[~blank].reset_index(drop=True)
+        count = int(blank.sum())
+        notes = notes.add("Rows", f"{count:,} empty row{'s' if count != 1 else ''} skipped")
     raw, described = _drop_description_row(raw, roles)
     if described:
         notes = notes.add("Rows", "the row under the header describes the columns: not data")
+    raw, totals = _drop_totals_rows(raw, roles)
+    if totals:
+        notes = notes.add(
+            "Rows", f"rows of totals ({', '.join(repr(t) for t in totals[:3])}) set aside"
+        )
     raw, within, orphans = _fill_within_orders(raw, roles)
     if within:
         notes = notes.add(

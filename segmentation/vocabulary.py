@@ -210,6 +210,15 @@ NEUTRAL_HEADERS = (
 
 # A payment row is the sale in a payments export, but only the settlement of an invoice in a
 # column that also holds invoices: there it is no second sale.
+# What the row of totals under a table says in its first cells, in the reader's languages.
+TOTAL_WORDS = frozenset(
+    "total|totals|grand total|sum|subtotal|sub total|summe|gesamt|gesamtsumme|zwischensumme|"
+    "total général|totaux|sous-total|total general|suma|suma total|totale|totale generale|"
+    "totaal|eindtotaal|subtotaal|razem|suma całkowita|summa|totalt|i alt|yhteensä|toplam|"
+    "genel toplam|итого|всего|celkem|összesen|合計|合计|总计|總計|小計|小计|합계|총계|소계|"
+    "المجموع|الإجمالي|รวม|รวมทั้งสิ้น|jumlah|total keseluruhan".split("|")
+)
+
 PAYMENT_WORDS = (
     "payment|payments|receipt|payment received|zahlung|zahlungseingang|paiement|règlement|"
     "pago|cobro|pagamento|betaling|płatność|betalning|maksu|ödeme|入金|付款|결제|دفعة|"
@@ -239,6 +248,11 @@ def key(value: object) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
+def is_total(value: object) -> bool:
+    """Whether a cell is the label of a row of totals ("Total", "Summe:", "合計")."""
+    return key(value) in _TOTAL_KEYS
+
+
 def _table() -> dict[str, str]:
     out: dict[str, str] = {}
     for meaning, languages in STATE_WORDS.items():
@@ -251,6 +265,7 @@ def _table() -> dict[str, str]:
 
 
 STATE_MEANING: dict[str, str] = _table()
+_TOTAL_KEYS = frozenset(key(w) for w in TOTAL_WORDS)
 _PAYMENT = frozenset(key(w) for w in PAYMENT_WORDS)
 
 

@@ -234,3 +234,92 @@ def test_wide_unicode_without_a_byte_order_mark(encoding):
     tx = load_transactions(text.encode(encoding), "x.csv").transactions
     assert tx["customer_id"].tolist() == ["Renée", "Şükrü"]
     assert tx["revenue"].sum() == 5.0
+
+
+# --------------------------------------------------------------------- layouts
+def _workbook(build) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    build(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_a_table_under_a_logo_right_of_empty_columns_with_a_spacer_and_a_totals_row(capfd):
+    import datetime as dt
+
+    def build(wb):
+        ws = wb.active
+        ws["C1"], ws["C2"] = "ACME Trading Ltd", "Sales report, March 2024"
+        for j, h in enumerate(["Customer", "Invoice", None, "Date", "Qty", "Unit price"]):
+            ws.cell(row=6, column=3 + j, value=h)
+        rows = [("C1", "I1", 1, 2, 5.0), ("C2", "I2", 2, 1, 7.5), ("C1", "I3", 5, 3, 2.0)]
+        for i, (customer, invoice, day, qty, price) in enumerate(rows):
+            for j, v in ((3, customer), (4, invoice), (6, dt.datetime(2024, 3, day))):
+                ws.cell(row=7 + i, column=j, value=v)
+            ws.cell(row=7 + i, column=7, value=qty)
+            ws.cell(row=7 + i, column=8, value=price)
+        ws.cell(row=11, column=3, value="Total")
+        ws.cell(row=11, column=7, value=6)
+
+    loaded = load_transactions(_workbook(build), "report.xlsx")
+    tx = loaded.transactions
+    # C1: 2 x 5.00 + 3 x 2.00 = 16.00 over two invoices; C2: 1 x 7.50. The totals row is not
+    # a customer.
+    assert tx.groupby("customer_id")["revenue"].sum().to_dict() == {"C1": 16.0, "C2": 7.5}
+    assert any("Total" in text for _, text in loaded.notes.items)
+    assert capfd.readouterr().err == ""  # no library warning about the empty spacer column
+
+
+def test_stacked_sheets_with_a_column_typed_differently_on_each_sheet():
+    import datetime as dt
+
+    def build(wb):
+        jan = wb.active
+        jan.title = "Jan"
+        jan.append(["Customer", "Invoice", "Date", "Amount"])
+        jan.append(["C1", "I1", dt.datetime(2024, 1, 3), "12.50"])  # amount typed as text
+        jan.append(["C2", "I2", dt.datetime(2024, 1, 5), "7.00"])
+        feb = wb.create_sheet("Feb")
+        feb.append(["Customer", "Invoice", "Date", "Amount"])
+        feb.append(["C1", "I3", "2024-02-03", 5.5])  # date typed as text, amount a number
+        feb.append(["C3", "I4", "14/02/2024", 1.25])
+
+    tx = load_transactions(_workbook(build), "months.xlsx").transactions
+    assert tx["revenue"].tolist() == [12.5, 7.0, 5.5, 1.25]
+    assert tx["invoice_date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2024-01-03", "2024-01-05", "2024-02-03", "2024-02-14"
+    ]  # fmt: skip
+
+
+SPREADSHEET_ML = """<?xml version="1.0"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"
+ xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+ <Worksheet ss:Name="Orders"><Table>
+  <Row><Cell><Data ss:Type="String">ACME orders</Data></Cell></Row>
+  <Row><Cell><Data ss:Type="String">Customer</Data></Cell><Cell><Data ss:Type="String">Invoice</Data></Cell><Cell><Data ss:Type="String">Date</Data></Cell><Cell><Data ss:Type="String">Amount</Data></Cell></Row>
+  <Row><Cell><Data ss:Type="String">C1</Data></Cell><Cell><Data ss:Type="String">I1</Data></Cell><Cell><Data ss:Type="DateTime">2024-03-01T00:00:00.000</Data></Cell><Cell><Data ss:Type="Number">12.5</Data></Cell></Row>
+  <Row><Cell ss:Index="1"><Data ss:Type="String">C2</Data></Cell><Cell><Data ss:Type="String">I2</Data></Cell><Cell><Data ss:Type="DateTime">2024-03-04T10:30:00.000</Data></Cell><Cell ss:Index="4"><Data ss:Type="Number">7</Data></Cell></Row>
+ </Table></Worksheet></Workbook>
+"""  # noqa: E501
+
+
+def test_an_xml_spreadsheet_saved_with_an_xls_name_is_read():
+    tx = load_transactions(SPREADSHEET_ML.encode(), "orders.xls").transactions
+    assert tx["customer_id"].tolist() == ["C1", "C2"]
+    assert tx["revenue"].tolist() == [12.5, 7.0]
+    assert tx["invoice_date"].tolist() == [
+        pd.Timestamp("2024-03-01"), pd.Timestamp("2024-03-04 10:30")
+    ]  # fmt: skip
+
+
+def test_an_xml_spreadsheet_with_entity_declarations_is_refused():
+    hostile = SPREADSHEET_ML.replace(
+        '<?mso-application progid="Excel.Sheet"?>',
+        '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>\n<?mso-application progid="Excel.Sheet"?>',
+    )
+    with pytest.raises(FileReadError, match="entit"):
+        load_transactions(hostile.encode(), "orders.xls")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ..errors import FileReadError, SegmentationError
 from .guard import ReadLimits
 from .header import Preview, TextFormat
+from .spreadsheetml import is_spreadsheetml
 from .workbook import Usable
 
 if TYPE_CHECKING:
@@ -112,6 +113,10 @@ def preview_table(
             from .workbook import xlsx_preview
 
             preview = xlsx_preview(data, name, sheet, limits, usable)
+        elif suffix == ".xls" and is_spreadsheetml(data):
+            from .spreadsheetml import xml_preview
+
+            preview = xml_preview(data, name)
         elif suffix == ".xls":
             from .workbook import xls_preview
 
@@ -151,6 +156,12 @@ def read_table(
         data = Path(data).read_bytes()
     limits = limits or ReadLimits()
     with parser_errors(name):
+        if suffix == ".xls":
+            raw = data if isinstance(data, bytes) else Path(data).read_bytes()
+            if is_spreadsheetml(raw):
+                from .spreadsheetml import read_xml
+
+                return read_xml(raw, preview)
         if suffix in EXCEL_ZIP or suffix == ".xls":
             from .workbook import read_workbook
 

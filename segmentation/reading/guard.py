@@ -78,7 +78,7 @@ def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
     begin = start + 30 + name_len + extra_len
     raw = memoryview(data)[begin : begin + info.compress_size]
     if info.compress_type == zipfile.ZIP_STORED:
-        _refuse_entities(bytes(raw[:4096]), info.filename)
+        refuse_entities(bytes(raw[:4096]), info.filename)
         return len(raw)
     if info.compress_type != zipfile.ZIP_DEFLATED:
         raise FileReadError(
@@ -95,7 +95,7 @@ def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
         while pending and total <= cap:
             chunk = inflater.decompress(pending, INFLATE_CHUNK * 16)
             if total == 0:
-                _refuse_entities(chunk[:4096], info.filename)
+                refuse_entities(chunk[:4096], info.filename)
             total += len(chunk)
             pending = inflater.unconsumed_tail
         if total > cap or inflater.eof:
@@ -103,7 +103,7 @@ def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
     return total
 
 
-def _refuse_entities(head: bytes, part: str) -> None:
+def refuse_entities(head: bytes, part: str) -> None:
     """Spreadsheet programs never declare XML entities; a part that does is an entity-expansion
     attack ("billion laughs"), refused before any XML parser sees it."""
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:

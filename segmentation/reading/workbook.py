@@ -9,6 +9,7 @@ streaming read-only mode finds the header and a sample in a few milliseconds.
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +22,10 @@ from .header import SAMPLE_ROWS, Preview, is_blank, preview_from_rows
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
+
+# fastexcel logs "Could not determine dtype ..." for an empty column (a spacer between columns)
+# and reads it as text, which is right: the message is for its developers, not for the user.
+logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 # Whether a sheet's preview holds what the method needs (given by the caller: roles are not
 # this package's business). Without one, the first sheet with data is read.
@@ -69,7 +74,10 @@ def _openpyxl_preview(
         previews: dict[str, Preview] = {}
         for title in _wanted_sheets(all_sheets, sheet, name):
             ws = wb[title]
-            rows = [list(r) for r in ws.iter_rows(max_row=SAMPLE_ROWS, values_only=True)]
+            # The workbook parser starts at the sheet's first used column (a table right of
+            # empty columns); so does the preview.
+            lead = max((ws.min_column or 1) - 1, 0)
+            rows = [list(r)[lead:] for r in ws.iter_rows(max_row=SAMPLE_ROWS, values_only=True)]
             if any(not is_blank(c) for r in rows for c in r):
                 if (ws.max_row or 0) > limits.max_rows:
                     raise FileReadError(
@@ -176,18 +184,25 @@ def read_workbook(data: bytes | str, preview: Preview, text_columns: list[str]) 
 
 
 def _align_types(parts: list[pa.Table]) -> list[pa.Table]:
+    """A column typed differently on two sheets (a date cell here, a date typed as text there;
+    a number here, a number written as text there) becomes text on every sheet, as written
+    (dates in ISO form), and the column's parser reads each value."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     out = list(parts)
     for name in parts[0].column_names:
         types = {p.schema.field(name).type for p in parts if name in p.column_names}
-        if any(pa.types.is_string(t) or pa.types.is_large_string(t) for t in types) and any(
-            pa.types.is_timestamp(t) or pa.types.is_date(t) for t in types
-        ):
-            for i, part in enumerate(out):
-                column = part.column(name)
-                if pa.types.is_timestamp(column.type) or pa.types.is_date(column.type):
-                    iso = pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
-                    out[i] = part.set_column(part.column_names.index(name), name, iso)
+        types.discard(pa.null())
+        if len(types) < 2:
+            continue
+        for i, part in enumerate(out):
+            if name not in part.column_names:
+                continue
+            column = part.column(name)
+            if pa.types.is_timestamp(column.type) or pa.types.is_date(column.type):
+                text = pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
+            else:
+                text = pc.cast(column, pa.string())
+            out[i] = part.set_column(part.column_names.index(name), name, text)
     return out
