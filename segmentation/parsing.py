@@ -599,6 +599,8 @@ def _one_currency(
     options: ParseOptions,
     notes: ReadingNotes,
 ) -> tuple[pd.DataFrame, ReadingNotes]:
+    """One currency: the file's only one, a column converting every row to one, or the one the
+    user chose (saying how many customers and how much money the others leave out)."""
     if not roles.currency:
         return tx, notes
     currency = (
@@ -610,8 +612,17 @@ def _one_currency(
             notes = replace(notes, currency=str(counts.index[0]))
             notes = notes.add("Currency", f"{counts.index[0]} ('{roles.currency}')")
         return tx, notes
-    listed = ", ".join(f"{c} ({n:,} rows)" for c, n in counts.items())
+    listed = ", ".join(f"{c} ({n:,} row{'s' if n != 1 else ''})" for c, n in counts.items())
     if options.currency is None:
+        converted = _converted(raw, roles, tx["revenue"], currency, options)
+        if converted is not None:
+            column, values, base, why = converted
+            notes = replace(notes, currency=base).add(
+                "Currency",
+                f"several currencies ({listed}): the amounts come from '{column}', which "
+                f"converts every row to {base or 'one currency'} ({why})",
+            )
+            return tx.assign(revenue=values), notes
         raise DataError(
             f"'{roles.currency}' holds several currencies: {listed}. Their amounts cannot be "
             "added up. Choose one currency.",
@@ -621,10 +632,67 @@ def _one_currency(
     if wanted not in counts.index:
         raise DataError(f"No rows are in {wanted}. Currencies in the file: {listed}.")
     keep = (currency == wanted).to_numpy()
-    notes = replace(notes, currency=wanted).add(
-        "Currency", f"{wanted} only; {int((~keep).sum()):,} rows in other currencies left out"
+    left = tx[~keep].assign(currency=currency[~keep])
+    money = ", ".join(
+        f"{code} {group['revenue'].sum():,.2f} ({_customers(group['customer_id'])})"
+        for code, group in left.groupby("currency", sort=True)
     )
-    return tx[keep], notes
+    gone = set(left["customer_id"].dropna()) - set(tx.loc[keep, "customer_id"].dropna())
+    line = f"{wanted} only; left out {int((~keep).sum()):,} rows in other currencies: {money}"
+    if gone:
+        line += (
+            f"; {_customers(pd.Series(sorted(gone)))} {'has' if len(gone) == 1 else 'have'} "
+            f"no {wanted} purchase and {'is' if len(gone) == 1 else 'are'} not segmented"
+        )
+    return tx[keep], replace(notes, currency=wanted).add("Currency", line)
+
+
+def _customers(ids: pd.Series) -> str:
+    n = ids.nunique()
+    return f"{n:,} customer{'s' if n != 1 else ''}"
+
+
+def _converted(
+    raw: pd.DataFrame,
+    roles: ColumnRoles,
+    revenue: pd.Series,
+    currency: pd.Series,
+    options: ParseOptions,
+) -> tuple[str, pd.Series, str | None, str] | None:
+    """A money column that converts every row to one currency ("Amount (EUR)", "Settlement
+    amount"): its values (with each row's sign), the currency, and the evidence. The currency
+    is the one the header names, or the one whose rows it leaves unchanged."""
+    from .currencies import CODES
+    from .roles import ROLE_WORDS, ROLE_WORDS_INTL
+    from .vocabulary import CONVERTED_WORDS, header_has
+
+    money = (*ROLE_WORDS["amount"], *ROLE_WORDS_INTL["amount"].split("|"), "net", "gross")
+    used = set(roles.__dict__.values())
+    for column in raw.columns:
+        if column in used or not header_has(str(column), money):
+            continue
+        named = [t for t in re.findall(r"[A-Z]{3}", str(column)) if t in CODES]
+        if not named and not header_has(str(column), CONVERTED_WORDS):
+            continue
+        try:
+            values, _ = parse_numbers(raw[column], str(column), options.decimal)
+        except DataError:
+            continue
+        if values.isna().mean() > 0.01:
+            continue
+        values = values.abs() * np.sign(revenue.fillna(0)).replace(0, 1)
+        same = (values - revenue).abs() <= 0.005
+        unchanged = [c for c in currency.dropna().unique() if same[currency == c].all()]
+        base = named[0] if named else (unchanged[0] if len(unchanged) == 1 else None)
+        if named and base in currency.values and base not in unchanged:
+            continue  # the header names a currency whose rows it changes: not a conversion
+        why = (
+            f"the header names {base}" if named else
+            f"its {base} rows equal '{roles.amount or 'the amounts'}'" if base else
+            "the header says so; the file does not name the currency"
+        )  # fmt: skip
+        return str(column), values, base, why
+    return None
 
 
 def _text(values: pd.Series) -> pd.Series:

@@ -397,14 +397,17 @@ def _looks_like_dates(values: pd.Series, share: float = 0.9) -> bool:
     text = values.astype(str).head(200)
     if text.str.fullmatch(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}.*").mean() > share:
         return True
-    worded = text[text.str.contains(r"[A-Za-z]{3}", regex=True) & text.str.contains(r"\d")]
+    # Dates written with words (month names, 年月日, 오후) in any language the reader knows.
+    worded = text[text.str.contains(r"[^\W\d_]", regex=True) & text.str.contains(r"\d")]
     if len(worded) <= share * len(text):
         return False
-    import warnings
+    from .dates import parse_dates
+    from .errors import DataError
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(worded, errors="coerce", format="mixed")
+    try:
+        parsed, _ = parse_dates(worded.reset_index(drop=True))
+    except DataError:
+        return False
     return bool(parsed.notna().sum() > share * len(text))
 
 

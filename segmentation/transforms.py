@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -63,7 +64,14 @@ def apply(method: str, values: np.ndarray, param: float | None = None) -> np.nda
 
 
 def skew(values: np.ndarray) -> float:
-    return float(stats.skew(values)) if np.ptp(values) > 0 else float("nan")
+    """The skewness, or NaN where it means nothing: constant values, or values so nearly equal
+    that scipy warns of precision loss (the warning is the answer, not a line for the user)."""
+    if not np.ptp(values) > 0:
+        return float("nan")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = float(stats.skew(values))
+    return float("nan") if caught else value
 
 
 def skewness_table(rfm: pd.DataFrame) -> pd.DataFrame:

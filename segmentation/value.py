@@ -108,7 +108,12 @@ def _gamma_gamma_ll(params, x, zbar) -> np.ndarray:
 
 def _fit(loglik, start: np.ndarray, what: str) -> tuple[np.ndarray, float]:
     def objective(log_params):
-        value = -loglik(np.exp(log_params))
+        # Far-out points (an exponential that overflows, a log of zero) are bad points for
+        # the optimiser, not warnings for the user.
+        if not np.all(np.abs(log_params) < 300):
+            return 1e300
+        with np.errstate(all="ignore"):
+            value = -loglik(np.exp(log_params))
         return value if np.isfinite(value) else 1e300
 
     found = minimize(objective, np.log(start), method="L-BFGS-B")

@@ -219,6 +219,15 @@ TOTAL_WORDS = frozenset(
     "المجموع|الإجمالي|รวม|รวมทั้งสิ้น|jumlah|total keseluruhan".split("|")
 )
 
+# Words of a header that converts amounts into one currency ("Amount (EUR)" names the
+# currency instead): settlement, base, home or reporting currency, in the reader's languages.
+CONVERTED_WORDS = (
+    "converted", "settlement", "settled", "base", "home currency", "functional", "reporting",
+    "company currency", "umgerechnet", "hauswahrung", "converti", "convertido", "convertito",
+    "omgerekend", "przeliczon", "omraknat", "omregnet", "muunnettu", "cevrilmis", "換算", "换算",
+    "환산", "محول",
+)  # fmt: skip
+
 PAYMENT_WORDS = (
     "payment|payments|receipt|payment received|zahlung|zahlungseingang|paiement|règlement|"
     "pago|cobro|pagamento|betaling|płatność|betalning|maksu|ödeme|入金|付款|결제|دفعة|"

@@ -168,3 +168,29 @@ def test_consent_needs_a_consent_column(demo_csv, tmp_path, capsys):
     assert "marketing-consent column" in capsys.readouterr().err
     assert main([str(demo_csv), "--contacts", "Phone"]) == 2
     assert "No contact column 'Phone'" in capsys.readouterr().err
+
+
+def test_stderr_holds_nothing_but_the_tool_s_own_lines(tmp_path):
+    """Library warnings (an optimiser's overflow, a workbook parser's log) never reach the
+    user: a good run prints nothing on stderr, on the demo and on a file written the world's
+    ways (Turkish code page, month names, a 12-hour clock, grouped whole amounts)."""
+    rows = ["Müşteri,Sipariş,Tarih,Tutar"]
+    first = ["Şükrü", "Ayşe", "İsmail", "Gülşen", "Ömer", "Çağla", "Doğan", "Işıl"]
+    names = [f"{a} {b}" for a in first for b in ("Öztürk", "Yılmaz", "Çelik", "Aydın")]
+    months = ["Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran"]
+    for i in range(240):
+        amount = f"{(i * 37) % 900 + 100:,}" if i % 3 else f"{(i * 53) % 9000 + 1000:,}"
+        day = f"{i % 28 + 1} {months[i % 6]} 2024 {i % 12 + 1}:{i % 60:02d} ÖS"
+        rows.append(f'{names[(i * i) % len(names)]},{1000 + i},{day},"{amount}"')
+    messy = tmp_path / "satislar.csv"
+    messy.write_bytes(("\n".join(rows) + "\n").encode("cp1254"))
+    for args in (["--demo"], [str(messy)]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "segmentation", *args, "--out", str(tmp_path / "c.csv")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stderr == "", args

@@ -324,3 +324,35 @@ def test_columns_chosen_by_hand_find_their_sheet_behind_a_summary_sheet():
     }
     loaded = load_transactions(buffer.getvalue(), "book.xlsx", roles=roles)
     assert loaded.transactions["revenue"].tolist() == [7.5]
+
+
+# --------------------------------------------------------------------- several currencies
+MULTI = (
+    "Customer,Order,Date,Currency,Amount,{converted}\n"
+    "A,1,2024-01-02,EUR,10.00,10.00\n"
+    "A,2,2024-01-05,USD,20.00,18.40\n"
+    "B,3,2024-01-06,GBP,5.00,5.85\n"
+    "C,4,2024-01-07,USD,100.00,92.00\n"
+)
+
+
+@pytest.mark.parametrize("converted", ["Amount (EUR)", "Settlement amount", "Betrag in EUR"])
+def test_a_column_converted_to_one_currency_is_used_and_said(converted):
+    loaded = load(MULTI.format(converted=converted))
+    per_customer = loaded.transactions.groupby("customer_id")["revenue"].sum().round(2)
+    assert per_customer.to_dict() == {"A": 28.40, "B": 5.85, "C": 92.00}  # 10 + 18.40
+    assert loaded.notes.currency == "EUR"  # the header says so, or the EUR rows equal it
+    said = " ".join(text for _, text in loaded.notes.items)
+    assert f"'{converted}'" in said and "EUR" in said
+
+
+def test_choosing_one_currency_says_how_many_customers_and_how_much_money_it_leaves_out():
+    text = MULTI.replace(",{converted}", "").replace(",10.00\n", "\n").replace(",18.40", "")
+    text = text.replace(",5.85", "").replace(",92.00", "")
+    loaded = load(text, currency="USD")
+    assert loaded.transactions["revenue"].sum() == 120.0
+    said = " ".join(text for _, text in loaded.notes.items)
+    # Left out: EUR 10.00 from customer A (who stays, with USD purchases) and GBP 5.00 from B
+    # (who has no USD purchase and is not segmented).
+    assert "EUR 10.00 (1 customer)" in said and "GBP 5.00 (1 customer)" in said
+    assert "1 customer has no USD purchase" in said

@@ -216,7 +216,7 @@ def test_a_currency_column_with_several_currencies_needs_a_choice():
         "Customer,Invoice,Date,Currency,Amount\n"
         "A,1,2024-01-02,EUR,10\nB,2,2024-01-03,USD,20\nC,3,2024-01-04,eur,30\n"
     )
-    with pytest.raises(SegmentationError, match=r"EUR \(2 rows\), USD \(1 rows\)") as info:
+    with pytest.raises(SegmentationError, match=r"EUR \(2 rows\), USD \(1 row\)") as info:
         load(text)
     assert info.value.setting == "currency"
     tx = load(text, currency="eur").transactions

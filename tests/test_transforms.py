@@ -68,3 +68,18 @@ def test_metric_without_spread_is_a_data_error(rfm):
 def test_unknown_transform(rfm):
     with pytest.raises(SettingsError, match="Unknown transform 'square'"):
         RFMTransformer({"monetary": "square"}).fit(rfm)
+
+
+def test_skew_of_nearly_equal_values_is_nan_and_quiet():
+    """scipy warns of precision loss on values such as these; the skewness then means
+    nothing, and the warning must not reach the user's stderr."""
+    import warnings
+
+    from segmentation.transforms import skew
+
+    values = np.array([1e9, 1e9, 1e9 + 1e-6, 1e9])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(skew(values))
+    # 1, 2, 3, 10: mean 4, deviations -3, -2, -1, 6; m2 = 50/4, m3 = (-27 - 8 - 1 + 216)/4 = 45.
+    assert skew(np.array([1.0, 2.0, 3.0, 10.0])) == pytest.approx(45 / 12.5**1.5)

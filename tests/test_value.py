@@ -158,3 +158,19 @@ def test_a_file_without_repeat_buyers_is_refused_clearly():
         fit_purchases(once)
     with pytest.raises(DataError, match="bought again"):
         fit_spend(once)
+
+
+def test_a_fit_that_runs_to_huge_parameters_stays_quiet():
+    """The optimiser may try parameters whose exponential overflows: such points are simply
+    bad, never a RuntimeWarning on the user's stderr."""
+    import warnings
+
+    from segmentation.errors import DataError
+    from segmentation.value import _fit
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:  # the likelihood grows without bound: the fit may end anywhere far out
+            _fit(lambda p: float(p[0]), np.array([1.0]), "test")
+        except DataError:
+            pass

@@ -9,45 +9,55 @@ the wrong one lands in the rarely used characters of the other's extension area.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from itertools import pairwise
 
-# Letters beyond ASCII (lower case; upper case is derived), by language.
+import numpy as np
+
+# Letters beyond ASCII by language, most frequent first (lower case; upper case is derived).
+# A letter's weight falls with its rank (Zipf), so a reading that needs a language's rare letters
+# ("Žükrü" in Estonian) is less likely than one using another's common ones ("Şükrü").
 LETTERS = {
-    "English": "",
-    "French": "àâæçéèêëîïôœùûüÿ",
-    "German": "äöüß",
-    "Spanish": "áéíñóúü",
-    "Portuguese": "áâãàçéêíóôõú",
-    "Italian": "àèéìíîòóùú",
-    "Dutch": "éëïóöü",
-    "Danish and Norwegian": "æøåéó",
-    "Swedish": "åäöé",
-    "Finnish": "åäöšž",
-    "Icelandic": "áðéíóúýþæö",
-    "Catalan": "àçèéíïòóúü·",
-    "Polish": "ąćęłńóśźż",
-    "Czech and Slovak": "áäčďéěíĺľňóôŕřšťúůýž",
-    "Hungarian": "áéíóöőúüű",
-    "Romanian": "ăâîșțşţ",
-    "Croatian and Slovenian": "čćđšž",
-    "Turkish": "çğıiöşüâîİ",
-    "Estonian": "äõöüšž",
-    "Latvian": "āčēģīķļņšūž",
-    "Lithuanian": "ąčęėįšųūž",
-    "Russian": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-    "Ukrainian": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя’",
-    "Bulgarian": "абвгдежзийклмнопрстуфхцчшщъьюя",
-    "Serbian": "абвгдђежзијклљмнњопрстћуфхцчџш",
-    "Greek": "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώϊϋΐΰς",
-    "Hebrew": "אבגדהוזחטיכךלמםנןסעפףצץקרשת",
-    "Arabic": "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىيًٌٍَُِّْ٠١٢٣٤٥٦٧٨٩،؛؟ـپچژگکی",
-    "Thai": "กขฃคฅฆงจฉชซฌญฎฏฐฑฒณดตถทธนบปผฝพฟภมยรฤลฦวศษสหฬอฮฯะัาำิีึืฺุู฿เแโใไๅๆ็่้๊๋์ํ๎๏๐๑๒๓๔๕๖๗๘๙",
+    "French": "éèàçêôûîâùëïüœæÿ",
+    "German": "üäößé",
+    "Spanish": "óíáéñúü",
+    "Portuguese": "ãçéáêóíõâàúô",
+    "Italian": "àèùòìéóíîú",
+    "Dutch": "éëïöüó",
+    "Danish and Norwegian": "øåæéó",
+    "Swedish": "äåöé",
+    "Finnish": "äöåšž",
+    "Icelandic": "áðíóúéþæýö",
+    "Catalan": "àéèòóíçúïü·",
+    "Polish": "ęąółśżćńź",
+    "Czech and Slovak": "íáéěřýčšžůúňťďóäôľĺŕ",
+    "Hungarian": "éáöőüóíúű",
+    "Romanian": "ăîțșâţş",
+    "Croatian and Slovenian": "čšžćđ",
+    "Turkish": "ıüşçğöİâî",
+    "Estonian": "äõüöšž",
+    "Latvian": "āīēšūņļķčžģ",
+    "Lithuanian": "ėųįąšūžčę",
+    "Russian": "оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё",
+    "Ukrainian": "оаніитвреслкудмпязьгбчхжйшюцєїщфґ’",
+    "Bulgarian": "оаеинтрсвлкдпмзгяъбучжйхшцфщью",
+    "Serbian": "аоиенрстјвклудмпзгбчшцћхжљњфђџ",
+    "Greek": "αοιετσνηυρπκμλωδγχθφβξζψάέίόύήώςϊϋΐΰ",
+    "Hebrew": "יוהאלרמתבשנדקכעפסחגטזצםןךףץ",
+    "Arabic": "الينمرتوهبعكدفقسحجشصخثطزضذظغءآأؤإئةىًٌٍَُِّْپچژگکی٠١٢٣٤٥٦٧٨٩،؛؟ـ",
+    "Thai": "านอรกเงมยลวดทสตะิบีคหัใข่้ไพแจชโผปถศซฉฐฑฒณญฟภษฬฮฝฏฎธฆฃฅๆฤฦฯำึืฺุู็๊๋์ํ๎",
     "Vietnamese": "àáâãèéêìíòóôõùúýăđĩũơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ",
 }
+# Log-weights of what no language explains, per character: a letter of a word no language
+# spells, a vowel sign with no letter before it, a sign glued to a letter. Below the rarest
+# letter of the largest alphabet (about -6), so a wrong code page always costs more.
+UNSPELT = -8.0
+CJK_LETTER = -6.0  # one character of a multi-byte code page's core (a name's, about one in 400)
+SIGN = math.log(1 / 60)  # a common sign (€, °, «, 。) among the signs exports carry
 # Signs any export may carry whatever its language.
-COMMON = set("€£¥¢$°²³µ«»–—‘’‚“”„•…©®™§¶×÷±½¼¾¹ºª¡¿\u00a0\u00ad·|")
+COMMON = set("€£¥¢$°²³µ«»–—‘’‚“”„•…©®™§¶×÷±½¼¾¹ºª¡¿\u00a0\u00ad·|、。「」『』（）・〜ー￥")
 # The common core of each multi-byte code page: its national standard.
 CORE = {
     "cp949": "euc_kr",
@@ -62,65 +72,116 @@ CORE = {
     "shift_jis_2004": "shift_jis",
 }
 MULTIBYTE = frozenset(CORE.values()) | {"euc_jp", "iso2022_jp", "hz", "euc_jisx0213"}
-_ASCII = "abcdefghijklmnopqrstuvwxyz"
-_LATIN = {lang for lang, letters in LETTERS.items() if all(ch < "ɏ" for ch in letters)}
-_ALPHABETS = [
-    frozenset(letters + letters.upper() + (_ASCII + _ASCII.upper() if lang in _LATIN else ""))
-    for lang, letters in LETTERS.items()
-]
-_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _weights(letters: str) -> dict[str, float]:
+    """Each letter's log-weight: Zipf by rank, upper case as its lower case."""
+    harmonic = sum(1 / r for r in range(1, len(letters) + 1))
+    out = {}
+    for rank, ch in enumerate(letters, start=1):
+        weight = math.log(1 / rank / harmonic)
+        out[ch] = weight
+        out.setdefault(ch.upper(), weight)
+    return out
+
+
+# (weights, whether the language writes Latin letters too): a Cyrillic word has no "e" in it.
+_WEIGHTS = [(_weights(letters), letters[0] < "ɏ") for letters in LETTERS.values()]
 
 
 def plausibility(text: str, encoding: str) -> tuple[float, float]:
-    """How much the text reads as real languages, as ``(words, languages)``, each 0 to 1.
+    """How likely the text is as written words, as ``(score, spelt)``: a log-likelihood that
+    compares across readings, since every reading explains the same bytes.
 
-    ``words``: the share of the words beyond ASCII (by occurrence) spelt in the letters of some
-    language (for a multi-byte code page: held in its common core). ``languages``: the share
-    that two languages spell together; a file is written in one or two, while a wrong code page
-    scatters its words over many (Turkish read as Windows-1257 spells "Žükrü" in Estonian and
-    "Yżlmaz" in Polish). Text without such words is ``(1, 1)``. Between readings that spell
-    every word in one alphabet each (Cyrillic, Hebrew or Thai letters), the detector decides.
+    A file is written in a few languages: its words are a mixture of languages, each weighing
+    its letters (:data:`LETTERS`), with the languages' shares fitted to the file (a wrong code
+    page scatters its words over many languages, each with a small share). A common sign (€, °,
+    «) weighs :data:`SIGN`; anything no language explains (a word spelt in no alphabet, a sign
+    inside a word, a vowel sign with no letter before it) :data:`UNSPELT` a character. For a
+    multi-byte code page each character of its common core weighs :data:`CJK_LETTER`.
+    ``spelt`` is the share of characters beyond ASCII explained (for the notes).
     """
-    words = Counter(w for w in _WORD.findall(text) if not w.isascii())
-    total = sum(words.values())
-    # A vowel sign or tone mark can only follow a letter (Thai: a consonant): one after a space,
-    # a digit or a leading vowel is a byte of another code page. Each counts as a wrong word.
-    # So is a sign glued to a letter ("M〕ler", "Fran㎜is", "╦Ē").
-    total += len(_ORPHAN_MARK.findall(text)) + len(_GLUED.findall(text))
-    if not total:
-        return 1.0, 1.0
     name = codec_name(encoding)
     if name in CORE or name in MULTIBYTE:
-        core = CORE.get(name, name)
-        share = sum(n for w, n in words.items() if _in_core_word(w, core)) / total
-        return share, share
-    spelt = [
-        frozenset(w for w in words if set(w) <= alphabet and not _case_inside(w))
-        for alphabet in _ALPHABETS
+        return _multibyte(text, CORE.get(name, name))
+    tokens = Counter(t for t in _TOKEN.findall(text) if not t.isascii())
+    score, spelt, total = 0.0, 0, 0
+    words: dict[str, tuple[int, list[float | None]]] = {}
+    for token, n in tokens.items():
+        wide = sum(1 for ch in token if ord(ch) > 127)
+        total += n * wide
+        if len(token) == 1 and not token.isalpha():
+            if token in COMMON:
+                score, spelt = score + n * SIGN, spelt + n
+            else:
+                score += n * UNSPELT
+            continue
+        weights = _word_weights(token)
+        if any(w is not None for w in weights):
+            words[token] = (n, weights)
+            spelt += n * wide
+        else:
+            score += n * wide * UNSPELT
+    return score + _mixture(words), spelt / max(total, 1)
+
+
+def _mixture(words: dict[str, tuple[int, list[float | None]]], rounds: int = 20) -> float:
+    """The log-likelihood of the spelt words under the mixture of languages that fits them
+    best (expectation-maximisation of the languages' shares)."""
+    if not words:
+        return 0.0
+    counts = np.array([n for n, _ in words.values()], dtype=float)
+    logp = np.array([[-np.inf if w is None else w for w in ws] for _, ws in words.values()])
+    usable = np.isfinite(logp).any(axis=0)
+    share = np.where(usable, 1.0, 0.0)
+    share /= share.sum()
+    for _ in range(rounds):
+        with np.errstate(divide="ignore"):
+            joint = logp + np.log(share)
+        top = joint.max(axis=1, keepdims=True)
+        resp = np.exp(joint - top)
+        resp /= resp.sum(axis=1, keepdims=True)
+        share = (counts[:, None] * resp).sum(axis=0) / counts.sum()
+    with np.errstate(divide="ignore"):
+        joint = logp + np.log(share)
+    top = joint.max(axis=1)
+    return float((counts * (top + np.log(np.exp(joint - top[:, None]).sum(axis=1)))).sum())
+
+
+def _multibyte(text: str, core: str) -> tuple[float, float]:
+    chars = Counter(ch for ch in text if ord(ch) > 127)
+    inside = sum(n for ch, n in chars.items() if _in_core(ch, core) or ch in COMMON)
+    total = sum(chars.values())
+    against = len(_LATIN_AROUND.findall(text))
+    score = inside * CJK_LETTER + (total - inside) * 2 * UNSPELT + against * UNSPELT
+    return score, (inside - against) / max(total, 1)
+
+
+def _word_weights(word: str) -> list[float | None]:
+    """The log-weight of a word in each language (``None`` where it does not spell it). An
+    upper-case letter beyond ASCII after a lower-case one ("RenÇe"), a word that starts with
+    a vowel sign or a Thai leading vowel followed by one, is spelt by none."""
+    if _case_inside(word) or _ORPHAN_MARK.search(word):
+        return [None] * len(_WEIGHTS)
+    letters = [ch for ch in word if ord(ch) > 127]
+    ascii_letters = len(letters) < len(word)
+    return [
+        sum(weights[ch] for ch in letters)
+        if (latin or not ascii_letters) and all(ch in weights for ch in letters)
+        else None
+        for weights, latin in _WEIGHTS
     ]
-    anyone = frozenset().union(*spelt)
-    pairs = max(sum(words[w] for w in a | b) for i, a in enumerate(spelt) for b in spelt[i:])
-    # An upper-case letter beyond ASCII after a lower-case one ("RenÇe") is a byte of another
-    # code page.
-    return sum(words[w] for w in anyone) / total, pairs / total
 
 
-_MARKS = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0300-\u036f"
-_ORPHAN_MARK = re.compile(rf"(?:^|(?<=[^\w{_MARKS}])|(?<=[\d_เแโใไ]))[{_MARKS}]", re.M)
-# Signs a wrong code page puts inside words: Latin-1 signs, general punctuation, letterlike and
-# technical signs, box drawing, CJK symbols and full-width punctuation (less those in COMMON).
-_SIGN = (
-    "(?![" + "".join(re.escape(ch) for ch in sorted(COMMON)) + "])"
-    "[\u00a1-\u00bf\u00d7\u00f7\u2010-\u205e\u2100-\u2bff\u3000-\u303f\u3200-\u33ff"
-    "\ufe30-\ufe4f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\ufffd]"
-)
-_GLUED = re.compile(rf"(?<=[^\W\d_]){_SIGN}|{_SIGN}(?=[^\W\d_])")
+_MARKS = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0300-\u036f\u064b-\u0652"
+# A word (letters and the vowel signs written on them), or one other character.
+_TOKEN = re.compile(rf"(?:[^\W\d_]|[{_MARKS}])+|[^\x00-\x7f\s]")
+# A vowel sign or tone mark that starts a word or follows a Thai leading vowel.
+_ORPHAN_MARK = re.compile(rf"^[{_MARKS}]|[เแโใไ][{_MARKS}]")
 # Latin letters against ideographs or Hangul in one word ("Ren縒", Western text read as a CJK
 # code page); kana beside Latin is Japanese as written ("Tシャツ").
-_LATIN_AROUND = re.compile(
-    r"[A-Za-z][\u3000-\u303f\u3100-\u9fff\uac00-\ud7af\uf900-\ufaff\uff01-\uff5e]"
-    r"|[\u3000-\u303f\u3100-\u9fff\uac00-\ud7af\uf900-\ufaff\uff01-\uff5e][A-Za-z]"
-)
+_CJK = "\u3000-\u303f\u3100-\u9fff\uac00-\ud7af\uf900-\ufaff\uff01-\uff5e"
+_LATIN_AROUND = re.compile(rf"[A-Za-z][{_CJK}]|[{_CJK}][A-Za-z]")
 
 
 def _case_inside(word: str) -> bool:
@@ -128,8 +189,8 @@ def _case_inside(word: str) -> bool:
 
 
 def _in_core_word(word: str, core: str) -> bool:
-    """A word of a multi-byte code page: its characters in the core, and none of them between
-    two Latin letters (Western text read as Shift_JIS turns "Renée" into "Ren縒e")."""
+    """A word of a multi-byte code page: its characters in the core, and none of them against
+    a Latin letter."""
     return not _LATIN_AROUND.search(word) and all(
         _in_core(ch, core) for ch in word if ord(ch) > 127
     )

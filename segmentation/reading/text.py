@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import math
 import re
 from collections import Counter
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ COMMON_CODE_PAGES = (
     "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp874",
     "cp932", "cp949", "gb18030", "big5hkscs", "koi8_r", "cp866", "cp850", "cp852", "mac_roman",
 )  # fmt: skip
+PRIOR = math.log(20)
 WESTERN = ("cp1252", "latin_1", "iso8859_15", "cp1250", "cp850", "cp775", "cp852", "mac_roman")
 
 
@@ -66,7 +68,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, Te
             text = data.decode(candidate)
         except (UnicodeDecodeError, LookupError):
             continue
-        why = f"not UTF-8; {words:.0%} of its words are spelt in a language's letters"
+        why = f"not UTF-8; the likeliest reading ({words:.0%} of its letters spelt in an alphabet)"
         return text, TextFormat(candidate, "", why)
     raise FileReadError(
         f"The text encoding of '{name}' could not be recognised. Save it as UTF-8 "
@@ -75,11 +77,10 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, Te
 
 
 def _by_plausibility(data: bytes) -> list[tuple[str, float]]:
-    """The candidate code pages, most plausible first, with the share of words each spells.
-
-    The detector's first choice stands when no reading spells more words; otherwise the
-    readings that spell the most come first, those whose words two languages spell together
-    before the others (a wrong page scatters words over many languages)."""
+    """The candidate code pages, the likeliest reading first (ties: the detector's order), with
+    the share of letters each spells in an alphabet. The detector's first choice and
+    Windows-1252 each weigh a factor of twenty more (a few letters' worth: a Turkish file read
+    as Windows-1252 has several words no alphabet spells, and loses anyway)."""
     sample = b"\n".join([line for line in data.splitlines() if not line.isascii()][:2000])
     judged = []
     for order, candidate in enumerate(_candidates(data)):
@@ -87,9 +88,12 @@ def _by_plausibility(data: bytes) -> list[tuple[str, float]]:
             text = sample.decode(candidate)
         except (UnicodeDecodeError, LookupError):
             continue
-        words, languages = plausibility(text, candidate)
-        judged.append((-words, -(words if order == 0 else languages), order, candidate))
-    return [(candidate, -words) for words, _, _, candidate in sorted(judged)]
+        score, spelt = plausibility(text, candidate)
+        # The detector's choice and Windows-1252 (what Excel writes on Western machines)
+        # stand unless another reading is clearly likelier.
+        score += PRIOR * ((order == 0) + (candidate == "cp1252"))
+        judged.append((-score, order, candidate, spelt))
+    return [(candidate, spelt) for _, _, candidate, spelt in sorted(judged)]
 
 
 def _candidates(data: bytes) -> list[str]:
