@@ -18,7 +18,6 @@ their working memory up), and memory freed by a computation is handed back to th
 from __future__ import annotations
 
 import ctypes
-import json
 import os
 import threading
 from collections.abc import Callable
@@ -316,7 +315,8 @@ def activity(source: SourceChoice, cleaning: seg.CleaningOptions, _data: bytes) 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def earlier_labels(source: SourceChoice, recipe: str, s0: str, _data: bytes) -> pd.DataFrame:
     """The customers at the earlier date, labelled by the recipe (JSON) of the fit."""
-    return seg.earlier_labels(loaded(source, _data=_data).transactions, json.loads(recipe), s0)
+    transactions = loaded(source, _data=_data).transactions
+    return seg.earlier_labels(transactions, seg.Recipe.from_json(recipe), s0)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)

@@ -30,7 +30,7 @@ def draw(recipe: dict) -> None:
         "SQL dialect", list(seg.DIALECTS), key=S.SQL_DIALECT, format_func=DIALECT_NAMES.get
     )
     try:
-        query = seg.compile_recipe(recipe, dialect)
+        query = seg.compile_recipe(seg.Recipe.from_dict(recipe), dialect)
     except seg.SegmentationError as exc:
         st.info(f"{exc}", icon=":material/info:")
         return

@@ -120,6 +120,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "relative_importance",
     ),
     "reading": ("Preview", "ReadLimits", "TextFormat", "preview_table"),
+    "recipe": ("Recipe", "RecipeError"),
     "report": ("html_report",),
     "rfm": ("compute_rfm", "snapshot_date"),
     "roles": ("ROLES", "ColumnRoles", "detect_roles", "detect_shape", "missing_roles"),

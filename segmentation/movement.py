@@ -16,12 +16,12 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .errors import DataError, SettingsError
+from .recipe import Recipe
 from .settings import METRICS
 
 NEW = "New since then"
@@ -37,9 +37,7 @@ def earlier_snapshot(snapshot: str | pd.Timestamp, days: int) -> pd.Timestamp:
     return pd.Timestamp(snapshot).normalize() - pd.Timedelta(days=int(days))
 
 
-def earlier_labels(
-    tx: pd.DataFrame, recipe: Mapping[str, Any], s0: str | pd.Timestamp
-) -> pd.DataFrame:
+def earlier_labels(tx: pd.DataFrame, recipe: Recipe, s0: str | pd.Timestamp) -> pd.DataFrame:
     """Customers labelled at S0 by the recipe saved at S: transactions dated before S0,
     cleaned and labelled as the recipe says, recency measured to S0."""
     from .pipeline import apply_recipe
@@ -253,7 +251,7 @@ def movements(
                 f"The earlier date {s0.date()} must be before the snapshot "
                 f"{now['snapshot_date'].iloc[0]}."
             )
-        before, start = earlier_labels(tx, result.recipe(), s0), s0
+        before, start = earlier_labels(tx, Recipe.from_dict(result.recipe()), s0), s0
     else:
         before, start = previous, pd.Timestamp(previous["snapshot_date"].iloc[0])
     revenue = period_revenue(result.cleaned.transactions, start)

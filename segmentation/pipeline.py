@@ -32,15 +32,15 @@ from .clustering import (
     standardize,
     suggest_k,
 )
-from .errors import DataError, SegmentationError
+from .errors import DataError
 from .export import customer_file, customers_table, metrics_table
 from .kpis import customer_activity, segment_kpis
-from .playbook import PLAYBOOK_COLUMNS, playbook_table
+from .playbook import playbook_table
 from .profiles import cluster_profile, name_segments, relative_importance
+from .recipe import RECIPE_VERSION, Recipe
 from .rfm import RFM_COLUMNS, compute_rfm, snapshot_date
 from .sampling import sample_transactions
 from .scores import (
-    RULE_COLUMNS,
     crosstab,
     fit_edges,
     rules_table,
@@ -60,7 +60,6 @@ from .settings import (
 )
 from .transforms import RFMTransformer
 
-RECIPE_VERSION = 4
 __all__ = [
     "PRESETS",
     "TUTORIAL",
@@ -493,49 +492,14 @@ def recipe_to_json(recipe: Mapping[str, Any]) -> str:
     return json.dumps(recipe, indent=2, default=str)
 
 
-def load_recipe(text: str | bytes) -> dict[str, Any]:
-    """Parse and check a recipe written by :func:`build_recipe`; older versions are migrated."""
-    try:
-        recipe = json.loads(text)
-        version = recipe.get("recipe_version")
-        if version == 1:  # cancellations on/off became the refunds setting
-            cleaning = dict(recipe["settings"]["cleaning"])
-            cleaning["refunds"] = "drop" if cleaning.pop("cancellations", True) else "keep"
-            cleaning.setdefault("not_purchase", True)
-            recipe["settings"]["cleaning"] = cleaning
-            version = 2
-        if version == 2:  # K-Means only; scores and the playbook came in version 3
-            recipe["method"] = "kmeans"
-            version = 3
-        if version == 3:  # how the file was read came in version 4 (the SQL engines need it)
-            recipe["recipe_version"] = version = RECIPE_VERSION
-        if version != RECIPE_VERSION:
-            raise ValueError("version")
-        recipe["settings"]
-        if recipe["method"] in ("both", "kmeans"):
-            for key in ("transforms", "scaler", "centroids", "names"):
-                recipe[key]
-        if recipe["method"] in ("both", "scores"):
-            ScoreEdges.from_dict(recipe["scores"]["edges"])
-            _rules(recipe)
-        CleaningOptions(**recipe["settings"]["cleaning"])
-    except (ValueError, TypeError, KeyError, AttributeError, SegmentationError) as exc:
-        raise SegmentationError(
-            "The recipe file is not a segmentation recipe saved by this tool "
-            f"(or one of a newer version than {RECIPE_VERSION})."
-        ) from exc
-    return recipe
-
-
-def _rules(recipe: Mapping[str, Any]) -> tuple:
-    rows = tuple(tuple(r[c] for c in RULE_COLUMNS) for r in recipe["scores"]["rules"])
-    rules_table(rows)  # checked
-    return rows
+def load_recipe(text: str | bytes) -> Recipe:
+    """Read and check a recipe file (see :class:`~segmentation.recipe.Recipe`)."""
+    return Recipe.from_json(text)
 
 
 def apply_recipe(
     tx: pd.DataFrame,
-    recipe: Mapping[str, Any],
+    recipe: Recipe,
     contacts: pd.DataFrame | None = None,
     snapshot: str | None = None,
 ) -> tuple[pd.DataFrame, CleaningReport]:
@@ -546,41 +510,40 @@ def apply_recipe(
     recipe's rule unless ``snapshot`` is given (any day after the file's last purchase).
     ``contacts`` (index ``customer_id``) travel beside the labels.
     """
-    settings = recipe["settings"]
-    cleaning = CleaningOptions(**settings["cleaning"])
-    cleaned, report = clean_transactions(tx, cleaning, keep=RFM_COLUMNS)
+    if not isinstance(recipe, Recipe):
+        raise TypeError("apply_recipe takes a Recipe (see Recipe.from_json).")
+    cleaned, report = clean_transactions(tx, recipe.cleaning, keep=RFM_COLUMNS)
     if cleaned.empty:
         raise DataError("No transactions are left to label (before the snapshot, after cleaning).")
-    rfm = compute_rfm(cleaned, snapshot or settings.get("snapshot"), recipe.get("frequency"))
-    if "centroids" in recipe and recipe["method"] != "scores":
-        names = {int(c): n for c, n in recipe["names"].items()}
+    rfm = compute_rfm(cleaned, snapshot or recipe.snapshot, recipe.frequency)
+    part = recipe.kmeans
+    if part is not None:
+        transformer = RFMTransformer.from_dict(
+            {
+                m: {"method": t.method, "param": t.param}
+                for m, t in zip(METRICS, part.transforms, strict=True)
+            }
+        )
         labelled = _label(
             rfm,
-            RFMTransformer.from_dict(recipe["transforms"]),
-            recipe["scaler"]["mean"],
-            recipe["scaler"]["scale"],
-            pd.DataFrame(recipe["centroids"], columns=list(METRICS)),
-            names,
+            transformer,
+            list(part.mean),
+            list(part.scale),
+            pd.DataFrame([list(c) for c in part.centroids], columns=list(METRICS)),
+            dict(enumerate(part.names)),
         )
     else:
         labelled = metrics_table(rfm)
     scores = None
-    if "scores" in recipe and recipe["method"] != "kmeans":
-        options = ScoreOptions(
-            ScoreEdges.from_dict(recipe["scores"]["edges"]),
-            _rules(recipe),
-        )
+    if recipe.scores is not None:
+        options = ScoreOptions(recipe.scores.edges, recipe.scores.rules)
         scores = score_stage(rfm, rfm, options).scores
-    playbook = playbook_table(
-        tuple(tuple(r[c] for c in PLAYBOOK_COLUMNS) for r in recipe["playbook"])
-        if recipe.get("playbook")
-        else None
-    )
+    playbook = playbook_table(recipe.playbook or None)
     predictions = None
-    if "value" in recipe:
+    if recipe.value is not None:
         from .value import predict_with_saved
 
-        predictions = predict_with_saved(cleaned, rfm.attrs["snapshot"], recipe["value"])
+        predictions = predict_with_saved(cleaned, rfm.attrs["snapshot"], recipe.value.as_saved())
     customers = customer_file(
         labelled, scores, playbook, str(rfm.attrs["snapshot"]), contacts, predictions
     )

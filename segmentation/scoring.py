@@ -7,13 +7,13 @@ or a cluster). The SQL engines run the query of :mod:`segmentation.sql`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .errors import SegmentationError, SettingsError
+from .recipe import Reading, Recipe
 
 ENGINES = ("auto", "pandas", "duckdb", "spark")
 # Files above this size are scored with DuckDB when no engine is chosen: pandas holds a file
@@ -53,24 +53,24 @@ def _sql_source(path: Path, engine: str) -> str:
     return kind
 
 
-def score_pandas(path: str | Path, recipe: Mapping[str, Any]) -> pd.DataFrame:
+def score_pandas(path: str | Path, recipe: Recipe) -> pd.DataFrame:
     """Read the file as the fit read it, then label it (value predictions included when the
     recipe has them)."""
     from .loading import load_transactions
     from .pipeline import apply_recipe
 
-    reading = recipe.get("reading") or {}
+    reading = recipe.reading or Reading(())
     loaded = load_transactions(
         path,
-        sheet=reading.get("sheet"),
-        roles=reading.get("roles"),
-        dayfirst=reading.get("dayfirst"),
-        decimal=reading.get("decimal"),
-        currency=reading.get("currency"),
-        encoding=reading.get("encoding"),
-        statuses=reading.get("statuses") or (),
+        sheet=reading.sheet,
+        roles=reading.role_columns or None,
+        dayfirst=reading.dayfirst,
+        decimal=reading.decimal,
+        currency=reading.currency,
+        encoding=reading.encoding,
+        statuses=reading.statuses,
     )
-    chosen = [c for c in reading.get("contacts", []) if c in loaded.contacts.kinds]
+    chosen = [c for c in reading.contacts if c in loaded.contacts.kinds]
     contacts = loaded.contacts.values[chosen] if chosen else None
     customers, _ = apply_recipe(loaded.transactions, recipe, contacts)
     return customers
@@ -102,7 +102,7 @@ def _duckdb_source(path: Path, memory_limit: str | None):
 
 
 def score_duckdb(
-    path: str | Path, recipe: Mapping[str, Any], memory_limit: str | None = None
+    path: str | Path, recipe: Recipe, memory_limit: str | None = None
 ) -> tuple[Any, Any]:
     """The labelled customers as a DuckDB relation (nothing is collected), and a function
     that gives the value models' customer summary from the same rows."""
@@ -137,7 +137,7 @@ def spark_session(master: str | None = None):
     )
 
 
-def score_spark(path: str | Path, recipe: Mapping[str, Any], spark, summary: bool = False) -> Any:
+def score_spark(path: str | Path, recipe: Recipe, spark, summary: bool = False) -> Any:
     """The labelled customers as a Spark DataFrame (nothing is collected); ``summary=True``
     gives the value models' customer summary instead."""
     from .sql import compile_recipe
@@ -148,7 +148,7 @@ def score_spark(path: str | Path, recipe: Mapping[str, Any], spark, summary: boo
         frame = spark.read.parquet(str(path))
     else:
         frame = spark.read.option("header", True).option("inferSchema", True).csv(str(path))
-    date = (recipe.get("reading") or {}).get("roles", {}).get("invoice_date")
+    date = recipe.reading.role_columns.get("invoice_date") if recipe.reading else None
     if date in frame.columns and frame.schema[date].dataType.typeName() == "long":
         from pyspark.sql import functions as F
 
@@ -162,14 +162,14 @@ def score_spark(path: str | Path, recipe: Mapping[str, Any], spark, summary: boo
     return spark.sql(compile_recipe(recipe, "spark", "transactions", types, summary=summary))
 
 
-def with_value(frame: pd.DataFrame, recipe: Mapping[str, Any], summary) -> pd.DataFrame:
+def with_value(frame: pd.DataFrame, recipe: Recipe, summary) -> pd.DataFrame:
     """The value predictions of a recipe that has them, computed in Python from the customer
     summary the engine made, placed where the customer file has them."""
-    if "value" not in recipe:
+    if recipe.value is None:
         return frame
     from .value import predict_summary
 
-    predicted = predict_summary(summary(), recipe["value"])
+    predicted = predict_summary(summary(), recipe.value.as_saved())
     at = (
         list(frame.columns).index("rfm_action") + 1
         if "rfm_action" in frame
@@ -200,7 +200,7 @@ def write_frame(frame: pd.DataFrame, out: str | Path) -> None:
 
 def score(
     path: str | Path,
-    recipe: Mapping[str, Any],
+    recipe: Recipe,
     engine: str = "auto",
     out: str | Path | None = None,
     spark_master: str | None = None,
@@ -244,7 +244,7 @@ def _score(path, recipe, engine, out, spark_master, memory_limit) -> tuple[str, 
         return engine, len(frame)
     if engine == "duckdb":
         relation, summary = score_duckdb(path, recipe, memory_limit)
-        if parquet and "value" not in recipe:  # straight from the query, nothing collected
+        if parquet and recipe.value is None:  # straight from the query, nothing collected
             import duckdb
 
             relation.write_parquet(str(out))
@@ -254,7 +254,7 @@ def _score(path, recipe, engine, out, spark_master, memory_limit) -> tuple[str, 
     else:
         spark = spark_session(spark_master)
         result = score_spark(path, recipe, spark)
-        if parquet and "value" not in recipe:
+        if parquet and recipe.value is None:
             result.write.mode("overwrite").parquet(str(out))
             return engine, result.count()
         frame = with_value(

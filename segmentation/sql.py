@@ -16,6 +16,7 @@ reason (score them with ``--engine pandas``). Value predictions are not part of 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +25,7 @@ from sqlglot import exp
 
 from .cleaning import NON_PRODUCT_CODES
 from .errors import SettingsError
+from .recipe import Reading, Recipe
 from .roles import ROLES
 from .settings import METRICS
 
@@ -47,32 +49,56 @@ SQL_NOTES = {
 
 
 def _q(name: str) -> str:
-    """A column name as a quoted identifier (spaces and capitals survive every dialect)."""
-    return exp.to_identifier(name, quoted=True).sql(dialect="duckdb")
+    """A column name as a quoted identifier, written by sqlglot (quotes inside are escaped;
+    spaces and capitals survive every dialect)."""
+    return exp.to_identifier(str(name), quoted=True).sql(dialect="duckdb")
 
 
-def _lit(value: Any) -> str:
-    if isinstance(value, str):
-        return exp.Literal.string(value).sql(dialect="duckdb")
-    return repr(float(value))
+class _Values:
+    """The recipe's values, kept out of the query's text: each is a named placeholder in the
+    text, which is parsed into a tree before the values enter it as literal nodes made by
+    sqlglot (numbers from finite floats, strings quoted by each dialect). No value of a recipe
+    can change the query's shape."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, exp.Expression] = {}
+
+    def _add(self, node: exp.Expression) -> str:
+        name = f"v{len(self.nodes)}"
+        self.nodes[name] = node
+        return f":{name}"
+
+    def num(self, value: Any) -> str:
+        number = float(value)
+        if not math.isfinite(number):
+            raise SettingsError(f"The recipe holds a number that is not finite ({value!r}).")
+        return self._add(exp.Literal.number(repr(number)))
+
+    def int(self, value: Any) -> str:
+        if isinstance(value, bool) or int(value) != value:
+            raise SettingsError(f"The recipe holds {value!r} where a whole number belongs.")
+        return self._add(exp.Literal.number(int(value)))
+
+    def text(self, value: Any) -> str:
+        return self._add(exp.Literal.string(str(value)))
 
 
-def check_sql_recipe(recipe: Mapping[str, Any]) -> None:
+def check_sql_recipe(recipe: Recipe) -> None:
     """Refuse, with the reason, a recipe whose reading the SQL path cannot reproduce."""
-    reading = recipe.get("reading")
-    if not reading:
+    reading = recipe.reading
+    if reading is None:
         raise SettingsError(
             "This recipe does not record how its file was read (it predates version 4): "
             "save it again, or score with --engine pandas."
         )
-    roles = set(reading["roles"])
+    roles = set(reading.role_columns)
     extra = sorted(roles - SQL_ROLES)
     if extra:
         raise SettingsError(
             f"The SQL engines cannot read the {', '.join(extra)} column(s) the way the fit did; "
             "score this file with --engine pandas."
         )
-    for topic, decision in reading.get("notes", []):
+    for topic, decision in reading.notes:
         own_purchase = topic == "Order key" and "without an order id are each" in decision
         if (topic not in SQL_NOTES and not own_purchase) or "use '" in decision:
             raise SettingsError(
@@ -90,11 +116,9 @@ def check_sql_recipe(recipe: Mapping[str, Any]) -> None:
                 "The file writes decimal commas; the SQL engines read numbers with a decimal "
                 "point (save it as parquet, or score with --engine pandas)."
             )
-    if recipe["settings"].get("frequency") not in (None, "invoices", "lines", "days"):
-        raise SettingsError("Unknown frequency setting in the recipe.")
 
 
-def _transform(method: str, param: float | None, x: str) -> str:
+def _transform(method: str, param: float | None, x: str, v: _Values) -> str:
     if method == "none":
         return x
     if method == "log":
@@ -105,11 +129,13 @@ def _transform(method: str, param: float | None, x: str) -> str:
         return f"CBRT({x})"
     lam = float(param)
     if method == "boxcox":
-        return f"LN({x})" if lam == 0 else f"((POWER({x}, {lam!r}) - 1) / {lam!r})"
+        return f"LN({x})" if lam == 0 else f"((POWER({x}, {v.num(lam)}) - 1) / {v.num(lam)})"
     if method == "yeojohnson":
-        pos = f"LN({x} + 1)" if lam == 0 else f"((POWER({x} + 1, {lam!r}) - 1) / {lam!r})"
+        pos = f"LN({x} + 1)" if lam == 0 else f"((POWER({x} + 1, {v.num(lam)}) - 1) / {v.num(lam)})"
         two = 2 - lam
-        neg = f"-LN(1 - {x})" if two == 0 else f"-((POWER(1 - {x}, {two!r}) - 1) / {two!r})"
+        neg = (
+            f"-LN(1 - {x})" if two == 0 else f"-((POWER(1 - {x}, {v.num(two)}) - 1) / {v.num(two)})"
+        )
         return f"CASE WHEN {x} >= 0 THEN {pos} ELSE {neg} END"
     raise SettingsError(f"Unknown transform '{method}' in the recipe.")
 
@@ -120,19 +146,19 @@ def _case(pairs: list[tuple[str, str]], default: str = "NULL") -> str:
     return "CASE " + " ".join(f"WHEN {w} THEN {t}" for w, t in pairs) + f" ELSE {default} END"
 
 
-def _customer_expr(roles: Mapping[str, str], reading: Mapping[str, Any], types) -> str:
+def _customer_expr(roles: Mapping[str, str], reading: Reading, types) -> str:
     column = _q(roles["customer_id"])
     if types.get(roles["customer_id"]) == "float":  # 12346.0 is customer 12346
         return f"CAST(CAST({column} AS BIGINT) AS VARCHAR)"
     text = f"TRIM(CAST({column} AS VARCHAR))"
-    notes = dict(reading.get("notes", []))
+    notes = dict(reading.notes)
     if "e-mail" in notes.get("Customer key", ""):
         return f"LOWER({text})"
     return text
 
 
 def compile_recipe(
-    recipe: Mapping[str, Any],
+    recipe: Recipe,
     dialect: str = "duckdb",
     table: str = TABLE,
     types: Mapping[str, str] | None = None,
@@ -149,11 +175,13 @@ def compile_recipe(
     if dialect not in DIALECTS:
         raise SettingsError(f"Unknown SQL dialect '{dialect}'. Choose from: {', '.join(DIALECTS)}.")
     check_sql_recipe(recipe)
+    v = _Values()
     types = dict(types or {})
-    reading = recipe["reading"]
-    roles = reading["roles"]
-    cleaning = recipe["settings"]["cleaning"]
-    contacts = list(reading.get("contacts", []) if contacts is None else contacts)
+    reading = recipe.reading
+    assert reading is not None  # checked above
+    roles = reading.role_columns
+    cleaning = recipe.cleaning
+    contacts = list(reading.contacts if contacts is None else contacts)
 
     base = [f"{_customer_expr(roles, reading, types)} AS customer_id"]
     inv = roles.get("invoice_id")
@@ -173,30 +201,30 @@ def compile_recipe(
     )
     for i, column in enumerate(contacts):
         base.append(f"CAST({_q(column)} AS VARCHAR) AS contact_{i}")
-    distinct = "DISTINCT " if cleaning.get("duplicates", True) else ""
+    distinct = "DISTINCT " if cleaning.duplicates else ""
     source = f"SELECT {distinct}* FROM {table}"
 
     refund = [f"COALESCE({counted} < 0, FALSE)"]
     if inv:
         refund.append("COALESCE(REGEXP_MATCHES(invoice_id, '^[Cc][0-9]+$'), FALSE)")
     is_refund = "(" + " OR ".join(refund) + ")"
-    mode = cleaning.get("refunds", "net")
+    mode = cleaning.refunds
     keep = []
-    if cleaning.get("missing_customer", True):
+    if cleaning.missing_customer:
         keep.append("customer_id IS NOT NULL")
-    if cleaning.get("missing_date", True):
+    if cleaning.missing_date:
         keep.append("invoice_date IS NOT NULL")
     if mode == "drop":
         keep.append(f"NOT {is_refund}")
-    if cleaning.get("nonpositive_quantity", True) and counted == "quantity":
+    if cleaning.nonpositive_quantity and counted == "quantity":
         keep.append(f"quantity IS NOT NULL AND quantity <> 0 AND (quantity > 0 OR {is_refund})")
-    if cleaning.get("nonpositive_price", True):
+    if cleaning.nonpositive_price:
         if priced == "unit_price":
             keep.append("unit_price IS NOT NULL AND unit_price > 0")
         else:
             keep.append(f"revenue IS NOT NULL AND revenue <> 0 AND (revenue > 0 OR {is_refund})")
-    if cleaning.get("non_product", False):
-        codes = ", ".join(_lit(c) for c in sorted(NON_PRODUCT_CODES))
+    if cleaning.non_product:
+        codes = ", ".join(v.text(c) for c in sorted(NON_PRODUCT_CODES))
         keep.append(
             f"(stock_code IS NULL OR (UPPER(stock_code) NOT IN ({codes}) AND NOT "
             "REGEXP_MATCHES(stock_code, '^(gift_[0-9]+_[0-9]+|DCGS[A-Za-z0-9_]*)$')))"
@@ -205,7 +233,7 @@ def compile_recipe(
     signed = "-ABS(revenue)" if mode != "keep" else "revenue"
     refund_flag = is_refund if mode != "keep" else "FALSE"
 
-    frequency = recipe.get("frequency") or ("invoices" if inv else "days")
+    frequency = recipe.frequency or ("invoices" if inv else "days")
     # Distinct orders (or days) are counted from a DISTINCT of (customer, order) pairs, which
     # an engine can spill to disk, rather than COUNT(DISTINCT) inside the customer grouping.
     if frequency == "invoices":
@@ -217,9 +245,9 @@ def compile_recipe(
         order_key, extra = "CAST(invoice_date AS DATE)", "0"
     else:
         order_key, extra = None, "SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END)"
-    snapshot = recipe["settings"].get("snapshot")
+    snapshot = recipe.snapshot
     snap = (
-        f"CAST({_lit(str(snapshot))} AS DATE)"
+        f"CAST({v.text(snapshot)} AS DATE)"
         if snapshot
         else "CAST(CAST(MAX(invoice_date) AS DATE) + INTERVAL 1 DAY AS DATE)"
     )
@@ -242,7 +270,7 @@ def compile_recipe(
         ctes.append("scored_rows AS (SELECT * FROM kept)")
     ctes.append(f"snap AS (SELECT {snap} AS snapshot FROM scored_rows)")
     if summary:
-        return _transpile(_summary_query(ctes), dialect)
+        return _transpile(_summary_query(ctes), dialect, v)
     ctes.append(
         "per_customer AS (SELECT customer_id, "
         "MAX(CASE WHEN NOT refund THEN CAST(invoice_date AS DATE) END) AS last_purchase, "
@@ -272,7 +300,7 @@ def compile_recipe(
         "CAST(frequency AS BIGINT) AS frequency, CAST(cents AS DOUBLE) / 100 AS monetary, "
         "CAST(snap.snapshot AS VARCHAR) AS snapshot_date FROM rfm CROSS JOIN snap)"
     )
-    layers, outputs = _labels(recipe)
+    layers, outputs = _labels(recipe, v)
     ctes += layers
     finals = ["labelled.customer_id", "recency_days", "frequency", "monetary", *outputs]
     joins = ""
@@ -302,11 +330,17 @@ def compile_recipe(
         "WITH " + ", ".join(ctes) + f" SELECT {select} FROM labelled{joins} "
         "ORDER BY labelled.customer_id"
     )
-    return _transpile(query, dialect)
+    return _transpile(query, dialect, v)
 
 
-def _transpile(query: str, dialect: str) -> str:
-    return sqlglot.parse_one(query, read="duckdb").sql(dialect=dialect, pretty=True)
+def _transpile(query: str, dialect: str, values: _Values) -> str:
+    """Parse the query's text (ours alone: the recipe's values are placeholders), then put the
+    values in as literal nodes, and write the tree in ``dialect``."""
+    tree = sqlglot.parse_one(query, read="duckdb")
+    tree = exp.replace_placeholders(tree, **values.nodes)
+    if tree.find(exp.Placeholder) is not None:
+        raise SettingsError("Internal error: a value of the recipe found no place in the query.")
+    return tree.sql(dialect=dialect, pretty=True)
 
 
 def _summary_query(ctes: list[str]) -> str:
@@ -329,10 +363,10 @@ def _summary_query(ctes: list[str]) -> str:
     )
 
 
-def _labels(recipe: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+def _labels(recipe: Recipe, v: _Values) -> tuple[list[str], list[str]]:
     """Label layers over ``metrics`` as CTEs (each step computed once), and the output
     columns in the order of the customer file."""
-    playbook = {r["segment"]: r["action"] for r in recipe.get("playbook", [])}
+    playbook = {segment: action for segment, _, _, action in recipe.playbook}
     layers, outputs = [], []
     step = "metrics"
 
@@ -342,74 +376,72 @@ def _labels(recipe: Mapping[str, Any]) -> tuple[list[str], list[str]]:
         step = name
 
     def action(column: str, names) -> str:
-        pairs = [(f"{column} = {_lit(n)}", _lit(playbook[n])) for n in names if n in playbook]
+        # One branch per name, with or without an action: the query's shape never depends on
+        # which names the playbook knows.
+        pairs = [(f"{column} = {v.text(n)}", v.text(playbook.get(n, ""))) for n in names]
         return _case(pairs, "''")
 
-    method = recipe.get("method", "kmeans")
-    if method != "scores" and "centroids" in recipe:
-        t = recipe["transforms"]
-        mean, scale = recipe["scaler"]["mean"], recipe["scaler"]["scale"]
+    part = recipe.kmeans
+    if part is not None:
         add(
             "standardized",
             [
-                f"(({_transform(t[m]['method'], t[m]['param'], m)}) - {mean[i]!r}) / "
-                f"{scale[i]!r} AS z_{i}"
-                for i, m in enumerate(METRICS)
+                f"(({_transform(t.method, t.param, m, v)}) - {v.num(part.mean[i])}) / "
+                f"{v.num(part.scale[i])} AS z_{i}"
+                for i, (m, t) in enumerate(zip(METRICS, part.transforms, strict=True))
             ],
         )
         add(
             "distances",
             [
-                " + ".join(f"POWER(z_{i} - {c[i]!r}, 2)" for i in range(len(METRICS)))
+                " + ".join(f"POWER(z_{i} - {v.num(c[i])}, 2)" for i in range(len(METRICS)))
                 + f" AS d_{k}"
-                for k, c in enumerate(recipe["centroids"])
+                for k, c in enumerate(part.centroids)
             ],
         )
-        k = len(recipe["centroids"])
+        k = part.k
         nearest = f"LEAST({', '.join(f'd_{j}' for j in range(k))})" if k > 1 else "d_0"
         add(
             "clustered",
             [_case([(f"d_{j} = {nearest}", str(j)) for j in range(k)], "0") + " AS cluster"],
         )
-        names = {int(c): n for c, n in recipe["names"].items()}
         add(
             "named",
             [
-                _case([(f"cluster = {c}", _lit(n)) for c, n in sorted(names.items())])
+                _case([(f"cluster = {v.int(c)}", v.text(n)) for c, n in enumerate(part.names)])
                 + " AS segment"
             ],
         )
-        add("acted", [action("segment", dict.fromkeys(names.values())) + " AS action"])
+        add("acted", [action("segment", part.names) + " AS action"])
         outputs += ["cluster", "segment", "action"]
-    if method != "kmeans" and "scores" in recipe:
-        edges = recipe["scores"]["edges"]
+    if recipe.scores is not None:
+        edges = recipe.scores.edges
 
         def above(x: str, values, strict: bool = True) -> str:
             op = ">" if strict else ">="
-            return " + ".join(f"CASE WHEN {x} {op} {v!r} THEN 1 ELSE 0 END" for v in values)
+            return " + ".join(f"CASE WHEN {x} {op} {v.num(e)} THEN 1 ELSE 0 END" for e in values)
 
-        strict_f = not edges.get("fixed_frequency")
+        strict_f = not edges.fixed_frequency
         add(
             "scores",
             [
-                f"CAST(5 - ({above('recency_days', edges['recency'])}) AS BIGINT) AS r_score",
-                f"CAST(1 + {above('frequency', edges['frequency'], strict_f)} AS BIGINT) "
-                "AS f_score",
-                f"CAST(1 + {above('monetary', edges['monetary'])} AS BIGINT) AS m_score",
+                f"CAST(5 - ({above('recency_days', edges.recency)}) AS BIGINT) AS r_score",
+                f"CAST(1 + {above('frequency', edges.frequency, strict_f)} AS BIGINT) AS f_score",
+                f"CAST(1 + {above('monetary', edges.monetary)} AS BIGINT) AS m_score",
             ],
         )
-        rules = recipe["scores"]["rules"]
+        rules = recipe.scores.rules
         grid = _case(
             [
                 (
-                    f"r_score BETWEEN {x['r_min']} AND {x['r_max']} AND f_score BETWEEN "
-                    f"{x['f_min']} AND {x['f_max']} AND m_score BETWEEN {x['m_min']} AND "
-                    f"{x['m_max']}",
-                    _lit(x["segment"]),
+                    f"r_score BETWEEN {v.int(r0)} AND {v.int(r1)} AND "
+                    f"f_score BETWEEN {v.int(f0)} AND {v.int(f1)} AND "
+                    f"m_score BETWEEN {v.int(m0)} AND {v.int(m1)}",
+                    v.text(name),
                 )
-                for x in rules
+                for name, r0, r1, f0, f1, m0, m1 in rules
             ],
-            _lit("Others"),
+            v.text("Others"),
         )
         add(
             "graded",
@@ -419,7 +451,7 @@ def _labels(recipe: Mapping[str, Any]) -> tuple[list[str], list[str]]:
                 f"{grid} AS rfm_segment",
             ],
         )
-        names = dict.fromkeys([x["segment"] for x in rules] + ["Others"])
+        names = [rule[0] for rule in rules] + ["Others"]
         add("advised", [action("rfm_segment", names) + " AS rfm_action"])
         outputs += ["r_score", "f_score", "m_score", "rfm_score", "rfm_segment", "rfm_action"]
     layers.append(f"labelled AS (SELECT * FROM {step})")

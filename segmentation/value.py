@@ -453,10 +453,16 @@ def predict_with_saved(cleaned: pd.DataFrame, snapshot: str, saved: dict) -> pd.
 
 def predict_summary(summary: pd.DataFrame, saved: dict) -> pd.DataFrame:
     """Predictions for a customer summary (index ``customer_id``) with saved parameters."""
-    fields = ("model", "r", "alpha", "a", "b", "log_likelihood")
-    purchases = PurchaseModel(*(saved["purchases"][f] for f in fields), customers=0)
+    fields = ("model", "r", "alpha", "a", "b")
+    purchases = PurchaseModel(
+        *(saved["purchases"][f] for f in fields),
+        saved["purchases"].get("log_likelihood", 0.0),
+        customers=0,
+    )
     spend = SpendModel(
-        *(saved["spend"][f] for f in ("p", "q", "gamma", "log_likelihood")), customers=0
+        *(saved["spend"][f] for f in ("p", "q", "gamma")),
+        saved["spend"].get("log_likelihood", 0.0),
+        customers=0,
     )
     return predict(
         purchases, spend, summary, int(saved["horizon_days"]), float(saved["discount_rate"])

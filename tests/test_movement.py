@@ -16,6 +16,7 @@ from segmentation.movement import (
     read_previous,
 )
 from segmentation.pipeline import Settings, apply_recipe, load_recipe, recipe_to_json, segment
+from segmentation.recipe import Recipe
 from segmentation.settings import ScoreEdges
 
 # Recency edges 30/60/90/120 days (r 5 up to 30 days ... 1 beyond 120); fixed frequency
@@ -124,7 +125,7 @@ def test_labels_at_s0_equal_a_cut_file_labelled_with_the_saved_recipe(shop, tmp_
     cut_tx = load_transactions(cut, "cut.csv").transactions
     assert cut_tx["invoice_date"].max() == pd.Timestamp("2024-03-30")  # earlier than S0 - 1
     by_recipe, _ = apply_recipe(cut_tx, load_recipe(recipe.read_text()), snapshot=S0)
-    at_s0 = earlier_labels(loaded.transactions, result.recipe(), S0)
+    at_s0 = earlier_labels(loaded.transactions, Recipe.from_dict(result.recipe()), S0)
     pd.testing.assert_frame_equal(by_recipe, at_s0)
     assert at_s0.set_index("customer_id")["recency_days"].to_dict() == {
         "K": 8,
@@ -151,7 +152,7 @@ def test_a_previous_export_is_matched_by_customer_id_and_name(shop, tmp_path):
     from segmentation.export import to_csv_bytes
 
     loaded, result = shop
-    earlier = earlier_labels(loaded.transactions, result.recipe(), S0)
+    earlier = earlier_labels(loaded.transactions, Recipe.from_dict(result.recipe()), S0)
     earlier.loc[earlier["customer_id"] == "Z", "rfm_segment"] = "Dormant"  # an old name
     data = to_csv_bytes(earlier, ";", ",")  # a European-format export
     previous = read_previous(data, "previous.csv")

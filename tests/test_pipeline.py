@@ -42,10 +42,7 @@ def test_recipe_labels_a_file_the_same_way(demo_tx, result):
     labelled, report = apply_recipe(demo_tx, recipe)
     assert labelled.equals(result.customers)
     assert report.rows_kept == result.report.rows_kept
-    assert (
-        recipe["transforms"]["recency_days"]["method"]
-        == result.transformer.methods_["recency_days"]
-    )
+    assert recipe.kmeans.transforms[0].method == result.transformer.methods_["recency_days"]
     assert json.loads(recipe_to_json(result.recipe()))["k"] == 4
 
 

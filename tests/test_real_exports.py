@@ -16,6 +16,7 @@ import pytest
 
 from segmentation import (
     CleaningOptions,
+    Recipe,
     SegmentationError,
     Settings,
     apply_recipe,
@@ -252,7 +253,7 @@ def test_recipe_labels_a_month_without_spread_in_a_metric(tmp_path):
     frame = pd.DataFrame(rows, columns=["Customer", "Invoice", "Date", "Amount"])
     result = segment(load(frame.to_csv(index=False)).transactions, Settings(k=2))
     month = "Customer,Invoice,Date,Amount\nA,1,2024-02-03,10\nB,2,2024-02-03,20\n"
-    customers, _ = apply_recipe(load(month).transactions, result.recipe())
+    customers, _ = apply_recipe(load(month).transactions, Recipe.from_dict(result.recipe()))
     assert customers["customer_id"].tolist() == ["A", "B"]
     assert customers["recency_days"].tolist() == [1, 1]
 

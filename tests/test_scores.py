@@ -165,7 +165,7 @@ def test_edited_thresholds_are_used_and_saved():
     assert result.customers["r_score"].tolist() == [2, 3, 4, 5, 5]
     assert result.customers["m_score"].tolist() == [1, 2, 3, 4, 5]
     recipe = load_recipe(recipe_to_json(result.recipe()))
-    assert ScoreEdges.from_dict(recipe["scores"]["edges"]) == edges
+    assert recipe.scores.edges == edges
 
 
 def test_thresholds_out_of_order_are_refused():

@@ -14,6 +14,7 @@ import sqlglot
 from segmentation.cli import main
 from segmentation.errors import SettingsError
 from segmentation.pipeline import load_recipe
+from segmentation.recipe import Recipe
 from segmentation.scoring import score_duckdb, score_pandas, score_spark, spark_session
 from segmentation.sql import DIALECTS, compile_recipe
 
@@ -121,17 +122,17 @@ def test_warehouse_texts_parse_back_and_name_the_table(fitted):
 
 def test_what_sql_cannot_repeat_is_refused(fitted):
     _, recipe = fitted
-    older = {k: v for k, v in recipe.items() if k != "reading"}
+    older = {k: v for k, v in recipe.source.items() if k != "reading"}
     with pytest.raises(SettingsError, match="does not record how its file was read"):
-        compile_recipe(older)
-    status = json.loads(json.dumps(recipe))
+        compile_recipe(Recipe.from_dict(older))
+    status = json.loads(recipe.to_json())
     status["reading"]["roles"]["status"] = "Status"
     with pytest.raises(SettingsError, match="status"):
-        compile_recipe(status)
-    filled = json.loads(json.dumps(recipe))
+        compile_recipe(Recipe.from_dict(status))
+    filled = json.loads(recipe.to_json())
     filled["reading"]["notes"].append(["Order lines", "12 lines took their order's fields"])
     with pytest.raises(SettingsError, match="one order id per row"):
-        compile_recipe(filled)
+        compile_recipe(Recipe.from_dict(filled))
     with pytest.raises(SettingsError, match="Unknown SQL dialect"):
         compile_recipe(recipe, "oracle")
 
@@ -139,7 +140,7 @@ def test_what_sql_cannot_repeat_is_refused(fitted):
 def test_score_command(fitted, tmp_path, capsys, monkeypatch):
     data, recipe = fitted
     saved = tmp_path / "recipe.json"
-    saved.write_text(json.dumps(recipe))
+    saved.write_text(recipe.to_json())
     for suffix in (".csv", ".xlsx", ".parquet"):
         out = tmp_path / f"labelled{suffix}"
         assert (
@@ -199,7 +200,7 @@ def test_online_retail_is_scored_identically_by_every_engine(shared_data, spark,
 def test_an_engine_failure_is_one_clear_line(fitted, tmp_path, capsys):
     data, recipe = fitted
     saved = tmp_path / "recipe.json"
-    saved.write_text(json.dumps(recipe))
+    saved.write_text(recipe.to_json())
     args = ["score", str(data), "--apply-recipe", str(saved), "--engine", "duckdb"]
     assert main([*args, "--memory-limit", "lots"]) == 2
     assert "is not a size" in capsys.readouterr().err
@@ -211,12 +212,13 @@ def test_an_engine_failure_is_one_clear_line(fitted, tmp_path, capsys):
 @pytest.mark.parametrize("rule", ["duplicates", "refunds", "nonpositive_price"])
 def test_each_cleaning_setting_gives_the_same_rows_on_duckdb(fitted, rule):
     data, recipe = fitted
-    changed = json.loads(json.dumps(recipe))
+    changed = json.loads(recipe.to_json())
     cleaning = changed["settings"]["cleaning"]
     if rule == "refunds":
         cleaning["refunds"] = "drop"
     else:
         cleaning[rule] = False
+    changed = Recipe.from_dict(changed)
     expected = as_text(score_pandas(data, changed))
     relation, _ = score_duckdb(data, changed)
     pd.testing.assert_frame_equal(as_text(relation.df()), expected)
@@ -227,7 +229,7 @@ def test_value_predictions_come_with_every_engine(fitted, spark, tmp_path):
     recipe_path = tmp_path / "recipe.json"
     assert main([str(data), "--k", "3", "--recipe", str(recipe_path)]) == 0
     recipe = load_recipe(recipe_path.read_text())
-    assert "value" in recipe
+    assert recipe.value is not None
     outputs = {}
     for engine in ("pandas", "duckdb", "spark"):
         out = tmp_path / f"{engine}.parquet"
@@ -266,5 +268,9 @@ def test_the_sql_path_refuses_a_file_whose_price_was_a_line_total():
         "roles": {"customer_id": "c", "invoice_date": "d", "quantity": "q", "unit_price": "p"},
         "notes": [["Revenue", "'p' is the line total: for each product it grows with 'q'"]],
     }
+    recipe = {"recipe_version": 4, "method": "scores", "settings": {"cleaning": {}},
+              "scores": {"edges": {"recency": [1, 2, 3, 4], "frequency": [1, 2, 3, 4],
+                                   "monetary": [1, 2, 3, 4]}, "rules": []},
+              "reading": reading}  # fmt: skip
     with pytest.raises(SettingsError, match="line total"):
-        check_sql_recipe({"reading": reading, "settings": {}})
+        check_sql_recipe(Recipe.from_dict(recipe))

@@ -44,7 +44,8 @@ def test_a_shorter_period_moves_the_earlier_date(app):
 
 def test_a_previous_customer_file_is_compared(app):
     loaded, result, _ = core_movement(90)
-    earlier = seg.earlier_labels(loaded.transactions, result.recipe(), "2024-10-03")
+    recipe = seg.Recipe.from_dict(result.recipe())
+    earlier = seg.earlier_labels(loaded.transactions, recipe, "2024-10-03")
     movement_page(app)
     app.radio(key="compare_with").set_value("file").run()
     assert "Upload a customer file" in app.info[0].value
