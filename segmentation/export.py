@@ -73,15 +73,23 @@ def _phone(text: pd.Series) -> pd.Series:
     return is_phone(text)
 
 
-def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe.
+def neutral_text(text: str) -> str:
+    """One text (a column header, a name) that a spreadsheet would run as a formula, with an
+    apostrophe in front; any other text as it is."""
+    return "'" + text if str(text).startswith(FORMULA_START) else text
 
-    Only text columns change: ``=HYPERLINK(...)``, ``+1+1``, ``-2`` or ``@SUM(1)`` written as
-    an id or a name become ``'=HYPERLINK(...)``, ... Numbers are left alone, and so is text
+
+def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells and column headers that a spreadsheet would run as a formula with an
+    apostrophe.
+
+    Only text changes: ``=HYPERLINK(...)``, ``+1+1``, ``-2`` or ``@SUM(1)`` written as an id,
+    a name or a header become ``'=HYPERLINK(...)``, ... Numbers are left alone, and so is text
     that cannot run anything: a phone number (digits, spaces and ``+ - ( ) .``, at least six
     digits) stays as written, so mailing tools import it.
     """
     out = frame.copy()
+    out.columns = [neutral_text(str(c)) for c in out.columns]
     for col in out.columns:
         values = out[col]
         if pd.api.types.is_string_dtype(values) or values.dtype == object:
@@ -129,7 +137,10 @@ def segment_zip(
 def safe_name(text: str, limit: int = 80) -> str:
     """A file or sheet name without characters that file systems or Excel refuse."""
     cleaned = "".join("_" if ch in '\\/:*?"<>|[]' or ord(ch) < 32 else ch for ch in str(text))
-    return cleaned.strip().strip(".")[:limit] or "segment"
+    cleaned = cleaned.strip().strip(".")
+    if cleaned.startswith(FORMULA_START):  # a name a spreadsheet could take for a formula
+        cleaned = "_" + cleaned
+    return cleaned[:limit] or "segment"
 
 
 def zip_bytes(files: Mapping[str, bytes]) -> bytes:

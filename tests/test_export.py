@@ -79,3 +79,27 @@ def test_excel_has_number_formats_widths_filter_and_frozen_header():
     assert [ws.cell(2, c).number_format for c in (2, 3, 4)] == ["#,##0", "0.0%", "#,##0.00"]
     assert ws.cell(2, 3).value == 0.1597
     assert ws.column_dimensions["D"].width >= len("monetary_mean")
+
+
+HEADER = '=HYPERLINK("http://evil.example","Click")'
+
+
+def test_headers_sheet_names_and_zip_entries_carry_no_formula():
+    import zipfile
+
+    from segmentation.export import segment_zip
+
+    frame = pd.DataFrame({"customer_id": ["A", "B"], HEADER: ["x", "y"]})
+    csv_header = to_csv_bytes(frame).decode("utf-8-sig").splitlines()[0]
+    assert csv_header == "customer_id,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Click\"\")\""
+    book = to_xlsx_bytes({"=SUM(A1)": frame, "customers": frame})
+    wb = openpyxl.load_workbook(io.BytesIO(book))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)  # the header row included
+    assert wb.sheetnames[0] == "_=SUM(A1)"
+    assert wb["customers"]["B1"].value == "'" + HEADER
+    names = zipfile.ZipFile(io.BytesIO(segment_zip({"=cmd|' /C calc'!A0": frame}))).namelist()
+    assert names == ["_=cmd_' _C calc'!A0.csv"]
+    with zipfile.ZipFile(io.BytesIO(segment_zip({"+x": frame}))) as archive:
+        inside = archive.read(archive.namelist()[0]).decode("utf-8-sig").splitlines()[0]
+    assert inside.endswith("'=HYPERLINK(\"\"http://evil.example\"\",\"\"Click\"\")\"")
