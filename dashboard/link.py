@@ -24,17 +24,24 @@ PARAMS = {
     "method": S.METHOD,
 }
 TRANSFORM_CHOICES = ("auto", *seg.TRANSFORMS)
+# Whole-number settings: their ranges (a link may come from anywhere).
+RANGES = {"k": (2, 30), "seed": (0, 2**31 - 1), "sample": (100, 100_000_000)}
 
 
 def _parse(param: str, text: str) -> object | None:
-    """A URL value as the widget's value; ``None`` for anything a widget would refuse."""
+    """A URL value as the widget's value; ``None`` for anything a widget would refuse:
+    unknown names, numbers not written in ASCII digits ("²" is a digit to Python, not a
+    number), numbers out of range."""
     if param in ("recency", "frequency", "monetary"):
         return text if text in TRANSFORM_CHOICES else None
     if param == "unit":
         return text if text in seg.SAMPLE_UNITS else None
     if param == "method":
         return text if text in seg.METHODS else None
-    return int(text) if text.isdigit() else None
+    if not (text.isascii() and text.isdigit() and len(text) <= 12):
+        return None
+    low, high = RANGES[param]
+    return int(text) if low <= int(text) <= high else None
 
 
 def restore() -> None:
@@ -42,13 +49,18 @@ def restore() -> None:
     as the settings to use for the next file too (``S.LINKED``)."""
     if S.LINKED in st.session_state:
         return
-    linked = {}
+    linked, ignored = {}, []
     for param, key in PARAMS.items():
-        value = _parse(param, st.query_params.get(param, ""))
+        text = st.query_params.get(param, "")
+        value = _parse(param, text)
         if value is not None:
             linked[key] = value
             st.session_state[key] = value
+        elif text:
+            ignored.append(f"{param}={text[:20]}")
     st.session_state[S.LINKED] = linked
+    if ignored:
+        st.toast(f"Link settings ignored (not valid here): {', '.join(ignored)}.")
 
 
 def linked(key: str) -> object | None:

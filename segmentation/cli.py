@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .errors import SegmentationError
 from .loading import load_transactions
+from .reading import read_text_file, source_bytes
 from .settings import (
     FREQUENCY_MODES,
     METHODS,
@@ -339,11 +340,7 @@ def run_score(argv: list[str]) -> None:
     from .scoring import score
 
     args = build_score_parser().parse_args(argv)
-    try:
-        text = Path(args.apply_recipe).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SegmentationError(f"Cannot read recipe '{args.apply_recipe}'.") from exc
-    recipe = load_recipe(text)
+    recipe = load_recipe(read_text_file(args.apply_recipe))
     if args.sql:
         from .sql import compile_recipe
 
@@ -388,6 +385,11 @@ def run(argv: list[str] | None = None) -> None:
     roles = {}
     for item in args.map:
         roles.update(_pairs(item, "--map"))
+    previous = None
+    if args.compare_with:  # every file the user gives is read before anything is written
+        from .movement import read_previous
+
+        previous = read_previous(*source_bytes(args.compare_with))
     if args.file:
         source, name = args.file, None
     elif args.demo:
@@ -415,12 +417,9 @@ def run(argv: list[str] | None = None) -> None:
     pd.set_option("display.width", 160)
     pd.set_option("display.max_columns", 20)
     if args.apply_recipe:
-        try:
-            text = Path(args.apply_recipe).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise SegmentationError(f"Cannot read recipe '{args.apply_recipe}'.") from exc
+        recipe = load_recipe(read_text_file(args.apply_recipe))
         contacts = _contacts(loaded, args.contacts)
-        customers, report = apply_recipe(loaded.transactions, load_recipe(text), contacts)
+        customers, report = apply_recipe(loaded.transactions, recipe, contacts)
         print("Reading\n" + loaded.notes.summary())
         print(report.summary())
         for column in ("segment", "rfm_segment"):
@@ -448,12 +447,19 @@ def run(argv: list[str] | None = None) -> None:
     customers = result.customer_file(contacts, predictions)
     if value is not None:
         _print_segment_value(customers, value, loaded.notes.currency_symbol)
+    moved = None
+    if args.compare_at or args.compare_with:
+        from .movement import movements
+
+        moved = movements(result, loaded.transactions, args.compare_at, previous, contacts)
+        if not moved:
+            raise SegmentationError("The previous file has none of this run's segment columns.")
     _write_customers(args, customers, loaded, contacts)
     if args.summary:
         summary = result.profile if result.profiled is not None else result.kpis("rfm_segment")
         _write(args.summary, summary, "summary")
-    if args.compare_at or args.compare_with:
-        _movement(args, loaded, result, contacts)
+    if moved:
+        _movement(args, loaded, moved, previous)
     if args.report:
         from .report import html_report
 
@@ -560,19 +566,9 @@ def _print_segment_value(customers, value, symbol: str) -> None:
             print(segment_value(customers, by).round(2).to_string(index=False))
 
 
-def _movement(args, loaded, result, contacts) -> None:
-    from .movement import matrix_table, movements, movers_table, read_previous
+def _movement(args, loaded, found, previous) -> None:
+    from .movement import matrix_table, movers_table
 
-    previous = None
-    if args.compare_with:
-        try:
-            data = Path(args.compare_with).read_bytes()
-        except OSError as exc:
-            raise SegmentationError(f"Cannot read '{args.compare_with}': {exc.strerror}.") from exc
-        previous = read_previous(data, args.compare_with)
-    found = movements(result, loaded.transactions, args.compare_at, previous, contacts)
-    if not found:
-        raise SegmentationError("The previous file has none of this run's segment columns.")
     symbol = loaded.notes.currency_symbol
     for move in found:
         print(f"\nMovement of the {move.by} labels from {move.before_date} to {move.now_date}")

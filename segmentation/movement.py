@@ -13,7 +13,6 @@ Directions follow the playbook's rank: a move to a better rank is *up*, to a wor
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -61,24 +60,17 @@ def period_revenue(cleaned: pd.DataFrame, start: str | pd.Timestamp) -> pd.Serie
 def read_previous(data: bytes, name: str) -> pd.DataFrame:
     """A customer file this tool exported (CSV with any delimiter and decimal mark, or
     Excel's "customers" sheet): ids as text, metrics as numbers."""
-    try:
-        if name.lower().endswith((".xlsx", ".xls")):
-            frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str)
-        else:
-            text = data.decode("utf-8-sig")
-            sep = (
-                ";"
-                if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",")
-                else ","
-            )
-            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-            frame = frame.replace("", np.nan)
-            if sep == ";":  # this tool's ";" files write decimal commas
-                for metric in METRICS:
-                    if metric in frame:
-                        frame[metric] = frame[metric].str.replace(",", ".", regex=False)
-    except (ValueError, UnicodeDecodeError, OSError) as exc:
-        raise DataError(f"'{name}' is not a customer file exported by this tool ({exc}).") from exc
+    from .reading import preview_table, read_table
+
+    # The same gate as the transactions: size, zip and entity checks, one error boundary.
+    preview = preview_table(data, name)
+    frame = read_table(data, name, preview, text_columns=preview.columns)
+    frame = frame.astype(object).where(frame.notna(), np.nan)
+    frame = frame.replace("", np.nan)
+    if preview.text_format is not None and preview.text_format.delimiter == ";":
+        for metric in METRICS:  # this tool's ";" files write decimal commas
+            if metric in frame:
+                frame[metric] = frame[metric].str.replace(",", ".", regex=False)
     needed = {"customer_id", "snapshot_date"}
     if not needed <= set(frame.columns) or not {"segment", "rfm_segment"} & set(frame.columns):
         raise DataError(

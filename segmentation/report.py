@@ -82,7 +82,9 @@ def _table(frame: pd.DataFrame) -> str:
     from .export import neutralize_formulas
 
     # Tables of a report get pasted into spreadsheets: no formula survives the paste.
-    return neutralize_formulas(frame).to_html(index=False, border=0, na_rep="", float_format=lambda v: f"{v:,.2f}")
+    return neutralize_formulas(frame).to_html(
+        index=False, border=0, na_rep="", float_format=lambda v: f"{v:,.2f}"
+    )
 
 
 def html_report(result, source: str, notes=None, currency_symbol: str = "") -> str:

@@ -145,13 +145,13 @@ def rules_rows(table: pd.DataFrame) -> Rows:
     )
 
 
-def read_rules(path_or_buffer) -> Rows:
-    """A rule table from a CSV file with the columns of ``SEGMENT_RULES``."""
-    try:
-        table = pd.read_csv(path_or_buffer)
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise SettingsError(f"The segment rules file cannot be read as CSV: {exc}") from exc
-    return rules_rows(table)
+def read_rules(path) -> Rows:
+    """A rule table from a file with the columns of ``SEGMENT_RULES`` (CSV or a workbook),
+    through the reader's gate like any file a user gives."""
+    from .reading import read_user_table
+
+    table = read_user_table(path)
+    return rules_rows(table.replace("", np.nan))
 
 
 def segment_by_rules(scores: pd.DataFrame, rules: pd.DataFrame = SEGMENT_RULES) -> pd.Series:

@@ -91,7 +91,7 @@ def test_headers_sheet_names_and_zip_entries_carry_no_formula():
 
     frame = pd.DataFrame({"customer_id": ["A", "B"], HEADER: ["x", "y"]})
     csv_header = to_csv_bytes(frame).decode("utf-8-sig").splitlines()[0]
-    assert csv_header == "customer_id,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Click\"\")\""
+    assert csv_header == 'customer_id,"\'=HYPERLINK(""http://evil.example"",""Click"")"'
     book = to_xlsx_bytes({"=SUM(A1)": frame, "customers": frame})
     wb = openpyxl.load_workbook(io.BytesIO(book))
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
@@ -102,4 +102,4 @@ def test_headers_sheet_names_and_zip_entries_carry_no_formula():
     assert names == ["_=cmd_' _C calc'!A0.csv"]
     with zipfile.ZipFile(io.BytesIO(segment_zip({"+x": frame}))) as archive:
         inside = archive.read(archive.namelist()[0]).decode("utf-8-sig").splitlines()[0]
-    assert inside.endswith("'=HYPERLINK(\"\"http://evil.example\"\",\"\"Click\"\")\"")
+    assert inside.endswith('\'=HYPERLINK(""http://evil.example"",""Click"")"')

@@ -133,3 +133,59 @@ def test_formula_ids_work_and_exports_neutralise_them(corpus):
 def test_fifty_sheets_are_stacked(corpus):
     loaded = load_transactions(corpus["fifty_sheets.xlsx"])
     assert len(loaded.preview.sheets) == 50
+
+
+GATE = ("is empty", "not a valid Excel", "zip archive", "password-protected", "NUL bytes",
+        "would expand", "inflate to other sizes", "declares XML entities")  # fmt: skip
+# Files the reader's gate refuses (damaged, hostile, not what their name says).
+REFUSED = [name for name, case in CASES.items() if any(g in case.expect for g in GATE)]
+
+
+@pytest.mark.parametrize("option", ["--compare-with", "--rules"])
+@pytest.mark.parametrize("name", REFUSED)
+def test_every_file_a_user_gives_passes_the_same_gate(name, option, corpus, tmp_path, capsys):
+    """A previous export and a rule table are read through the transactions' gate: the same
+    refusal in one line, nothing written."""
+    from segmentation.cli import main
+
+    out = tmp_path / "customers.csv"
+    args = ["--demo", "--k", "3", "--no-value", "--out", str(out), option, str(corpus[name])]
+    if option == "--compare-with":
+        args += ["--movement", str(tmp_path / "movement.csv")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert CASES[name].expect in err
+    assert not out.exists()
+
+
+def test_a_recipe_file_passes_the_gate(tmp_path, capsys):
+    from segmentation.cli import main
+
+    huge = tmp_path / "huge.json"
+    huge.write_bytes(b" " * 25_000_000)
+    latin = tmp_path / "latin.json"
+    latin.write_bytes('{"name": "Ren\xe9e"}'.encode("latin-1"))
+    for path, expected in ((huge, "too large for a recipe"), (latin, "not UTF-8")):
+        assert main(["score", "x.csv", "--apply-recipe", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert expected in err and err.count("\n") == 1
+
+
+def test_an_entity_declaration_behind_a_long_comment_is_refused():
+    """A declaration may stand after comments, beyond the first kilobytes of a part."""
+    import zipfile
+
+    from tests.data.make_bad_files import billion_laughs
+
+    book = billion_laughs()
+    with zipfile.ZipFile(io.BytesIO(book)) as zf:
+        parts = {i.filename: zf.read(i.filename) for i in zf.infolist()}
+    sst = parts["xl/sharedStrings.xml"]
+    padded = sst.replace(b"<!DOCTYPE", b"<!-- " + b"<a> padding " * 2000 + b" -->\n<!DOCTYPE", 1)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, padded if name == "xl/sharedStrings.xml" else data)
+    with pytest.raises(SegmentationError, match="declares XML entities"):
+        load_transactions(out.getvalue(), "padded.xlsx")

@@ -32,6 +32,8 @@ __all__ = [
     "parser_errors",
     "preview_table",
     "read_table",
+    "read_text_file",
+    "read_user_table",
     "source_bytes",
 ]
 
@@ -82,6 +84,29 @@ def parser_errors(name: str) -> Iterator[None]:
             f"features refused for safety ({detail}). Open it in its program and save or "
             "export it again."
         ) from exc
+
+
+MAX_TEXT_FILE = 20_000_000  # a recipe is a few kilobytes
+
+
+def read_user_table(source: Source, name: str | None = None) -> pd.DataFrame:
+    """A table a user gives beside the transactions (a previous export, a rule table),
+    through the same gate: the size, zip and entity checks and the one error boundary. Every
+    value as text as written."""
+    data, name = source_bytes(source, name)
+    preview = preview_table(data, name)
+    return read_table(data, name, preview, text_columns=preview.columns)
+
+
+def read_text_file(source: Source, name: str | None = None) -> str:
+    """A small UTF-8 text file a user gives (a recipe), checked for size and encoding."""
+    data, name = source_bytes(source, name)
+    if len(data) > MAX_TEXT_FILE:
+        raise FileReadError(f"'{name}' is {len(data) / 1e6:.0f} MB: too large for a recipe.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileReadError(f"'{name}' is not UTF-8 text (byte {exc.start}).") from exc
 
 
 def preview_table(

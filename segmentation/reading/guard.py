@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +25,11 @@ class ReadLimits:
     max_uncompressed_bytes: int = 1_000_000_000
     max_rows: int = 5_000_000
     max_columns: int = 500
+
+
+MAX_PROLOG = 1_000_000  # bytes before an XML part's root element (a few dozen in real files)
+_ROOT = re.compile(rb"<[A-Za-z_]")  # the first element: its name starts with a letter
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
 
 
 def check_zip(data: bytes, name: str, limits: ReadLimits) -> list[zipfile.ZipInfo]:
@@ -78,7 +84,7 @@ def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
     begin = start + 30 + name_len + extra_len
     raw = memoryview(data)[begin : begin + info.compress_size]
     if info.compress_type == zipfile.ZIP_STORED:
-        refuse_entities(bytes(raw[:4096]), info.filename)
+        refuse_entities(bytes(raw[:MAX_PROLOG]), info.filename)
         return len(raw)
     if info.compress_type != zipfile.ZIP_DEFLATED:
         raise FileReadError(
@@ -89,24 +95,39 @@ def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
     except ImportError:
         from zlib import decompressobj
     inflater = decompressobj(-15)
-    total = 0
+    total, head, checked = 0, b"", False
     for offset in range(0, len(raw), INFLATE_CHUNK):
         pending = raw[offset : offset + INFLATE_CHUNK]
         while pending and total <= cap:
             chunk = inflater.decompress(pending, INFLATE_CHUNK * 16)
-            if total == 0:
-                refuse_entities(chunk[:4096], info.filename)
+            if not checked:  # the part's beginning, where a declaration would be
+                head = (head + chunk)[:MAX_PROLOG]
+                if _ROOT.search(_COMMENT.sub(b"", head)) or len(head) >= MAX_PROLOG:
+                    refuse_entities(head, info.filename)
+                    checked = True
             total += len(chunk)
             pending = inflater.unconsumed_tail
         if total > cap or inflater.eof:
             break
+    if not checked:
+        refuse_entities(head, info.filename)
     return total
 
 
 def refuse_entities(head: bytes, part: str) -> None:
     """Spreadsheet programs never declare XML entities; a part that does is an entity-expansion
-    attack ("billion laughs"), refused before any XML parser sees it."""
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+    attack ("billion laughs"), refused before any XML parser sees it. A declaration stands
+    before the root element, behind any comments: the whole prolog is looked at, and a
+    prolog longer than :data:`MAX_PROLOG` is refused too."""
+    head = _COMMENT.sub(b"", head)
+    root = _ROOT.search(head)
+    prolog = head[: root.start()] if root else head
+    if root is None and len(head) >= MAX_PROLOG:
+        raise FileReadError(
+            f"The workbook's {part} starts with over {MAX_PROLOG // 1_000_000} MB before its "
+            "content, which spreadsheet programs never write: refused for safety."
+        )
+    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog or b"<!doctype" in prolog:
         raise FileReadError(
             f"The workbook declares XML entities in {part}, which spreadsheet programs never "
             "write (an entity-expansion attack): refused for safety. Save it again from your "

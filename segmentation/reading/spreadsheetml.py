@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-from .guard import refuse_entities
+from .guard import MAX_PROLOG, refuse_entities
 from .header import SAMPLE_ROWS, Preview, is_blank, preview_from_rows
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def _value(data: ElementTree.Element | None) -> Any:
 
 
 def _sheets(data: bytes) -> dict[str, list[list[Any]]]:
-    refuse_entities(data[:65536], "its XML")
+    refuse_entities(data[:MAX_PROLOG], "its XML")
     root = ElementTree.fromstring(data)
     sheets = {}
     for sheet in root.iter(f"{NS}Worksheet"):
