@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
-from scipy.special import betaln, gammaln, hyp2f1
+from scipy.special import betaln, expit, gammaln, hyp2f1
 
 from .errors import DataError
 
@@ -159,32 +159,84 @@ class PurchaseModel:
     def p_alive(self, x, t_x, T) -> np.ndarray:
         """Probability that each customer is still alive at the end of the period."""
         x, t_x, T = (np.asarray(v, dtype="float64") for v in (x, t_x, T))
-        return 1.0 / (1.0 + self._odds(x, t_x, T))
+        return expit(-self._log_odds(x, t_x, T))
 
-    def _odds(self, x, t_x, T) -> np.ndarray:
+    def _log_odds(self, x, t_x, T) -> np.ndarray:
+        """The log of the odds of having left, in log space: the odds' power
+        ((alpha + T) / (alpha + t_x)) ** (r + x) overflows for frequent buyers long silent."""
         r, alpha, a, b = self.r, self.alpha, self.a, self.b
-        ratio = ((alpha + T) / (alpha + t_x)) ** (r + x)
+        power = (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
         if self.modified:
-            return a / (b + x) * ratio
+            return np.log(a) - np.log(b + x) + power
         with np.errstate(divide="ignore", invalid="ignore"):
-            odds = a / (b + x - 1) * ratio
-        return np.where(x > 0, odds, 0.0)
+            log_odds = np.log(a) - np.log(b + x - 1) + power
+        return np.where(x > 0, log_odds, -np.inf)  # no repeat purchase: no chance to leave yet
 
     def expected_purchases(self, t, x, t_x, T) -> np.ndarray:
         """Expected purchases in the next ``t`` days of each customer (conditional on their
-        history)."""
+        history).
+
+        The textbook form multiplies ((alpha + T) / (alpha + T + t)) ** (r + x), which
+        underflows, by 2F1(r + x, b + x; a + b + x - 1; z), which overflows, for frequent
+        buyers over long horizons (NaN). Euler's transformation of 2F1 cancels the two
+        exactly: their product is (1 - z) ** (a - 1) * 2F1(a + b - 1 - r, a - 1; a + b + x - 1;
+        z) (MBG/NBD: a + b - r and a + b + x), whose parameters stay small whatever x.
+        """
         r, alpha, a, b = self.r, self.alpha, self.a, self.b
         x, t_x, T = (np.asarray(v, dtype="float64") for v in (x, t_x, T))
         t = np.asarray(t, dtype="float64")
         z = t / (alpha + T + t)
-        shrink = ((alpha + T) / (alpha + T + t)) ** (r + x)
-        if self.modified:
-            head = (a + b + x) / (a - 1)
-            tail = 1 - shrink * hyp2f1(r + x, b + x + 1, a + b + x, z)
-        else:
-            head = (a + b + x - 1) / (a - 1)
-            tail = 1 - shrink * hyp2f1(r + x, b + x, a + b + x - 1, z)
-        return head * tail / (1 + self._odds(x, t_x, T))
+        c = a + b + x if self.modified else a + b + x - 1
+        head = c / (a - 1)
+        with np.errstate(all="ignore"):  # what does not come out finite is redone below
+            product = np.exp((a - 1) * np.log1p(-z)) * _hyp2f1(c - r - x, a - 1, c, z)
+        product = _redo_in_high_precision(product, c - r - x, a - 1, c, z)
+        return head * (1 - product) * self.p_alive(x, t_x, T)
+
+
+def _redo_in_high_precision(product, a, b, c, z) -> np.ndarray:
+    """(1 - z) ** b * 2F1(a, b; c; z) where the float computation was not finite: near
+    z = 1 with a small ``c`` the series grows past float range while its factor vanishes
+    (long horizons); mpmath carries the exponent (a few such rows, not the whole file)."""
+    shape = np.shape(product)
+    flat = np.array(product, dtype="float64").reshape(-1)
+    broken = np.flatnonzero(~np.isfinite(flat))
+    if not len(broken):
+        return flat.reshape(shape)
+    import mpmath
+
+    a, b, c, z = (np.broadcast_to(np.asarray(v, dtype="float64"), shape).reshape(-1)
+                  for v in (a, b, c, z))  # fmt: skip
+    with mpmath.workdps(30):
+        for i in broken:
+            ai, bi, ci, zi = (mpmath.mpf(float(v[i])) for v in (a, b, c, z))
+            flat[i] = float(mpmath.power(1 - zi, bi) * mpmath.hyp2f1(ai, bi, ci, zi))
+    return flat.reshape(shape)
+
+
+SERIES_FROM = 30.0  # the third parameter above which 2F1 is summed as its series
+SERIES_TERMS = 400
+
+
+def _hyp2f1(a, b, c, z) -> np.ndarray:
+    """Gauss's 2F1 for 0 <= z < 1 with small ``a`` and ``b``: scipy's for small ``c``, the
+    series summed here for large ``c`` (frequent buyers), where scipy's is unreliable (it gives
+    inf for 2F1(1, 1; 101; 0.9)) and the series converges within a few dozen terms (its terms
+    fall like n ** (1 - c))."""
+    a, b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype="float64") for v in (a, b, c, z)))
+    out = np.array(hyp2f1(a, b, c, z), dtype="float64", ndmin=1).reshape(a.shape)
+    large = c >= SERIES_FROM
+    if large.any():
+        a_, b_, c_, z_ = a[large], b[large], c[large], z[large]
+        term = np.ones_like(z_)
+        total = np.ones_like(z_)
+        for n in range(SERIES_TERMS):
+            term = term * (a_ + n) * (b_ + n) / ((c_ + n) * (n + 1)) * z_
+            total += term
+            if np.all(np.abs(term) <= 1e-17 * np.abs(total)):
+                break
+        out[large] = total
+    return out
 
 
 def fit_purchases(summary: pd.DataFrame, model: str = "bgnbd") -> PurchaseModel:
@@ -283,7 +335,7 @@ def predict(
     order_value = spend.expected_spend(x, summary["zbar"])
     count = purchases.expected_purchases(horizon, x, t_x, T)
     value = order_value * discounted_purchases(purchases, summary, horizon, rate)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "p_alive": purchases.p_alive(x, t_x, T),
             f"expected_purchases_{horizon}d": count,
@@ -292,6 +344,13 @@ def predict(
         },
         index=summary.index,
     )
+    broken = ~np.isfinite(out.to_numpy(dtype="float64")).all(axis=1)
+    if broken.any():  # never skipped by a sum: a forecast that is not a number is an error
+        raise DataError(
+            f"The value models give no number for {int(broken.sum()):,} customers (for example "
+            f"{out.index[broken][0]}); shorten the horizon or choose the other model."
+        )
+    return out
 
 
 # --------------------------------------------------------------------------- the stage
@@ -326,12 +385,36 @@ def spend_correlation(summary: pd.DataFrame) -> float:
     return float(np.corrcoef(repeat["x"], repeat["zbar"])[0, 1])
 
 
-def choose_model(summary: pd.DataFrame, model: str = "auto") -> tuple[PurchaseModel, str]:
-    """The purchase model asked for, or (``"auto"``) the better-fitting of BG/NBD and MBG/NBD
-    (same number of parameters, so the higher log-likelihood), with the reason in words."""
+def choose_model(
+    summary: pd.DataFrame,
+    model: str = "auto",
+    cleaned: pd.DataFrame | None = None,
+    fraction: float = 0.25,
+    calibration_end: str | pd.Timestamp | None = None,
+) -> tuple[PurchaseModel, str]:
+    """The purchase model asked for, or (``"auto"``) the one whose forecast of a held-out
+    period is closer to what happened (each fitted on the earlier part of ``cleaned``: up to
+    ``calibration_end``, or all but the last ``fraction``); without ``cleaned``, or with too
+    little history to hold out, the better-fitting one (higher log-likelihood). The reason
+    comes in words."""
     if model != "auto":
         fitted = fit_purchases(summary, model)
         return fitted, f"{fitted.name}, as chosen."
+    if cleaned is not None:
+        try:
+            checks = {m: holdout_check(cleaned, fraction, m, calibration_end) for m in MODEL_NAMES}
+        except DataError:
+            checks = {}
+        if checks and all(c.actual for c in checks.values()):
+            best = min(checks, key=lambda m: abs(checks[m].error))
+            other = next(m for m in checks if m != best)
+            fitted = fit_purchases(summary, best)
+            return fitted, (
+                f"{fitted.name}: fitted up to {checks[best].calibration_end}, it forecast the "
+                f"last {checks[best].holdout_days} days' repeat purchases within "
+                f"{abs(checks[best].error):.1%} ({MODEL_NAMES[other]}: "
+                f"{abs(checks[other].error):.1%})."
+            )
     bg, mbg = fit_purchases(summary, "bgnbd"), fit_purchases(summary, "mbgnbd")
     one_time = float((summary["x"] == 0).mean())
     if mbg.log_likelihood >= bg.log_likelihood:
@@ -353,9 +436,11 @@ def value_stage(
     horizon: int = 365,
     rate: float = 0.0,
     model: str = "auto",
+    fraction: float = 0.25,
 ) -> Value:
     """Fit on all the cleaned data (period end: the day before the snapshot) and predict
-    every customer's value over ``horizon`` days."""
+    every customer's value over ``horizon`` days; ``"auto"`` chooses the model on the last
+    ``fraction`` of the period held out."""
     if model not in MODELS:
         raise DataError(f"Unknown purchase model '{model}' ({', '.join(MODELS)}).")
     if rate < 0:
@@ -363,7 +448,7 @@ def value_stage(
     end = pd.Timestamp(snapshot).normalize() - pd.Timedelta(days=1)
     summary = customer_summary(cleaned, end)
     summary.attrs["end"] = str(end.date())
-    purchases, why = choose_model(summary, model)
+    purchases, why = choose_model(summary, model, cleaned, fraction)
     spend = fit_spend(summary)
     predictions = predict(purchases, spend, summary, horizon, rate)
     return Value(

@@ -6,6 +6,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from segmentation.errors import DataError
 from segmentation.value import (
@@ -174,3 +176,85 @@ def test_a_fit_that_runs_to_huge_parameters_stays_quiet():
             _fit(lambda p: float(p[0]), np.array([1.0]), "test")
         except DataError:
             pass
+
+
+@pytest.mark.realdata
+def test_the_automatic_choice_is_made_on_the_held_out_period(cdnow):
+    """On CDNOW the higher in-sample log-likelihood is MBG/NBD's, but BG/NBD's 39-week forecast
+    is closer to what happened: the held-out period decides."""
+    from segmentation.value import choose_model
+
+    tx, _ = cdnow
+    calibration = customer_summary(tx, "1997-09-30")
+    bg, mbg = fit_purchases(calibration, "bgnbd"), fit_purchases(calibration, "mbgnbd")
+    assert mbg.log_likelihood > bg.log_likelihood
+    checks = {
+        m: holdout_check(tx, model=m, calibration_end="1997-09-30") for m in ("bgnbd", "mbgnbd")
+    }
+    assert abs(checks[bg.model].error) < abs(checks[mbg.model].error)
+    whole = customer_summary(tx, "1998-06-30")
+    chosen, why = choose_model(whole, "auto", tx, calibration_end="1997-09-30")
+    assert chosen.model == "bgnbd" and "forecast" in why
+
+
+# ---------------------------------------------------------------- always numbers
+MPMATH_DIGITS = 60
+
+
+def reference_expectation(model: PurchaseModel, t, x, t_x, T) -> float:
+    """The textbook conditional expectation at 60 significant digits (mpmath), written as in
+    Fader, Hardie and Lee (2005) and Batislam et al. (2007)."""
+    import mpmath
+
+    mpmath.mp.dps = MPMATH_DIGITS
+    r, alpha, a, b, x, t_x, T, t = (
+        mpmath.mpf(v) for v in (model.r, model.alpha, model.a, model.b, x, t_x, T, t)
+    )
+    z = t / (alpha + T + t)
+    shrink = ((alpha + T) / (alpha + T + t)) ** (r + x)
+    ratio = ((alpha + T) / (alpha + t_x)) ** (r + x)
+    if model.modified:
+        head, hyp = (a + b + x) / (a - 1), mpmath.hyp2f1(r + x, b + x + 1, a + b + x, z)
+        odds = a / (b + x) * ratio
+    else:
+        head, hyp = (a + b + x - 1) / (a - 1), mpmath.hyp2f1(r + x, b + x, a + b + x - 1, z)
+        odds = a / (b + x - 1) * ratio if x > 0 else 0
+    return float(head * (1 - shrink * hyp) / (1 + odds))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(["bgnbd", "mbgnbd"]),
+    st.floats(0.05, 10), st.floats(0.5, 500), st.floats(0.05, 10), st.floats(0.05, 10),
+    st.integers(0, 10_000),
+    st.floats(0, 1), st.floats(1, 20_000),
+    st.floats(1, 50 * 365.25),
+)  # fmt: skip
+def test_expectations_are_finite_and_exact_at_the_extremes(model, r, alpha, a, b, x, at, T, t):
+    import warnings
+
+    assume(abs(a - 1) > 1e-3)
+    fitted = PurchaseModel(model, r, alpha, a, b, 0.0, 1)
+    t_x = at * T if x else 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = float(fitted.expected_purchases(t, x, t_x, T))
+        alive = float(fitted.p_alive(x, t_x, T))
+    assert np.isfinite(got) and 0 <= alive <= 1
+    assert got == pytest.approx(reference_expectation(fitted, t, x, t_x, T), rel=1e-6, abs=1e-12)
+
+
+def test_a_ten_year_horizon_for_rare_and_daily_buyers_is_a_number_not_a_warning():
+    """Long horizons put z near 1, where 2F1 leaves float range for small third parameters
+    (rare buyers) and scipy's 2F1 fails for large ones (daily buyers)."""
+    import warnings
+
+    model = PurchaseModel("bgnbd", 0.8, 2.0, 3.5, 1.2, 0.0, 1)
+    x = np.array([0, 1, 3, 700, 3000])
+    T = np.array([2.0, 30.0, 300.0, 730.0, 3000.0])
+    t_x = T * 0.98
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = model.expected_purchases(3652.5, x, t_x, T)
+    expected = [reference_expectation(model, 3652.5, *v) for v in zip(x, t_x, T, strict=True)]
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
