@@ -29,14 +29,30 @@ class ReadingNotes:
     currency: str | None = None
     date_order: str | None = None  # "day/month/year" or "month/day/year" when text said so
     states: tuple[StateValue, ...] = ()  # every value of the state and flag columns
+    # One machine-readable code per item: the decision itself, for the engines that must
+    # repeat it (the SQL path reads these, never the wording).
+    codes: tuple[str, ...] = ()
 
-    def add(self, topic: str, text: str) -> ReadingNotes:
-        return replace(self, items=(*self.items, (topic, text)))
+    def add(self, topic: str, text: str, code: str | None = None) -> ReadingNotes:
+        return replace(
+            self,
+            items=(*self.items, (topic, text)),
+            codes=(*self.codes, code or f"topic:{topic}"),
+        )
+
+    def first(self, topic: str, text: str, code: str | None = None) -> ReadingNotes:
+        """The same, as the first item (what export a file is)."""
+        return replace(
+            self,
+            items=((topic, text), *self.items),
+            codes=(code or f"topic:{topic}", *self.codes),
+        )
 
     def extend(self, other: ReadingNotes) -> ReadingNotes:
         return replace(
             other,
             items=(*self.items, *other.items),
+            codes=(*self.codes, *other.codes),
             delimiter=other.delimiter or self.delimiter,
         )
 

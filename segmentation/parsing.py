@@ -200,15 +200,16 @@ def _fill_within_orders(raw: pd.DataFrame, roles: ColumnRoles) -> tuple[pd.DataF
     return raw, within, int(orphan.sum())
 
 
-def _customer_key(raw: pd.DataFrame, roles: ColumnRoles) -> tuple[pd.Series, str]:
+def _customer_key(raw: pd.DataFrame, roles: ColumnRoles) -> tuple[pd.Series, str, str]:
     """Customer ids; e-mails trimmed and compared without case. Rows without an id (or a
     guest id 0) take the e-mail of the row when the file has an e-mail column."""
     ids = parse_ids(raw[roles.customer_id])
     emails = ids.str.contains("@", regex=False).fillna(False)
     if emails.mean() > 0.5:
         ids = ids.str.strip().str.lower().where(ids.notna())
-        return ids, f"'{roles.customer_id}' (e-mail addresses, compared without case)"
-    why = f"'{roles.customer_id}'"
+        why = f"'{roles.customer_id}' (e-mail addresses, compared without case)"
+        return ids, why, "customer_key_email"
+    why, code = f"'{roles.customer_id}'", "customer_key"
     email_col = next(
         (c for c in raw.columns if _norm(c) in EMAIL_COLUMNS and c != roles.customer_id), None
     )
@@ -220,7 +221,8 @@ def _customer_key(raw: pd.DataFrame, roles: ColumnRoles) -> tuple[pd.Series, str
         if take.any():
             ids = ids.where(~take, mail)
             why += f"; {int(take.sum()):,} rows without an id (or id 0, a guest) use '{email_col}'"
-    return ids, why
+            code = "customer_key_email_fill"
+    return ids, why, code
 
 
 def _duplicates(raw: pd.DataFrame) -> np.ndarray:
@@ -321,7 +323,8 @@ def _revenue(
     roles: ColumnRoles,
     shape: Shape | None,
     product: pd.Series | None = None,
-) -> tuple[pd.Series, str]:
+) -> tuple[pd.Series, str, str]:
+    """Each line's revenue, how it was found in words, and the decision's code."""
     q, p, a = values.get("quantity"), values.get("unit_price"), values.get("amount")
     if q is not None and p is not None:
         if a is not None:
@@ -332,22 +335,26 @@ def _revenue(
                     several
                 ].abs()
                 if as_total.mean() > 0.8 and as_total.mean() > as_unit.mean():
-                    return p, (
-                        f"'{roles.unit_price}' is already the line total ('{roles.amount}' equals "
-                        "it where quantity is above 1): not multiplied by the quantity"
+                    return (
+                        p,
+                        f"'{roles.unit_price}' is already the line total ('{roles.amount}' "
+                        "equals it where quantity is above 1): not multiplied by the quantity",
+                        "revenue_price_is_line_total",
                     )
         if product is not None and _price_is_line_total(q, p, product):
-            return p, (
+            return (
+                p,
                 f"'{roles.unit_price}' is the line total: for each product it grows with "
-                f"'{roles.quantity}' (price / quantity is the same): not multiplied again"
+                f"'{roles.quantity}' (price / quantity is the same): not multiplied again",
+                "revenue_price_is_line_total",
             )
-        return q * p, f"'{roles.quantity}' x '{roles.unit_price}'"
+        return q * p, f"'{roles.quantity}' x '{roles.unit_price}'", "revenue_quantity_x_price"
     if a is None:  # check_roles makes this unreachable for a complete mapping
         raise DataError("No amount: map quantity and unit price, or one amount column.")
     what = f"'{roles.amount}'"
     if shape is not None and shape.price_is_line_total:
         what += " (the line total)"
-    return a, what
+    return a, what, "revenue_amount"
 
 
 PATTERN_ROWS = 50_000  # rows in which a file's parent-row pattern is looked for first
@@ -461,8 +468,8 @@ def to_transactions(
         notes = notes.add(
             "Order lines", f"{orphans:,} continuation lines belong to the order above them"
         )
-    customers, why = _customer_key(raw, roles)
-    notes = notes.add("Customer key", why)
+    customers, why, code = _customer_key(raw, roles)
+    notes = notes.add("Customer key", why, code)
     out: dict[str, pd.Series] = {"customer_id": customers}
     written: pd.Series | None = None  # order ids as the file writes them
     if roles.invoice_id:
@@ -477,7 +484,9 @@ def to_transactions(
         if missing.any():
             ids = ids.where(~missing, "(no id) row " + pd.Series(raw.index + 1, dtype="str"))
             notes = notes.add(
-                "Order key", f"{int(missing.sum()):,} rows without an order id are each a purchase"
+                "Order key",
+                f"{int(missing.sum()):,} rows without an order id are each a purchase",
+                "rows_without_order_id",
             )
         out["invoice_id"] = ids
     values, formats = _numbers(raw, roles, options, delimiter)
@@ -495,11 +504,19 @@ def to_transactions(
     for role, fmt in formats.items():
         if fmt.text:
             currency = f", currency {fmt.currency}" if fmt.currency else ""
+            code = (
+                "numbers_decimal_comma"
+                if fmt.decimal == ","
+                else "numbers_with_signs"
+                if fmt.remarks or fmt.currency
+                else "numbers_decimal_point"
+            )
             notes = notes.add(
                 "Numbers",
                 f"'{getattr(roles, role)}': decimal mark '{fmt.decimal}' ({fmt.decided_by})"
                 + currency
                 + "".join(f"; {remark}" for remark in fmt.remarks),
+                code,
             )
     if "quantity" in values:
         out["quantity"] = values["quantity"]
@@ -512,8 +529,8 @@ def to_transactions(
     if roles.stock_code:
         out["stock_code"] = parse_ids(raw[roles.stock_code])
     product = out.get("stock_code", out.get("description"))
-    out["revenue"], how = _revenue(values, roles, shape, product)
-    notes = notes.add("Revenue", how)
+    out["revenue"], how, code = _revenue(values, roles, shape, product)
+    notes = notes.add("Revenue", how, code)
     used = {c for r, c in roles.used().items() if r != "status"}
     kinds, states = read_states(
         raw,
@@ -544,7 +561,7 @@ def to_transactions(
         )
     if shape is not None:
         export = shape.name + (f" ({shape.note})" if shape.note else "")
-        notes = replace(notes, items=(("Export", export), *notes.items))
+        notes = notes.first("Export", export)
     currency = next((f.currency for f in formats.values() if f.currency), None)
     notes = replace(
         notes,
@@ -589,7 +606,8 @@ def _date_note(notes: ReadingNotes, column: str, fmt: DateFormat) -> ReadingNote
         text += "; UTC offsets dropped: times are the local time written in the file"
     if fmt.words:
         text += "; read from words: " + ", ".join(fmt.words)
-    return notes.add("Dates", text)
+    rewritten = bool(fmt.words) or fmt.order.startswith(("Unix", "spreadsheet"))
+    return notes.add("Dates", text, "dates_rewritten" if rewritten else "dates")
 
 
 def _one_currency(

@@ -435,6 +435,7 @@ def reading_of(loaded, contacts: Sequence[str] = (), **options: Any) -> dict[str
     return {
         "roles": loaded.roles.used(),
         "notes": [list(item) for item in loaded.notes.items],
+        "codes": list(loaded.notes.codes),
         "contacts": list(contacts),
         **{k: v for k, v in options.items() if v is not None},
     }

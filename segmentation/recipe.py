@@ -111,6 +111,7 @@ class Reading:
     currency: str | None = None
     encoding: str | None = None
     statuses: tuple[tuple[str, str, str], ...] = ()  # (column or "", value, meaning)
+    codes: tuple[str, ...] | None = None  # the decisions, one per note (None: older recipes)
 
     @property
     def role_columns(self) -> dict[str, str]:
@@ -393,8 +394,9 @@ def _value(data: Any) -> ValuePart:
 def _reading(data: Any) -> Reading:
     from .roles import ROLES
 
-    reading = _dict(data, "reading", {"roles", "notes", "contacts", "sheet", "dayfirst",
-                                      "decimal", "currency", "encoding", "statuses"})  # fmt: skip
+    reading = _dict(data, "reading", {"roles", "notes", "codes", "contacts", "sheet",
+                                      "dayfirst", "decimal", "currency", "encoding",
+                                      "statuses"})  # fmt: skip
     roles = _dict(reading.get("roles"), "reading.roles", set(ROLES))
     roles_checked = tuple((r, _text(c, f"reading.roles.{r}")) for r, c in roles.items())
     notes = tuple(
@@ -425,6 +427,13 @@ def _reading(data: Any) -> Reading:
         )
         for i, s in enumerate(_list(reading.get("statuses") or [], "reading.statuses"))
     )
+    codes = None
+    if reading.get("codes") is not None:
+        codes = tuple(
+            _text(c, f"reading.codes[{i}]")
+            for i, c in enumerate(_list(reading["codes"], "reading.codes", len(notes)))
+        )
     return Reading(
-        roles_checked, notes, contacts, sheet, dayfirst, decimal, currency, encoding, statuses
-    )
+        roles_checked, notes, contacts, sheet, dayfirst, decimal, currency, encoding, statuses,
+        codes,
+    )  # fmt: skip

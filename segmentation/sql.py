@@ -35,17 +35,50 @@ TABLE = "transactions"
 # Roles whose meaning needs more than one row (status vocabularies, per-store order numbers,
 # several currencies) are read by the pandas engine only.
 SQL_ROLES = set(ROLES) - {"status", "currency", "store"}
-SQL_NOTES = {
-    "Sheets",
-    "Encoding",
-    "Delimiter",
-    "Header",
-    "Export",
-    "Customer key",
-    "Dates",
-    "Numbers",
-    "Revenue",
+# The reading decisions the SQL path repeats (codes of the reading notes); any other is
+# refused with its note.
+SQL_CODES = {
+    "topic:Sheets", "topic:Encoding", "topic:Delimiter", "topic:Header", "topic:Export",
+    "customer_key", "customer_key_email", "dates", "revenue_quantity_x_price",
+    "revenue_amount", "numbers_decimal_point", "rows_without_order_id",
+}  # fmt: skip
+REFUSALS = {
+    "revenue_price_is_line_total": "When fitting, the file's price was a line total ({note}); "
+    "the SQL engines multiply quantity by price: score with --engine pandas.",
+    "numbers_decimal_comma": "The file writes decimal commas; the SQL engines read numbers "
+    "with a decimal point (save it as parquet, or score with --engine pandas).",
 }
+
+
+def reading_codes(reading: Reading) -> tuple[str, ...]:
+    """The codes of a recipe's reading decisions; recipes saved before codes existed have
+    theirs derived from the notes' topics and wording, once, here."""
+    if reading.codes is not None:
+        return reading.codes
+    codes = []
+    for topic, text in reading.notes:
+        if topic == "Customer key":
+            codes.append(
+                "customer_key_email_fill" if "use '" in text
+                else "customer_key_email" if "e-mail" in text else "customer_key"
+            )  # fmt: skip
+        elif topic == "Revenue":
+            codes.append(
+                "revenue_price_is_line_total" if "is the line total" in text
+                or "already the line total" in text
+                else "revenue_quantity_x_price" if " x " in text else "revenue_amount"
+            )  # fmt: skip
+        elif topic == "Numbers":
+            codes.append(
+                "numbers_decimal_comma" if "decimal mark ','" in text else "numbers_decimal_point"
+            )
+        elif topic == "Order key" and "without an order id are each" in text:
+            codes.append("rows_without_order_id")
+        elif topic == "Dates":
+            codes.append("dates")
+        else:
+            codes.append(f"topic:{topic}")
+    return tuple(codes)
 
 
 def _q(name: str) -> str:
@@ -98,27 +131,20 @@ def check_sql_recipe(recipe: Recipe) -> None:
             f"The SQL engines cannot read the {', '.join(extra)} column(s) the way the fit did; "
             "score this file with --engine pandas."
         )
-    for topic, decision in reading.notes:
-        own_purchase = topic == "Order key" and "without an order id are each" in decision
-        if (topic not in SQL_NOTES and not own_purchase) or "use '" in decision:
+    for (topic, decision), code in zip(reading.notes, reading_codes(reading), strict=True):
+        if code in REFUSALS:
+            raise SettingsError(REFUSALS[code].format(note=decision))
+        if code not in SQL_CODES:
             raise SettingsError(
                 f"When fitting, the file needed '{topic}: {decision}'; SQL tables have no row "
                 "order to repeat that, and expect one order id per row: score with --engine "
                 "pandas."
             )
-        if topic == "Revenue" and "line total" in decision:
-            raise SettingsError(
-                f"When fitting, the file's price was a line total ({decision}); the SQL "
-                "engines multiply quantity by price: score with --engine pandas."
-            )
-        if topic == "Numbers" and "decimal mark ','" in decision:
-            raise SettingsError(
-                "The file writes decimal commas; the SQL engines read numbers with a decimal "
-                "point (save it as parquet, or score with --engine pandas)."
-            )
 
 
 def _transform(method: str, param: float | None, x: str, v: _Values) -> str:
+    """A fitted transform in SQL. Box-Cox and Yeo-Johnson are written for any lambda with the
+    limits at zero as CASE branches, so the query's shape never depends on the value."""
     if method == "none":
         return x
     if method == "log":
@@ -129,15 +155,18 @@ def _transform(method: str, param: float | None, x: str, v: _Values) -> str:
         return f"CBRT({x})"
     lam = float(param)
     if method == "boxcox":
-        return f"LN({x})" if lam == 0 else f"((POWER({x}, {v.num(lam)}) - 1) / {v.num(lam)})"
+        return _power_or_log(x, lam, v)
     if method == "yeojohnson":
-        pos = f"LN({x} + 1)" if lam == 0 else f"((POWER({x} + 1, {v.num(lam)}) - 1) / {v.num(lam)})"
-        two = 2 - lam
-        neg = (
-            f"-LN(1 - {x})" if two == 0 else f"-((POWER(1 - {x}, {v.num(two)}) - 1) / {v.num(two)})"
-        )
-        return f"CASE WHEN {x} >= 0 THEN {pos} ELSE {neg} END"
+        pos = _power_or_log(f"({x} + 1)", lam, v)
+        neg = _power_or_log(f"(1 - {x})", 2 - lam, v)
+        return f"CASE WHEN {x} >= 0 THEN {pos} ELSE -{neg} END"
     raise SettingsError(f"Unknown transform '{method}' in the recipe.")
+
+
+def _power_or_log(x: str, lam: float, v: _Values) -> str:
+    """(x ** lam - 1) / lam, and its limit ln(x) at lam = 0."""
+    p = v.num(lam)
+    return f"(CASE WHEN {p} = 0 THEN LN({x}) ELSE (POWER({x}, {p}) - 1) / NULLIF({p}, 0) END)"
 
 
 def _case(pairs: list[tuple[str, str]], default: str = "NULL") -> str:
@@ -151,8 +180,7 @@ def _customer_expr(roles: Mapping[str, str], reading: Reading, types) -> str:
     if types.get(roles["customer_id"]) == "float":  # 12346.0 is customer 12346
         return f"CAST(CAST({column} AS BIGINT) AS VARCHAR)"
     text = f"TRIM(CAST({column} AS VARCHAR))"
-    notes = dict(reading.notes)
-    if "e-mail" in notes.get("Customer key", ""):
+    if "customer_key_email" in reading_codes(reading):
         return f"LOWER({text})"
     return text
 

@@ -170,22 +170,3 @@ def test_a_recipe_file_passes_the_gate(tmp_path, capsys):
         assert main(["score", "x.csv", "--apply-recipe", str(path)]) == 2
         err = capsys.readouterr().err
         assert expected in err and err.count("\n") == 1
-
-
-def test_an_entity_declaration_behind_a_long_comment_is_refused():
-    """A declaration may stand after comments, beyond the first kilobytes of a part."""
-    import zipfile
-
-    from tests.data.make_bad_files import billion_laughs
-
-    book = billion_laughs()
-    with zipfile.ZipFile(io.BytesIO(book)) as zf:
-        parts = {i.filename: zf.read(i.filename) for i in zf.infolist()}
-    sst = parts["xl/sharedStrings.xml"]
-    padded = sst.replace(b"<!DOCTYPE", b"<!-- " + b"<a> padding " * 2000 + b" -->\n<!DOCTYPE", 1)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts.items():
-            zf.writestr(name, padded if name == "xl/sharedStrings.xml" else data)
-    with pytest.raises(SegmentationError, match="declares XML entities"):
-        load_transactions(out.getvalue(), "padded.xlsx")

@@ -131,6 +131,7 @@ def test_what_sql_cannot_repeat_is_refused(fitted):
         compile_recipe(Recipe.from_dict(status))
     filled = json.loads(recipe.to_json())
     filled["reading"]["notes"].append(["Order lines", "12 lines took their order's fields"])
+    filled["reading"]["codes"].append("topic:Order lines")
     with pytest.raises(SettingsError, match="one order id per row"):
         compile_recipe(Recipe.from_dict(filled))
     with pytest.raises(SettingsError, match="Unknown SQL dialect"):
@@ -274,3 +275,20 @@ def test_the_sql_path_refuses_a_file_whose_price_was_a_line_total():
               "reading": reading}  # fmt: skip
     with pytest.raises(SettingsError, match="line total"):
         check_sql_recipe(Recipe.from_dict(recipe))
+
+
+def test_the_sql_path_decides_from_the_reading_codes_not_the_notes_wording(fitted):
+    _, recipe = fitted
+    data = json.loads(recipe.to_json())
+    notes, codes = data["reading"]["notes"], data["reading"]["codes"]
+    at = codes.index("revenue_quantity_x_price")
+    # Wording that merely mentions a line total decides nothing ...
+    notes[at][1] += " (each line total is quantity x price)"
+    compile_recipe(Recipe.from_dict(data))
+    # ... the decision's code does.
+    codes[at] = "revenue_price_is_line_total"
+    with pytest.raises(SettingsError, match="line total"):
+        compile_recipe(Recipe.from_dict(data))
+    codes[at] = "some_future_decision"
+    with pytest.raises(SettingsError, match="score with --engine pandas"):
+        compile_recipe(Recipe.from_dict(data))

@@ -52,7 +52,9 @@ def test_a_previous_customer_file_is_compared(app):
     data = seg.to_csv_bytes(earlier)
     app.file_uploader(key="previous_upload").set_value(("before.csv", data, "text/csv")).run()
     assert not app.exception and not app.error
-    expected = seg.movements(result, loaded.transactions, previous=seg.read_previous(data, "before.csv"))
+    expected = seg.movements(
+        result, loaded.transactions, previous=seg.read_previous(data, "before.csv")
+    )
     assert app.dataframe[0].value["customers"].tolist() == expected[0].cells["customers"].tolist()
 
 

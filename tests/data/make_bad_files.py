@@ -200,6 +200,15 @@ def billion_laughs() -> bytes:
     return replace_part(workbook({"Sheet1": good_table()}), "xl/sharedStrings.xml", sst)
 
 
+def padded_entities() -> bytes:
+    """The same declarations behind a long comment, past the first kilobytes of the part."""
+    book = billion_laughs()
+    with zipfile.ZipFile(io.BytesIO(book)) as zf:
+        sst = zf.read("xl/sharedStrings.xml")
+    padded = sst.replace(b"<!DOCTYPE", b"<!-- " + b"<a> padding " * 2000 + b" -->\n<!DOCTYPE", 1)
+    return replace_part(book, "xl/sharedStrings.xml", padded)
+
+
 def encrypted() -> bytes:
     from msoffcrypto.format.ooxml import OOXMLFile
 
@@ -296,6 +305,7 @@ def cases() -> list[Case]:
         ),
         Case("no_dimension.xlsx", no_dimension, "ok", good=good_rows),
         Case("billion_laughs.xlsx", billion_laughs, "declares XML entities"),
+        Case("padded_entities.xlsx", padded_entities, "declares XML entities"),
         Case("wide_200_columns.xlsx", wide, "ok", good=good_rows),
         Case("fifty_sheets.xlsx", many_sheets, "ok", good=lambda: good_rows()[:150]),
         Case("one_mb_cells.xlsx", big_cells, "ok", good=good_rows),
