@@ -532,6 +532,7 @@ def _write_customers(args, customers: pd.DataFrame, loaded, contacts) -> None:
 
 def _value(args, result):
     """Fit the value models; a data set they cannot describe is said, not fatal."""
+    from .backtest import backtest
     from .value import STRONG_CORRELATION, holdout_check
 
     if args.value_horizon < 1:
@@ -542,6 +543,15 @@ def _value(args, result):
     except SegmentationError as exc:
         print(f"\nCustomer value: not computed. {exc}")
         return None
+    try:  # the forecast is never shown without how far off it was on this data
+        tested = backtest(result.cleaned.transactions, args.value_horizon)
+    except SegmentationError as exc:
+        print(f"\nBacktest: not possible ({exc}) The forecasts below are unchecked.")
+    else:
+        print("\n" + tested.verdict())
+        errors = tested.totals[["purchases_error", "revenue_error"]].map(lambda v: f"{v:+.0%}")
+        print(errors.rename(columns=lambda c: c.replace("_", " ")).to_string())
+        print(tested.scores.map(lambda v: f"{v:.2f}").rename("AUC").to_string())
     p, s = value.purchases, value.spend
     print(f"\nCustomer value ({p.name} and Gamma-Gamma, time in days)")
     print(f"  model: {value.chosen_because}")

@@ -1,0 +1,172 @@
+"""The value forecasts judged on the user's own data: fit before the last H days, forecast them,
+compare with what the customers really did.
+
+Totals (purchase days and revenue of the customers known at the cut) are compared for each
+purchase model and two naive baselines: the last H days repeated, and each customer's own past
+rate. Customer-level scores are judged by how well they rank who bought again within H days
+(the area under the ROC curve: 0.5 is chance, 1 a perfect ranking): each model's chance of
+being alive and expected purchases, the days since the last purchase, and a logistic
+regression on recency, frequency, tenure and spend, trained on the window before (features at
+``cut - h``, label "bought in the next ``h`` days"), so nothing after the cut is seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+from .paretonbd import NAME as PARETO
+from .paretonbd import fit_pareto
+from .value import MODEL_NAMES, customer_summary, fit_purchases, fit_spend
+
+MIN_DAYS = 14  # a horizon shorter than this tells nothing
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """What the forecasts of the data before ``cut`` said about the ``horizon`` days after it.
+
+    ``totals``: one row per method (``predicted_purchases``, ``predicted_revenue`` and their
+    errors against ``actual_purchases``, ``actual_revenue``). ``scores``: the AUC of each
+    customer-level score for "bought again within the horizon"."""
+
+    cut: str
+    horizon: int
+    customers: int
+    bought_again: int
+    actual_purchases: float
+    actual_revenue: float
+    totals: pd.DataFrame
+    scores: pd.Series
+
+    @property
+    def best_forecast(self) -> str:
+        models = self.totals.loc[[*MODEL_NAMES.values(), PARETO]]
+        return str(models["purchases_error"].abs().idxmin())
+
+    @property
+    def best_score(self) -> str:
+        return str(self.scores.idxmax())
+
+    def verdict(self) -> str:
+        row = self.totals.loc[self.best_forecast]
+        recency = self.scores.get("days since the last purchase", float("nan"))
+        return (
+            f"Backtest: fitted on the data up to {self.cut}, {self.best_forecast} forecast "
+            f"{row['predicted_purchases']:,.0f} purchases by these {self.customers:,} customers "
+            f"in the next {self.horizon} days; there were {self.actual_purchases:,.0f} "
+            f"({row['purchases_error']:+.0%}), and revenue {row['revenue_error']:+.0%}. "
+            f"Who bought again is ranked best by {self.best_score} (AUC "
+            f"{self.scores.max():.2f}; days since the last purchase alone {recency:.2f}, "
+            "chance 0.50)."
+        )
+
+
+def _auc(label: np.ndarray, score: np.ndarray) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    if label.all() or not label.any() or not np.isfinite(score).all():
+        return float("nan")
+    return float(roc_auc_score(label, score))
+
+
+def _after(purchases: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, ids) -> pd.DataFrame:
+    """Purchase days and revenue of each customer in (start, end]."""
+    day = purchases["invoice_date"].dt.normalize()
+    window = purchases[((day > start) & (day <= end)).to_numpy()]
+    grouped = window.assign(day=day[window.index]).groupby("customer_id")
+    out = pd.DataFrame({"days": grouped["day"].nunique(), "revenue": grouped["revenue"].sum()})
+    return out.reindex(ids, fill_value=0)
+
+
+def _features(summary: pd.DataFrame, spend: pd.Series) -> np.ndarray:
+    recency = summary["T"] - summary["t_x"]
+    return np.column_stack(
+        [
+            np.log1p(recency),
+            np.log1p(summary["x"]),
+            np.log1p(summary["T"]),
+            np.log1p(summary["x"] / (summary["T"] + 1)),
+            np.log1p(spend.clip(lower=0).to_numpy()),
+        ]
+    )
+
+
+def _learned_score(cleaned: pd.DataFrame, purchases: pd.DataFrame, cut: pd.Timestamp,
+                   start: pd.Timestamp, summary: pd.DataFrame) -> np.ndarray | None:  # fmt: skip
+    """The chance of buying again, from a logistic regression trained on the window before
+    the cut (its own horizon: up to the backtest's, at most half the history before the cut)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    h = min(int((cut - start).days) // 2, int((purchases["invoice_date"].max() - cut).days))
+    if h < MIN_DAYS:
+        return None
+    earlier = cut - pd.Timedelta(days=h)
+    train = customer_summary(cleaned[cleaned["invoice_date"] <= earlier + pd.Timedelta(days=1)],
+                             earlier)  # fmt: skip
+    label = _after(purchases, earlier, cut, train.index)["days"].to_numpy() > 0
+    if label.all() or not label.any():
+        return None
+    spent = _spent(cleaned, earlier, train.index)
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    model.fit(_features(train, spent), label)
+    return model.predict_proba(_features(summary, _spent(cleaned, cut, summary.index)))[:, 1]
+
+
+def _spent(cleaned: pd.DataFrame, cut: pd.Timestamp, ids) -> pd.Series:
+    before = cleaned[(cleaned["invoice_date"].dt.normalize() <= cut).to_numpy()]
+    return before.groupby("customer_id")["revenue"].sum().reindex(ids, fill_value=0)
+
+
+def backtest(cleaned: pd.DataFrame, horizon: int = 365) -> Backtest:
+    """Fit on the data up to ``horizon`` days before its last day, forecast those days and
+    compare (the horizon is cut to half the data's span when the data is shorter)."""
+    purchases = cleaned[~cleaned["refund"].astype(bool)] if "refund" in cleaned else cleaned
+    day = purchases["invoice_date"].dt.normalize()
+    start, end = day.min(), day.max()
+    horizon = min(int(horizon), int((end - start).days) // 2)
+    if horizon < MIN_DAYS:
+        raise DataError(
+            f"The data spans {(end - start).days} days: too short to hold out a period and "
+            "check the forecasts against it."
+        )
+    cut = end - pd.Timedelta(days=horizon)
+    summary = customer_summary(cleaned[(cleaned["invoice_date"].dt.normalize() <= cut)], cut)
+    after = _after(purchases, cut, end, summary.index)
+    bought = after["days"].to_numpy() > 0
+    x, t_x, T = summary["x"], summary["t_x"], summary["T"]
+    spend = fit_spend(summary)
+    order_value = spend.expected_spend(x, summary["zbar"])
+    rows, scores = {}, {}
+    fits = {name: fit_purchases(summary, model) for model, name in MODEL_NAMES.items()}
+    fits[PARETO] = fit_pareto(summary)
+    for name, fitted in fits.items():
+        expected = fitted.expected_purchases(horizon, x, t_x, T)
+        rows[name] = (float(expected.sum()), float((order_value * expected).sum()))
+        scores[f"{name} chance of being alive"] = _auc(bought, fitted.p_alive(x, t_x, T))
+        scores[f"{name} expected purchases"] = _auc(bought, np.asarray(expected))
+    last = _after(purchases, cut - pd.Timedelta(days=horizon), cut, summary.index)
+    rows["the last period repeated"] = (float(last["days"].sum()), float(last["revenue"].sum()))
+    rate = (x + 1) / np.maximum(T, 1.0) * horizon  # each customer's own past rate
+    past_spend = _spent(cleaned, cut, summary.index) / (x + 1)
+    rows["each customer's own rate"] = (float(rate.sum()), float((rate * past_spend).sum()))
+    scores["days since the last purchase"] = _auc(bought, -(T - t_x).to_numpy())
+    scores["purchases so far"] = _auc(bought, x.to_numpy())
+    learned = _learned_score(cleaned, purchases, cut, start, summary)
+    if learned is not None:
+        scores["the chance of buying again (learned from the period before)"] = _auc(
+            bought, learned
+        )
+    actual = (float(after["days"].sum()), float(after["revenue"].sum()))
+    totals = pd.DataFrame(rows, index=["predicted_purchases", "predicted_revenue"]).T
+    totals["purchases_error"] = totals["predicted_purchases"] / actual[0] - 1
+    totals["revenue_error"] = totals["predicted_revenue"] / actual[1] - 1
+    return Backtest(
+        str(cut.date()), horizon, len(summary), int(bought.sum()), *actual, totals,
+        pd.Series(scores, name="auc").dropna(),
+    )  # fmt: skip

@@ -1,0 +1,54 @@
+"""The backtest's own figures, on a file small enough to work out by hand."""
+
+import pandas as pd
+import pytest
+
+from segmentation.backtest import backtest
+
+DAY0 = pd.Timestamp("2024-01-01")
+# (customer, day, revenue). The data spans days 0 to 100, so the horizon is cut to half of
+# it: 50 days, and the cut is day 50.
+ROWS = [
+    ("A", 0, 10.0), ("A", 10, 10.0), ("A", 40, 10.0), ("A", 60, 10.0), ("A", 70, 10.0),
+    ("B", 0, 20.0), ("B", 45, 20.0),
+    ("C", 20, 30.0), ("C", 100, 30.0),
+    ("D", 5, 40.0),
+]  # fmt: skip
+
+
+def frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "customer_id": [c for c, _, _ in ROWS],
+            "invoice_date": [DAY0 + pd.Timedelta(days=d) for _, d, _ in ROWS],
+            "revenue": [r for _, _, r in ROWS],
+            "refund": False,
+        }
+    )
+
+
+def test_backtest_figures_worked_out_by_hand():
+    found = backtest(frame(), horizon=365)
+    assert (found.cut, found.horizon, found.customers) == ("2024-02-20", 50, 4)
+    # After the cut: A bought on days 60 and 70 (20.00), C on day 100 (30.00).
+    assert (found.actual_purchases, found.actual_revenue, found.bought_again) == (3, 50.0, 2)
+    # The last period repeated: purchase days in (day 0, day 50]: A 10 and 40, B 45, C 20,
+    # D 5: five days, 10 + 10 + 20 + 30 + 40 = 110.00.
+    last = found.totals.loc["the last period repeated"]
+    assert (last["predicted_purchases"], last["predicted_revenue"]) == (5, 110.0)
+    assert last["purchases_error"] == pytest.approx(5 / 3 - 1)
+    assert last["revenue_error"] == pytest.approx(110 / 50 - 1)
+    # Days since the last purchase at the cut: A 10, B 5, C 30, D 45. Of the pairs (bought,
+    # did not) A-B, A-D, C-B, C-D, the fewer days rank higher in A-D and C-D only: AUC 2/4.
+    assert found.scores["days since the last purchase"] == pytest.approx(0.5)
+    # Repeat purchases so far: A 2, B 1, C 0, D 0: A-B, A-D right, C-B wrong, C-D a tie (1/2).
+    assert found.scores["purchases so far"] == pytest.approx(2.5 / 4)
+
+
+def test_too_short_a_history_is_said():
+    from segmentation.errors import DataError
+
+    short = frame()
+    short["invoice_date"] = DAY0 + (short["invoice_date"] - DAY0) / 10  # ten days in all
+    with pytest.raises(DataError, match="too short"):
+        backtest(short)
