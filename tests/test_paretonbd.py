@@ -32,16 +32,12 @@ def reference(model: ParetoNBD, t, x, t_x, T) -> tuple[float, float]:
     r, alpha, s, beta, t, x, t_x, T = (
         mpmath.mpf(v) for v in (model.r, model.alpha, model.s, model.beta, t, x, t_x, T)
     )
-    if alpha >= beta:
-        f = lambda y: (
-            mpmath.hyp2f1(r + s + x, s + 1, r + s + x + 1, (alpha - beta) / (alpha + y))
-            / (alpha + y) ** (r + s + x)
-        )
-    else:
-        f = lambda y: (
-            mpmath.hyp2f1(r + s + x, r + x, r + s + x + 1, (beta - alpha) / (beta + y))
-            / (beta + y) ** (r + s + x)
-        )
+    big, second = (alpha, s + 1) if alpha >= beta else (beta, r + x)
+
+    def f(y):
+        z = abs(alpha - beta) / (big + y)
+        return mpmath.hyp2f1(r + s + x, second, r + s + x + 1, z) / (big + y) ** (r + s + x)
+
     a0 = f(t_x) - f(T)
     alive = 1 / (1 + s / (r + s + x) * (alpha + T) ** (r + x) * (beta + T) ** s * a0)
     expected = (
