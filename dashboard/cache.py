@@ -341,6 +341,12 @@ def value(
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def backtest(source: SourceChoice, cleaning: seg.CleaningOptions, _data: bytes) -> seg.Backtest:
+    """The forecasts of the data before its last year (or half) against what happened."""
+    return seg.backtest(cleaned(source, cleaning, _data=_data).transactions, 365)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def holdout(
     source: SourceChoice, cleaning: seg.CleaningOptions, fraction: float, model: str, _data: bytes
 ) -> seg.Holdout:

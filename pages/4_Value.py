@@ -60,6 +60,13 @@ try:
 except seg.SegmentationError as exc:
     pages.show_error(exc)
     st.stop()
+try:  # the forecast is never shown without how far off it was on this data
+    tested = cache.backtest(ctx.source, ctx.settings.cleaning, ctx.data)
+except seg.SegmentationError as exc:
+    tested = None
+    st.warning(f"The forecasts could not be checked on this data: {exc}")
+else:
+    st.info(tested.verdict(), icon=":material/fact_check:")
 
 rate = float(st.session_state[S.DISCOUNT_RATE])
 soon = seg.predict(value.purchases, value.spend, value.summary, 90, rate)
@@ -108,10 +115,18 @@ for by, title in (("segment", "K-Means segments"), ("rfm_segment", "RFM grid seg
             "p_alive": formats.share("Still buying (mean)"),
         },
     )
+off = ""
+if tested is not None:
+    row = tested.totals.loc[tested.best_forecast]
+    off = (
+        f" On this data's backtest the forecast was off by {row['purchases_error']:+.0%} in "
+        f"purchases and {row['revenue_error']:+.0%} in revenue over {tested.horizon} days."
+    )
 st.caption(
     f"All customers: {symbol}{customers['value_90d'].sum():,.0f} expected in the next 90 days "
     f"and {symbol}{customers['value_365d'].sum():,.0f} in the next 365"
     + (f" (discounted at {rate:.0%} a year)." if rate else ".")
+    + off
 )
 
 st.subheader("Who is still buying?")

@@ -164,6 +164,8 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "summarize_stability",
     ),
     "transforms": ("TRANSFORMS", "TRANSFORM_LABELS", "RFMTransformer", "apply_transform"),
+    "backtest": ("Backtest", "backtest"),
+    "paretonbd": ("ParetoNBD", "fit_pareto"),
     "value": (
         "GONE",
         "MODEL_NAMES",
