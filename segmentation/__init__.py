@@ -164,7 +164,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "summarize_stability",
     ),
     "transforms": ("TRANSFORMS", "TRANSFORM_LABELS", "RFMTransformer", "apply_transform"),
-    "backtest": ("Backtest", "backtest"),
+    "backtesting": ("Backtest", "backtest"),
     "paretonbd": ("ParetoNBD", "fit_pareto"),
     "value": (
         "GONE",

@@ -532,7 +532,7 @@ def _write_customers(args, customers: pd.DataFrame, loaded, contacts) -> None:
 
 def _value(args, result):
     """Fit the value models; a data set they cannot describe is said, not fatal."""
-    from .backtest import backtest
+    from .backtesting import backtest
     from .value import STRONG_CORRELATION, holdout_check
 
     if args.value_horizon < 1:

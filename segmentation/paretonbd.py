@@ -20,26 +20,32 @@ from scipy.special import expit, gammaln, hyp2f1
 from .errors import DataError
 
 NAME = "Pareto/NBD"
+MAX_TERMS = 20_000  # of mpmath's series, for the rows scipy cannot give
 
 
-def _log_hyp(a, b, c, z) -> np.ndarray:
-    """log 2F1(a, b; c; z) for 0 <= z < 1, scipy's where finite, else mpmath's."""
+def _log_hyp(a, b, c, z, exact: bool = True) -> np.ndarray:
+    """log 2F1(a, b; c; z) for 0 <= z < 1, scipy's where finite, else mpmath's (``exact``; the
+    likelihood leaves them NaN: a point the optimiser should not visit is a bad point)."""
     a, b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype="float64") for v in (a, b, c, z)))
     with np.errstate(all="ignore"):
         value = np.log(hyp2f1(a, b, c, z))
     flat = np.array(value, dtype="float64").reshape(-1)
     broken = np.flatnonzero(~np.isfinite(flat))
-    if len(broken):
+    if len(broken) and exact:
         import mpmath
 
         a, b, c, z = (v.reshape(-1) for v in (a, b, c, z))
         with mpmath.workdps(30):
             for i in broken:
-                flat[i] = float(mpmath.log(mpmath.hyp2f1(a[i], b[i], c[i], z[i])))
+                try:  # bounded work: a point the optimiser should not visit is just bad
+                    found = mpmath.hyp2f1(a[i], b[i], c[i], z[i], maxterms=MAX_TERMS)
+                    flat[i] = float(mpmath.log(found))
+                except (mpmath.libmp.NoConvergence, ValueError, ZeroDivisionError):
+                    flat[i] = np.nan
     return flat.reshape(np.shape(value))
 
 
-def _log_a0(r, alpha, s, beta, x, t_x, T) -> np.ndarray:
+def _log_a0(r, alpha, s, beta, x, t_x, T, exact: bool = True) -> np.ndarray:
     """log of A0, the lifetime term of the likelihood (positive: t_x < T)."""
     k = r + s + x
     if alpha >= beta:
@@ -48,8 +54,8 @@ def _log_a0(r, alpha, s, beta, x, t_x, T) -> np.ndarray:
         big, second = beta, r + x
     z1 = abs(alpha - beta) / (big + t_x)
     z2 = abs(alpha - beta) / (big + T)
-    one = _log_hyp(k, second, k + 1, z1) - k * np.log(big + t_x)
-    two = _log_hyp(k, second, k + 1, z2) - k * np.log(big + T)
+    one = _log_hyp(k, second, k + 1, z1, exact) - k * np.log(big + t_x)
+    two = _log_hyp(k, second, k + 1, z2, exact) - k * np.log(big + T)
     with np.errstate(divide="ignore", invalid="ignore"):
         return one + np.log(-np.expm1(np.minimum(two - one, 0.0)))
 
@@ -58,9 +64,9 @@ def _loglik(params, x, t_x, T) -> np.ndarray:
     r, alpha, s, beta = params
     head = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
     stay = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
-    leave = np.log(s / (r + s + x)) + _log_a0(r, alpha, s, beta, x, t_x, T)
-    both = np.where(np.isfinite(leave), np.logaddexp(stay, leave), stay)
-    return head + both
+    leave = np.log(s / (r + s + x)) + _log_a0(r, alpha, s, beta, x, t_x, T, exact=False)
+    with np.errstate(invalid="ignore"):
+        return head + np.logaddexp(stay, leave)  # NaN where scipy could not: a bad point
 
 
 @dataclass(frozen=True)

@@ -210,7 +210,11 @@ def _redo_in_high_precision(product, a, b, c, z) -> np.ndarray:
     with mpmath.workdps(30):
         for i in broken:
             ai, bi, ci, zi = (mpmath.mpf(float(v[i])) for v in (a, b, c, z))
-            flat[i] = float(mpmath.power(1 - zi, bi) * mpmath.hyp2f1(ai, bi, ci, zi))
+            try:
+                found = mpmath.hyp2f1(ai, bi, ci, zi, maxterms=100_000)
+            except mpmath.libmp.NoConvergence:
+                continue  # left not finite: predict() refuses it in one line
+            flat[i] = float(mpmath.power(1 - zi, bi) * found)
     return flat.reshape(shape)
 
 
