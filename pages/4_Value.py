@@ -48,11 +48,11 @@ try:
     segments = ctx.segments()
     profiled = seg.profile_stage(ctx.rfm(), segments, names.names_for(ctx, segments))
     value = ctx.value()
-    check = cache.holdout(
+    check = cache.holdout(  # the model in use: one model name everywhere on the page
         ctx.source,
         ctx.settings.cleaning,
         float(st.session_state[S.HOLDOUT_FRACTION]),
-        st.session_state[S.VALUE_MODEL],
+        value.purchases.model,
         ctx.data,
     )
     customers = ctx.result(profiled).customer_file(ctx.contacts(), value.predictions)
@@ -66,7 +66,7 @@ except seg.SegmentationError as exc:
     tested = None
     st.warning(f"The forecasts could not be checked on this data: {exc}")
 else:
-    st.info(tested.verdict(), icon=":material/fact_check:")
+    st.info(tested.verdict(value.purchases.name), icon=":material/fact_check:")
 
 rate = float(st.session_state[S.DISCOUNT_RATE])
 soon = seg.predict(value.purchases, value.spend, value.summary, 90, rate)
@@ -117,7 +117,7 @@ for by, title in (("segment", "K-Means segments"), ("rfm_segment", "RFM grid seg
     )
 off = ""
 if tested is not None:
-    row = tested.totals.loc[tested.best_forecast]
+    row = tested.totals.loc[value.purchases.name]
     off = (
         f" On this data's backtest the forecast was off by {row['purchases_error']:+.0%} in "
         f"purchases and {row['revenue_error']:+.0%} in revenue over {tested.horizon} days."

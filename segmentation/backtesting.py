@@ -51,11 +51,14 @@ class Backtest:
     def best_score(self) -> str:
         return str(self.scores.idxmax())
 
-    def verdict(self) -> str:
-        row = self.totals.loc[self.best_forecast]
+    def verdict(self, model: str | None = None) -> str:
+        """In words; ``model`` names the purchase model in use (so that one name is used
+        everywhere), else the backtest's best."""
+        model = model if model in self.totals.index else self.best_forecast
+        row = self.totals.loc[model]
         recency = self.scores.get("days since the last purchase", float("nan"))
         return (
-            f"Backtest: fitted on the data up to {self.cut}, {self.best_forecast} forecast "
+            f"Backtest: fitted on the data up to {self.cut}, {model} forecast "
             f"{row['predicted_purchases']:,.0f} purchases by these {self.customers:,} customers "
             f"in the next {self.horizon} days; there were {self.actual_purchases:,.0f} "
             f"({row['purchases_error']:+.0%}), and revenue {row['revenue_error']:+.0%}. "

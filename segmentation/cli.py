@@ -539,7 +539,10 @@ def _value(args, result):
         raise SegmentationError("--value-horizon must be 1 day or more.")
     try:
         value = result.value(args.value_horizon, args.discount_rate, args.value_model)
-        check = holdout_check(result.cleaned.transactions, args.holdout_fraction, args.value_model)
+        # The held-out check judges the model in use: one model name everywhere.
+        check = holdout_check(
+            result.cleaned.transactions, args.holdout_fraction, value.purchases.model
+        )
     except SegmentationError as exc:
         print(f"\nCustomer value: not computed. {exc}")
         return None
@@ -548,7 +551,7 @@ def _value(args, result):
     except SegmentationError as exc:
         print(f"\nBacktest: not possible ({exc}) The forecasts below are unchecked.")
     else:
-        print("\n" + tested.verdict())
+        print("\n" + tested.verdict(value.purchases.name))
         errors = tested.totals[["purchases_error", "revenue_error"]].map(lambda v: f"{v:+.0%}")
         print(errors.rename(columns=lambda c: c.replace("_", " ")).to_string())
         print(tested.scores.map(lambda v: f"{v:.2f}").rename("AUC").to_string())

@@ -52,3 +52,10 @@ def test_too_short_a_history_is_said():
     short["invoice_date"] = DAY0 + (short["invoice_date"] - DAY0) / 10  # ten days in all
     with pytest.raises(DataError, match="too short"):
         backtest(short)
+
+
+def test_the_verdict_names_the_model_in_use():
+    found = backtest(frame(), horizon=365)
+    for name in ("BG/NBD", "MBG/NBD", "Pareto/NBD"):
+        assert f", {name} forecast" in found.verdict(name)
+    assert f", {found.best_forecast} forecast" in found.verdict()

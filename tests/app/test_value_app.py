@@ -21,7 +21,8 @@ def test_the_model_in_use_and_the_segment_revenue_match_the_core(app):
     result, value = core_value()
     # The page leads with the backtest's verdict, then the model in use.
     tested = seg.backtest(result.cleaned.transactions, 365)
-    assert app.info[0].value == tested.verdict()
+    assert app.info[0].value == tested.verdict(value.purchases.name)
+    assert value.purchases.name in app.info[0].value  # one model name everywhere
     assert value.chosen_because in app.info[1].value
     table = app.dataframe[0].value.set_index("segment")
     customers = result.customer_file(None, value.predictions)
