@@ -74,6 +74,16 @@ customers["value_90d"] = soon["value_90d"].reindex(customers["customer_id"]).to_
 customers["expected_purchases_90d"] = (
     soon["expected_purchases_90d"].reindex(customers["customer_id"]).to_numpy()
 )
+# "Still buying" is the score that ranked who bought again best in the backtest.
+still = "p_alive"
+if tested is not None and "p_buying_again" in customers:
+    alive_auc = tested.scores.get(f"{value.purchases.name} chance of being alive", 0.0)
+    if tested.scores.get(seg.LEARNED, 0.0) > alive_auc:
+        still = "p_buying_again"
+STILL_WORDS = {
+    "p_alive": f"the {value.purchases.name} chance of being alive",
+    "p_buying_again": "the chance of buying again, learned from the period before",
+}
 one_time = int((value.summary["x"] == 0).sum())
 st.info(f"**Model in use**: {value.chosen_because}", icon=":material/info:")
 if not value.purchases.modified:
@@ -97,7 +107,7 @@ for by, title in (("segment", "K-Means segments"), ("rfm_segment", "RFM grid seg
             "value_90d",
             "expected_purchases_365d",
             "value_365d",
-            "p_alive",
+            still,
         ],
         hide_index=True,
         width="stretch",
@@ -112,7 +122,7 @@ for by, title in (("segment", "K-Means segments"), ("rfm_segment", "RFM grid seg
             ),
             "value_90d": formats.money(symbol, "Revenue, next 90 days"),
             "value_365d": formats.money(symbol, "Revenue, next 365 days"),
-            "p_alive": formats.share("Still buying (mean)"),
+            still: formats.share("Still buying (mean)"),
         },
     )
 off = ""
@@ -130,15 +140,16 @@ st.caption(
 )
 
 st.subheader("Who is still buying?")
-st.plotly_chart(seg.p_alive_figure(customers["p_alive"]), key="p_alive")
-likely = (customers["p_alive"] >= seg.GONE).mean()
+st.plotly_chart(seg.p_alive_figure(customers[still]), key="p_alive")
+likely = (customers[still] >= seg.GONE).mean()
 st.caption(
     f"{likely:.0%} of the customers are more likely than not to still be buying; "
-    f"{(customers['p_alive'] < 0.2).mean():.0%} have probably left (below 20 %)."
+    f"{(customers[still] < 0.2).mean():.0%} have probably left (below 20 %). The score is "
+    f"{STILL_WORDS[still]}: it told best who bought again in the backtest."
 )
 
 st.subheader("Valuable but probably gone")
-gone, threshold = seg.probably_gone(customers)
+gone, threshold = seg.probably_gone(customers, still)
 once = int((gone["frequency"] == 1).sum())
 st.caption(
     f"The top fifth by past spend ({symbol}{threshold:,.0f} or more) whose chance of still "

@@ -164,7 +164,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "summarize_stability",
     ),
     "transforms": ("TRANSFORMS", "TRANSFORM_LABELS", "RFMTransformer", "apply_transform"),
-    "backtesting": ("Backtest", "backtest"),
+    "backtesting": ("LEARNED", "Backtest", "backtest", "chance_of_buying_again"),
     "paretonbd": ("ParetoNBD", "fit_pareto"),
     "value": (
         "GONE",

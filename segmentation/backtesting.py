@@ -98,15 +98,15 @@ def _features(summary: pd.DataFrame, spend: pd.Series) -> np.ndarray:
     )
 
 
-def _learned_score(cleaned: pd.DataFrame, purchases: pd.DataFrame, cut: pd.Timestamp,
-                   start: pd.Timestamp, summary: pd.DataFrame) -> np.ndarray | None:  # fmt: skip
-    """The chance of buying again, from a logistic regression trained on the window before
-    the cut (its own horizon: up to the backtest's, at most half the history before the cut)."""
+def _learned_score(
+    cleaned: pd.DataFrame, purchases: pd.DataFrame, cut: pd.Timestamp, h: int, summary
+) -> np.ndarray | None:
+    """The chance of buying within ``h`` days of ``cut``, from a logistic regression trained
+    on the window before it (features at ``cut - h``, label "bought by ``cut``")."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    h = min(int((cut - start).days) // 2, int((purchases["invoice_date"].max() - cut).days))
     if h < MIN_DAYS:
         return None
     earlier = cut - pd.Timedelta(days=h)
@@ -124,6 +124,26 @@ def _learned_score(cleaned: pd.DataFrame, purchases: pd.DataFrame, cut: pd.Times
 def _spent(cleaned: pd.DataFrame, cut: pd.Timestamp, ids) -> pd.Series:
     before = cleaned[(cleaned["invoice_date"].dt.normalize() <= cut).to_numpy()]
     return before.groupby("customer_id")["revenue"].sum().reindex(ids, fill_value=0)
+
+
+LEARNED = "the chance of buying again (learned from the period before)"
+
+
+def chance_of_buying_again(
+    cleaned: pd.DataFrame, end: str | pd.Timestamp, horizon: int = 365
+) -> pd.Series | None:
+    """Each customer's chance of buying within ``horizon`` days after ``end`` (at most half
+    the history), learned on the window before it; ``None`` when the history is too short or
+    nobody (or everybody) bought again in that window."""
+    purchases = cleaned[~cleaned["refund"].astype(bool)] if "refund" in cleaned else cleaned
+    end = pd.Timestamp(end).normalize()
+    start = purchases["invoice_date"].dt.normalize().min()
+    summary = customer_summary(cleaned[(cleaned["invoice_date"].dt.normalize() <= end)], end)
+    h = min(int((end - start).days) // 2, int(horizon))
+    learned = _learned_score(cleaned, purchases, end, h, summary)
+    if learned is None:
+        return None
+    return pd.Series(learned, index=summary.index, name="p_buying_again")
 
 
 def backtest(cleaned: pd.DataFrame, horizon: int = 365) -> Backtest:
@@ -160,11 +180,10 @@ def backtest(cleaned: pd.DataFrame, horizon: int = 365) -> Backtest:
     rows["each customer's own rate"] = (float(rate.sum()), float((rate * past_spend).sum()))
     scores["days since the last purchase"] = _auc(bought, -(T - t_x).to_numpy())
     scores["purchases so far"] = _auc(bought, x.to_numpy())
-    learned = _learned_score(cleaned, purchases, cut, start, summary)
+    h = min(int((cut - start).days) // 2, horizon)
+    learned = _learned_score(cleaned, purchases, cut, h, summary)
     if learned is not None:
-        scores["the chance of buying again (learned from the period before)"] = _auc(
-            bought, learned
-        )
+        scores[LEARNED] = _auc(bought, learned)
     actual = (float(after["days"].sum()), float(after["revenue"].sum()))
     totals = pd.DataFrame(rows, index=["predicted_purchases", "predicted_revenue"]).T
     totals["purchases_error"] = totals["predicted_purchases"] / actual[0] - 1

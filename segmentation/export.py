@@ -154,7 +154,7 @@ def zip_bytes(files: Mapping[str, bytes]) -> bytes:
 
 
 def _is_share(column: str) -> bool:
-    return column in ("share", "p_alive") or column.endswith("_share")
+    return column in ("share", "p_alive", "p_buying_again") or column.endswith("_share")
 
 
 def _is_count(column: str, values: pd.Series) -> bool:

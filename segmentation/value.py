@@ -455,6 +455,11 @@ def value_stage(
     purchases, why = choose_model(summary, model, cleaned, fraction)
     spend = fit_spend(summary)
     predictions = predict(purchases, spend, summary, horizon, rate)
+    from .backtesting import chance_of_buying_again
+
+    chance = chance_of_buying_again(cleaned, end, horizon)
+    if chance is not None:  # the backtest judges it beside P(alive): the page shows the better
+        predictions["p_buying_again"] = chance.reindex(predictions.index).to_numpy()
     return Value(
         purchases, spend, summary, predictions, horizon, rate, why, spend_correlation(summary)
     )
@@ -571,13 +576,16 @@ def segment_value(customers: pd.DataFrame, by: str) -> pd.DataFrame:
     table = grouped[sums].sum()
     table.insert(0, "customers", grouped.size())
     table["p_alive"] = grouped["p_alive"].mean()
+    if "p_buying_again" in customers:
+        table["p_buying_again"] = grouped["p_buying_again"].mean()
     values = sorted((c for c in sums if c.startswith("value_")), key=lambda c: int(c[6:-1]))
     return table.sort_values(values[-1], ascending=False).reset_index()
 
 
-def probably_gone(customers: pd.DataFrame) -> tuple[pd.DataFrame, float]:
-    """Customers in the top fifth by past spend whose chance of still buying is below even,
-    biggest spenders first, and the spend that makes the top fifth."""
+def probably_gone(customers: pd.DataFrame, score: str = "p_alive") -> tuple[pd.DataFrame, float]:
+    """Customers in the top fifth by past spend whose chance of still buying (``score``: the
+    one that ranked best in the backtest) is below even, biggest spenders first, and the spend
+    that makes the top fifth."""
     threshold = float(customers["monetary"].quantile(TOP_SPEND))
-    gone = customers[(customers["monetary"] >= threshold) & (customers["p_alive"] < GONE)]
+    gone = customers[(customers["monetary"] >= threshold) & (customers[score] < GONE)]
     return gone.sort_values("monetary", ascending=False), threshold

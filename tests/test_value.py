@@ -147,9 +147,11 @@ def test_value_stage_on_the_demo_shop():
         "expected_purchases_90d",
         "expected_order_value",
         "value_90d",
+        "p_buying_again",  # learned on the 90 days before the period's end
     ]
     assert predictions.index.equals(result.rfm.index)
     assert predictions["p_alive"].between(0, 1).all()
+    assert predictions["p_buying_again"].between(0, 1).all()
     assert (predictions["value_90d"] >= 0).all()
     assert value.purchases.name in value.chosen_because
 
@@ -198,7 +200,7 @@ def test_the_automatic_choice_is_made_on_the_held_out_period(cdnow):
 
 
 # ---------------------------------------------------------------- always numbers
-MPMATH_DIGITS = 60
+MPMATH_DIGITS = 150  # the textbook form cancels 1 - shrink * 2F1: 60 digits fall short
 
 
 def reference_expectation(model: PurchaseModel, t, x, t_x, T) -> float:
@@ -214,10 +216,16 @@ def reference_expectation(model: PurchaseModel, t, x, t_x, T) -> float:
     shrink = ((alpha + T) / (alpha + T + t)) ** (r + x)
     ratio = ((alpha + T) / (alpha + t_x)) ** (r + x)
     if model.modified:
-        head, hyp = (a + b + x) / (a - 1), mpmath.hyp2f1(r + x, b + x + 1, a + b + x, z)
+        head, hyp = (
+            (a + b + x) / (a - 1),
+            mpmath.hyp2f1(r + x, b + x + 1, a + b + x, z, maxterms=10**6),
+        )
         odds = a / (b + x) * ratio
     else:
-        head, hyp = (a + b + x - 1) / (a - 1), mpmath.hyp2f1(r + x, b + x, a + b + x - 1, z)
+        head, hyp = (
+            (a + b + x - 1) / (a - 1),
+            mpmath.hyp2f1(r + x, b + x, a + b + x - 1, z, maxterms=10**6),
+        )
         odds = a / (b + x - 1) * ratio if x > 0 else 0
     return float(head * (1 - shrink * hyp) / (1 + odds))
 
