@@ -66,6 +66,7 @@ DEMO_CUSTOMER_FILE = [
     "expected_purchases_365d",
     "expected_order_value",
     "value_365d",
+    "p_buying_again",
     "Email",
     "Name",
     "Country",
