@@ -130,15 +130,20 @@ LEARNED = "the chance of buying again (learned from the period before)"
 
 
 def chance_of_buying_again(
-    cleaned: pd.DataFrame, end: str | pd.Timestamp, horizon: int = 365
+    cleaned: pd.DataFrame,
+    end: str | pd.Timestamp,
+    horizon: int = 365,
+    summary: pd.DataFrame | None = None,
 ) -> pd.Series | None:
     """Each customer's chance of buying within ``horizon`` days after ``end`` (at most half
     the history), learned on the window before it; ``None`` when the history is too short or
-    nobody (or everybody) bought again in that window."""
+    nobody (or everybody) bought again in that window. ``summary``: the customer summary at
+    ``end``, when the caller has it."""
     purchases = cleaned[~cleaned["refund"].astype(bool)] if "refund" in cleaned else cleaned
     end = pd.Timestamp(end).normalize()
     start = purchases["invoice_date"].dt.normalize().min()
-    summary = customer_summary(cleaned[(cleaned["invoice_date"].dt.normalize() <= end)], end)
+    if summary is None:
+        summary = customer_summary(cleaned[(cleaned["invoice_date"].dt.normalize() <= end)], end)
     h = min(int((end - start).days) // 2, int(horizon))
     learned = _learned_score(cleaned, purchases, end, h, summary)
     if learned is None:

@@ -17,19 +17,12 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from .errors import SettingsError
-from .settings import METRICS, CleaningOptions, ScoreEdges
+from .settings import METHODS, METRICS, CleaningOptions, ScoreEdges
+from .transforms import TRANSFORMS
 
 RECIPE_VERSION = 4
-METHODS = ("both", "kmeans", "scores")
 FREQUENCIES = ("invoices", "lines", "days")
-TRANSFORMS = {
-    "none": False,
-    "log": False,
-    "sqrt": False,
-    "cbrt": False,
-    "boxcox": True,
-    "yeojohnson": True,
-}  # fmt: skip  (name: needs a parameter)
+FITTED = ("boxcox", "yeojohnson")  # the transforms that carry a fitted parameter
 PURCHASE_MODELS = ("bgnbd", "mbgnbd")
 MAX_K = 50
 MAX_TEXT = 2000
@@ -302,9 +295,9 @@ def _kmeans(data: Mapping[str, Any]) -> KMeansPart:
     transforms = []
     for metric in METRICS:
         t = _dict(transforms_data.get(metric), f"transforms.{metric}", {"method", "param"})
-        name = _choice(t.get("method"), f"transforms.{metric}.method", tuple(TRANSFORMS))
+        name = _choice(t.get("method"), f"transforms.{metric}.method", TRANSFORMS)
         param = None
-        if TRANSFORMS[name]:
+        if name in FITTED:
             param = _num(t.get("param"), f"transforms.{metric}.param")
             if abs(param) > 100:
                 raise _fail(f"transforms.{metric}.param", "is far outside any fitted lambda")

@@ -457,7 +457,7 @@ def value_stage(
     predictions = predict(purchases, spend, summary, horizon, rate)
     from .backtesting import chance_of_buying_again
 
-    chance = chance_of_buying_again(cleaned, end, horizon)
+    chance = chance_of_buying_again(cleaned, end, horizon, summary)
     if chance is not None:  # the backtest judges it beside P(alive): the page shows the better
         predictions["p_buying_again"] = chance.reindex(predictions.index).to_numpy()
     return Value(

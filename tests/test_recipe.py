@@ -19,19 +19,16 @@ from sqlglot import exp
 from segmentation.cli import main
 from segmentation.recipe import Recipe, RecipeError
 from segmentation.sql import DIALECTS, compile_recipe
-from tests.test_scoring import edge_file
+from tests.test_scoring import fitted  # noqa: F401  (the fitted shop and its recipe)
 
 STEAL = "0) UNION SELECT content FROM read_text('/etc/hostname') --"
 
 
 @pytest.fixture(scope="module")
-def saved(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("recipe")
-    data = folder / "shop.parquet"
-    edge_file(data)
-    path = folder / "recipe.json"
-    assert main([str(data), "--k", "3", "--recipe", str(path), "--no-value"]) == 0
-    return data, json.loads(path.read_text())
+def saved(fitted):  # noqa: F811
+    """The shop file and its recipe as the JSON a user could edit."""
+    data, recipe = fitted
+    return data, json.loads(recipe.to_json())
 
 
 def mutate(recipe: dict, path: str, value) -> dict:

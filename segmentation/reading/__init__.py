@@ -182,11 +182,14 @@ def read_table(
     limits = limits or ReadLimits()
     with parser_errors(name):
         if suffix == ".xls":
-            raw = data if isinstance(data, bytes) else Path(data).read_bytes()
-            if is_spreadsheetml(raw):
+            # The head tells an XML spreadsheet from a binary .xls: only it is read whole here.
+            head = data if isinstance(data, bytes) else Path(data).open("rb").read(65536)
+            if is_spreadsheetml(head):
                 from .spreadsheetml import read_xml
 
-                return read_xml(raw, preview)
+                return read_xml(
+                    data if isinstance(data, bytes) else Path(data).read_bytes(), preview
+                )
         if suffix in EXCEL_ZIP or suffix == ".xls":
             from .workbook import read_workbook
 
