@@ -1,6 +1,7 @@
 """Value: who is still buying, what each customer and segment is likely to bring, and the
 valuable customers who have probably left."""
 
+import pandas as pd
 import streamlit as st
 
 import segmentation as seg
@@ -93,13 +94,22 @@ if not value.purchases.modified:
         "MBG/NBD above to judge them too."
     )
 
+h = value.horizon
+customers[f"revenue_last_{h}d"] = value.recent_revenue.reindex(customers["customer_id"]).to_numpy()
+at_cut = None
+if tested is not None:  # the segments as they stood at the backtest's cut
+    day = str((pd.Timestamp(tested.cut) + pd.Timedelta(days=1)).date())
+    recipe = seg.recipe_to_json(ctx.recipe(profiled.names))
+    at_cut = cache.earlier_labels(ctx.source, recipe, day, ctx.data)
+
 st.subheader("Expected revenue per segment")
 for by, title in (("segment", "K-Means segments"), ("rfm_segment", "RFM grid segments")):
     if by not in customers:
         continue
     st.markdown(f"**{title}**")
+    table = seg.segment_value(customers, by)
     st.dataframe(
-        seg.segment_value(customers, by),
+        table,
         column_order=[
             by,
             "customers",
@@ -107,6 +117,7 @@ for by, title in (("segment", "K-Means segments"), ("rfm_segment", "RFM grid seg
             "value_90d",
             "expected_purchases_365d",
             "value_365d",
+            f"revenue_last_{h}d",
             still,
         ],
         hide_index=True,
@@ -122,9 +133,35 @@ for by, title in (("segment", "K-Means segments"), ("rfm_segment", "RFM grid seg
             ),
             "value_90d": formats.money(symbol, "Revenue, next 90 days"),
             "value_365d": formats.money(symbol, "Revenue, next 365 days"),
+            f"revenue_last_{h}d": formats.money(symbol, f"Revenue, last {h} days"),
             still: formats.share("Still buying (mean)"),
         },
     )
+    for line in seg.above_own_past(table, by, h, symbol):
+        st.warning(line, icon=":material/warning:")
+    if at_cut is not None and by in at_cut:
+        found = tested.by_segment(at_cut.set_index("customer_id")[by], value.purchases.name)
+        with st.expander(f"How far off the forecast was per segment (backtest from {tested.cut})"):
+            errors = ["purchases_error", "revenue_error"]
+            st.dataframe(
+                found.assign(**{c: found[c].map(seg.off_by) for c in errors}),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "segment": st.column_config.TextColumn("Segment on " + tested.cut),
+                    "customers": formats.count("Customers"),
+                    "predicted_purchases": st.column_config.NumberColumn(
+                        "Purchases forecast", format="%,.0f"
+                    ),
+                    "actual_purchases": st.column_config.NumberColumn(
+                        "Purchases made", format="%,.0f"
+                    ),
+                    "predicted_revenue": formats.money(symbol, "Revenue forecast"),
+                    "actual_revenue": formats.money(symbol, "Revenue made"),
+                    "purchases_error": st.column_config.TextColumn("Purchases off by"),
+                    "revenue_error": st.column_config.TextColumn("Revenue off by"),
+                },
+            )
 off = ""
 if tested is not None:
     row = tested.totals.loc[value.purchases.name]

@@ -164,7 +164,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "summarize_stability",
     ),
     "transforms": ("TRANSFORMS", "TRANSFORM_LABELS", "RFMTransformer", "apply_transform"),
-    "backtesting": ("LEARNED", "Backtest", "backtest", "chance_of_buying_again"),
+    "backtesting": ("LEARNED", "Backtest", "backtest", "chance_of_buying_again", "off_by"),
     "paretonbd": ("ParetoNBD", "fit_pareto"),
     "value": (
         "GONE",
@@ -179,6 +179,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "fit_spend",
         "holdout_check",
         "predict",
+        "above_own_past",
         "probably_gone",
         "segment_value",
         "value_stage",

@@ -20,7 +20,7 @@ import pandas as pd
 from .errors import DataError
 from .paretonbd import NAME as PARETO
 from .paretonbd import fit_pareto
-from .value import MODEL_NAMES, customer_summary, fit_purchases, fit_spend
+from .value import MODEL_NAMES, between, customer_summary, fit_purchases, fit_spend
 
 MIN_DAYS = 14  # a horizon shorter than this tells nothing
 
@@ -41,6 +41,21 @@ class Backtest:
     actual_revenue: float
     totals: pd.DataFrame
     scores: pd.Series
+    per_customer: pd.DataFrame  # actual and predicted purchases and revenue per customer
+
+    def by_segment(self, labels: pd.Series, method: str) -> pd.DataFrame:
+        """Predicted (by ``method``, a row of ``totals``) and actual purchases and revenue of
+        each segment's customers known at the cut (``labels``: segment by customer id)."""
+        known = self.per_customer.join(labels.rename("segment"), how="inner")
+        columns = {f"{method}|purchases": "predicted_purchases",
+                   f"{method}|revenue": "predicted_revenue"}  # fmt: skip
+        grouped = known.rename(columns=columns).groupby("segment", sort=False)
+        table = grouped[[*columns.values(), "actual_purchases", "actual_revenue"]].sum()
+        table.insert(0, "customers", grouped.size())
+        for what in ("purchases", "revenue"):
+            actual = table[f"actual_{what}"].replace(0, np.nan)
+            table[f"{what}_error"] = table[f"predicted_{what}"] / actual - 1
+        return table.reset_index()
 
     @property
     def best_forecast(self) -> str:
@@ -56,16 +71,29 @@ class Backtest:
         everywhere), else the backtest's best."""
         model = model if model in self.totals.index else self.best_forecast
         row = self.totals.loc[model]
-        recency = self.scores.get("days since the last purchase", float("nan"))
-        return (
+        head = (
             f"Backtest: fitted on the data up to {self.cut}, {model} forecast "
             f"{row['predicted_purchases']:,.0f} purchases by these {self.customers:,} customers "
             f"in the next {self.horizon} days; there were {self.actual_purchases:,.0f} "
-            f"({row['purchases_error']:+.0%}), and revenue {row['revenue_error']:+.0%}. "
+            f"({off_by(row['purchases_error'])}), and revenue {off_by(row['revenue_error'])}. "
+        )
+        if self.scores.empty:  # nobody, or everybody, bought again: no ranking to judge
+            who = "all" if self.bought_again == self.customers else "none of the"
+            return head + (
+                f"In that period {who} {self.customers:,} customers bought again, so how well "
+                "each score tells who will buy again cannot be judged here."
+            )
+        recency = self.scores.get("days since the last purchase", float("nan"))
+        return head + (
             f"Who bought again is ranked best by {self.best_score} (AUC "
             f"{self.scores.max():.2f}; days since the last purchase alone {recency:.2f}, "
             "chance 0.50)."
         )
+
+
+def off_by(error: float) -> str:
+    """A backtest error in words: "+15%", or "no purchases" when nothing happened to compare."""
+    return "no purchases" if error != error else f"{error:+.0%}"
 
 
 def _auc(label: np.ndarray, score: np.ndarray) -> float:
@@ -74,15 +102,6 @@ def _auc(label: np.ndarray, score: np.ndarray) -> float:
     if label.all() or not label.any() or not np.isfinite(score).all():
         return float("nan")
     return float(roc_auc_score(label, score))
-
-
-def _after(purchases: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, ids) -> pd.DataFrame:
-    """Purchase days and revenue of each customer in (start, end]."""
-    day = purchases["invoice_date"].dt.normalize()
-    window = purchases[((day > start) & (day <= end)).to_numpy()]
-    grouped = window.assign(day=day[window.index]).groupby("customer_id")
-    out = pd.DataFrame({"days": grouped["day"].nunique(), "revenue": grouped["revenue"].sum()})
-    return out.reindex(ids, fill_value=0)
 
 
 def _features(summary: pd.DataFrame, spend: pd.Series) -> np.ndarray:
@@ -112,7 +131,7 @@ def _learned_score(
     earlier = cut - pd.Timedelta(days=h)
     train = customer_summary(cleaned[cleaned["invoice_date"] <= earlier + pd.Timedelta(days=1)],
                              earlier)  # fmt: skip
-    label = _after(purchases, earlier, cut, train.index)["days"].to_numpy() > 0
+    label = between(purchases, earlier, cut, train.index)["days"].to_numpy() > 0
     if label.all() or not label.any():
         return None
     spent = _spent(cleaned, earlier, train.index)
@@ -165,35 +184,47 @@ def backtest(cleaned: pd.DataFrame, horizon: int = 365) -> Backtest:
         )
     cut = end - pd.Timedelta(days=horizon)
     summary = customer_summary(cleaned[(cleaned["invoice_date"].dt.normalize() <= cut)], cut)
-    after = _after(purchases, cut, end, summary.index)
+    after = between(purchases, cut, end, summary.index)
     bought = after["days"].to_numpy() > 0
     x, t_x, T = summary["x"], summary["t_x"], summary["T"]
     spend = fit_spend(summary)
     order_value = spend.expected_spend(x, summary["zbar"])
-    rows, scores = {}, {}
+    scores: dict[str, float] = {}
+    detail = {
+        "actual_purchases": after["days"].to_numpy(),
+        "actual_revenue": after["revenue"].to_numpy(),
+    }
     fits = {name: fit_purchases(summary, model) for model, name in MODEL_NAMES.items()}
     fits[PARETO] = fit_pareto(summary)
     for name, fitted in fits.items():
         expected = fitted.expected_purchases(horizon, x, t_x, T)
-        rows[name] = (float(expected.sum()), float((order_value * expected).sum()))
+        detail[f"{name}|purchases"] = np.asarray(expected, dtype="float64")
+        detail[f"{name}|revenue"] = np.asarray(order_value * expected, dtype="float64")
         scores[f"{name} chance of being alive"] = _auc(bought, fitted.p_alive(x, t_x, T))
         scores[f"{name} expected purchases"] = _auc(bought, np.asarray(expected))
-    last = _after(purchases, cut - pd.Timedelta(days=horizon), cut, summary.index)
-    rows["the last period repeated"] = (float(last["days"].sum()), float(last["revenue"].sum()))
+    last = between(purchases, cut - pd.Timedelta(days=horizon), cut, summary.index)
+    detail["the last period repeated|purchases"] = last["days"].to_numpy()
+    detail["the last period repeated|revenue"] = last["revenue"].to_numpy()
     rate = (x + 1) / np.maximum(T, 1.0) * horizon  # each customer's own past rate
     past_spend = _spent(cleaned, cut, summary.index) / (x + 1)
-    rows["each customer's own rate"] = (float(rate.sum()), float((rate * past_spend).sum()))
+    detail["each customer's own rate|purchases"] = rate.to_numpy()
+    detail["each customer's own rate|revenue"] = (rate * past_spend).to_numpy()
     scores["days since the last purchase"] = _auc(bought, -(T - t_x).to_numpy())
     scores["purchases so far"] = _auc(bought, x.to_numpy())
     h = min(int((cut - start).days) // 2, horizon)
     learned = _learned_score(cleaned, purchases, cut, h, summary)
     if learned is not None:
         scores[LEARNED] = _auc(bought, learned)
+    per_customer = pd.DataFrame(detail, index=summary.index)
     actual = (float(after["days"].sum()), float(after["revenue"].sum()))
-    totals = pd.DataFrame(rows, index=["predicted_purchases", "predicted_revenue"]).T
+    methods = dict.fromkeys(c.split("|")[0] for c in per_customer.columns if "|" in c)
+    totals = pd.DataFrame(
+        {m: per_customer[[f"{m}|purchases", f"{m}|revenue"]].sum().to_numpy() for m in methods},
+        index=["predicted_purchases", "predicted_revenue"],
+    ).T
     totals["purchases_error"] = totals["predicted_purchases"] / actual[0] - 1
     totals["revenue_error"] = totals["predicted_revenue"] / actual[1] - 1
     return Backtest(
         str(cut.date()), horizon, len(summary), int(bought.sum()), *actual, totals,
-        pd.Series(scores, name="auc").dropna(),
+        pd.Series(scores, name="auc").dropna(), per_customer,
     )  # fmt: skip

@@ -442,11 +442,20 @@ def run(argv: list[str] | None = None) -> None:
         _print_scores(result)
     if args.stability and result.profiled is not None:
         _print_stability(result)
-    value = None if args.no_value else _value(args, result)
+    value, tested = (None, None) if args.no_value else _value(args, result)
     predictions = value.predictions if value is not None else None
     customers = result.customer_file(contacts, predictions)
     if value is not None:
-        _print_segment_value(customers, value, loaded.notes.currency_symbol)
+        at_cut = None
+        if tested is not None:  # segments as they stood at the cut: nothing after it is seen
+            from datetime import date, timedelta
+
+            from .movement import earlier_labels
+            from .recipe import Recipe
+
+            day = str(date.fromisoformat(tested.cut) + timedelta(days=1))
+            at_cut = earlier_labels(loaded.transactions, Recipe.from_dict(result.recipe()), day)
+        _print_segment_value(customers, value, tested, at_cut, loaded.notes.currency_symbol)
     moved = None
     if args.compare_at or args.compare_with:
         from .movement import movements
@@ -532,7 +541,7 @@ def _write_customers(args, customers: pd.DataFrame, loaded, contacts) -> None:
 
 def _value(args, result):
     """Fit the value models; a data set they cannot describe is said, not fatal."""
-    from .backtesting import backtest
+    from .backtesting import backtest, off_by
     from .value import STRONG_CORRELATION, holdout_check
 
     if args.value_horizon < 1:
@@ -545,21 +554,20 @@ def _value(args, result):
         )
     except SegmentationError as exc:
         print(f"\nCustomer value: not computed. {exc}")
-        return None
+        return None, None
+    tested = None
     try:  # the forecast is never shown without how far off it was on this data
         tested = backtest(result.cleaned.transactions, args.value_horizon)
     except SegmentationError as exc:
         print(f"\nBacktest: not possible ({exc}) The forecasts below are unchecked.")
     else:
         print("\n" + tested.verdict(value.purchases.name))
-        errors = tested.totals[["purchases_error", "revenue_error"]].map(lambda v: f"{v:+.0%}")
+        errors = tested.totals[["purchases_error", "revenue_error"]].map(off_by)
         print(errors.rename(columns=lambda c: c.replace("_", " ")).to_string())
         print(tested.scores.map(lambda v: f"{v:.2f}").rename("AUC").to_string())
     p, s = value.purchases, value.spend
-    print(f"\nCustomer value ({p.name} and Gamma-Gamma, time in days)")
+    print(f"\nCustomer value ({p.name} and Gamma-Gamma)")
     print(f"  model: {value.chosen_because}")
-    print(f"  {p.name}: r {p.r:.4f}, alpha {p.alpha:.4f}, a {p.a:.4f}, b {p.b:.4f}")
-    print(f"  Gamma-Gamma: p {s.p:.4f}, q {s.q:.4f}, gamma {s.gamma:.4f}")
     print("  " + check.verdict())
     print(check.by_purchases.round(3).to_string(index=False))
     if abs(value.correlation) >= STRONG_CORRELATION:
@@ -567,16 +575,47 @@ def _value(args, result):
             f"  Warning: repeat purchases and spend are correlated ({value.correlation:.2f}); "
             "the spend model assumes they are not, so expected spend is less reliable."
         )
-    return value
+    print(
+        f"  Details (time in days): {p.name} r {p.r:.4f}, alpha {p.alpha:.4f}, a {p.a:.4f}, "
+        f"b {p.b:.4f}; Gamma-Gamma p {s.p:.4f}, q {s.q:.4f}, gamma {s.gamma:.4f}"
+    )
+    return value, tested
 
 
-def _print_segment_value(customers, value, symbol: str) -> None:
-    from .value import segment_value
+def _print_segment_value(customers, value, tested, at_cut, symbol: str) -> None:
+    from .value import above_own_past, segment_value
 
+    h = value.horizon
+    recent = value.recent_revenue.reindex(customers["customer_id"]).to_numpy()
+    customers = customers.assign(**{f"revenue_last_{h}d": recent})
     for by in ("segment", "rfm_segment"):
         if by in customers:
-            print(f"\nExpected value over {value.horizon} days by {by} ({symbol or 'money'})")
-            print(segment_value(customers, by).round(2).to_string(index=False))
+            table = segment_value(customers, by)
+            print(f"\nExpected value over {h} days by {by} ({symbol or 'money'})")
+            print(table.round(2).to_string(index=False))
+            for line in above_own_past(table, by, h, symbol):
+                print("  " + line)
+            if tested is not None and by in at_cut:
+                labels = at_cut.set_index("customer_id")[by]
+                found = tested.by_segment(labels, value.purchases.name)
+                print(
+                    f"Backtest by {by} as it stood on {tested.cut} (forecast for the next "
+                    f"{tested.horizon} days against what happened)"
+                )
+                print(_backtest_table(found).to_string(index=False))
+
+
+def _backtest_table(found):
+    """The backtest's per-segment table in plain words."""
+    from .backtesting import off_by
+
+    shown = found[["segment", "customers", "predicted_purchases", "actual_purchases"]].copy()
+    shown[["predicted_purchases", "actual_purchases"]] = shown[
+        ["predicted_purchases", "actual_purchases"]
+    ].round(0)
+    for what in ("purchases", "revenue"):
+        shown[f"{what} error"] = found[f"{what}_error"].map(off_by)
+    return shown
 
 
 def _movement(args, loaded, found, previous) -> None:

@@ -370,6 +370,7 @@ class Value:
     rate: float
     chosen_because: str
     correlation: float
+    recent_revenue: pd.Series  # per customer, over the last ``horizon`` days: the past to beat
 
     def to_dict(self) -> dict:
         return {
@@ -379,6 +380,15 @@ class Value:
             "discount_rate": self.rate,
             "period_end": str(self.summary.attrs.get("end", "")),
         }
+
+
+def between(purchases: pd.DataFrame, start, end, ids) -> pd.DataFrame:
+    """Purchase ``days`` and ``revenue`` of each customer (``ids``) in (start, end]."""
+    day = purchases["invoice_date"].dt.normalize()
+    window = purchases[((day > start) & (day <= end)).to_numpy()]
+    grouped = window.assign(day=window["invoice_date"].dt.normalize()).groupby("customer_id")
+    out = pd.DataFrame({"days": grouped["day"].nunique(), "revenue": grouped["revenue"].sum()})
+    return out.reindex(ids, fill_value=0)
 
 
 def spend_correlation(summary: pd.DataFrame) -> float:
@@ -455,13 +465,23 @@ def value_stage(
     purchases, why = choose_model(summary, model, cleaned, fraction)
     spend = fit_spend(summary)
     predictions = predict(purchases, spend, summary, horizon, rate)
+    bought = cleaned[~cleaned["refund"].astype(bool)] if "refund" in cleaned else cleaned
+    last = between(bought, end - pd.Timedelta(days=horizon), end, summary.index)
     from .backtesting import chance_of_buying_again
 
     chance = chance_of_buying_again(cleaned, end, horizon, summary)
     if chance is not None:  # the backtest judges it beside P(alive): the page shows the better
         predictions["p_buying_again"] = chance.reindex(predictions.index).to_numpy()
     return Value(
-        purchases, spend, summary, predictions, horizon, rate, why, spend_correlation(summary)
+        purchases,
+        spend,
+        summary,
+        predictions,
+        horizon,
+        rate,
+        why,
+        spend_correlation(summary),
+        last["revenue"].rename(f"revenue_last_{horizon}d"),
     )
 
 
@@ -571,7 +591,11 @@ TOP_SPEND, GONE = 0.8, 0.5
 def segment_value(customers: pd.DataFrame, by: str) -> pd.DataFrame:
     """Per segment (``by``): customers, the sum of every expected-purchases and value column
     the customer file has, and the mean probability of still buying; most valuable first."""
-    sums = [c for c in customers.columns if c.startswith(("expected_purchases_", "value_"))]
+    sums = [
+        c
+        for c in customers.columns
+        if c.startswith(("expected_purchases_", "value_", "revenue_last_"))
+    ]
     grouped = customers.groupby(by)
     table = grouped[sums].sum()
     table.insert(0, "customers", grouped.size())
@@ -580,6 +604,29 @@ def segment_value(customers: pd.DataFrame, by: str) -> pd.DataFrame:
         table["p_buying_again"] = grouped["p_buying_again"].mean()
     values = sorted((c for c in sums if c.startswith("value_")), key=lambda c: int(c[6:-1]))
     return table.sort_values(values[-1], ascending=False).reset_index()
+
+
+def above_own_past(table: pd.DataFrame, by: str, horizon: int, symbol: str = "") -> list[str]:
+    """In words, the segments of ``table`` (``segment_value``'s) whose forecast value over
+    ``horizon`` days is above what they brought in the last ``horizon`` days."""
+    value, past = f"value_{horizon}d", f"revenue_last_{horizon}d"
+    if value not in table or past not in table:
+        return []
+    lines = []
+    for row in table[table[value] > table[past]].itertuples(index=False):
+        now, before = getattr(row, value), getattr(row, past)
+        head = f"{getattr(row, by)}: forecast {symbol}{now:,.0f} in the next {horizon} days"
+        if before > 0:
+            lines.append(
+                f"{head}, above the {symbol}{before:,.0f} it brought in the last {horizon} days "
+                f"({now / before - 1:+.0%}): a forecast above a segment's own past is "
+                "unlikely, treat it with care."
+            )
+        else:
+            lines.append(
+                f"{head}, and it brought nothing in the last {horizon} days: treat it with care."
+            )
+    return lines
 
 
 def probably_gone(customers: pd.DataFrame, score: str = "p_alive") -> tuple[pd.DataFrame, float]:

@@ -59,3 +59,28 @@ def test_the_verdict_names_the_model_in_use():
     for name in ("BG/NBD", "MBG/NBD", "Pareto/NBD"):
         assert f", {name} forecast" in found.verdict(name)
     assert f", {found.best_forecast} forecast" in found.verdict()
+
+
+def test_backtest_by_segment_worked_out_by_hand():
+    found = backtest(frame(), horizon=365)
+    labels = pd.Series({"A": "Loyal", "B": "Loyal", "C": "Lost", "D": "Lost", "E": "New"})
+    table = found.by_segment(labels, "the last period repeated").set_index("segment")
+    # Loyal (A, B): last period A 10 and 40, B 45 = 3 days, 40.00; after: A 60, 70 = 2, 20.00.
+    # Lost (C, D): last period C 20, D 5 = 2 days, 70.00; after: C 100 = 1, 30.00.
+    # E is not known at the cut: left out.
+    assert list(table.index) == ["Loyal", "Lost"]
+    loyal = table.loc["Loyal", ["customers", "predicted_purchases", "actual_purchases"]]
+    assert loyal.tolist() == [2, 3, 2]
+    assert table.loc["Loyal", "revenue_error"] == pytest.approx(40 / 20 - 1)
+    assert table.loc["Lost", ["predicted_revenue", "actual_revenue"]].tolist() == [70.0, 30.0]
+    assert table.loc["Lost", "purchases_error"] == pytest.approx(2 / 1 - 1)
+
+
+def test_a_verdict_when_everyone_bought_again_says_no_ranking_can_be_judged():
+    rows = frame()
+    day80 = rows.drop_duplicates("customer_id").assign(invoice_date=DAY0 + pd.Timedelta(days=80))
+    rows = pd.concat([rows, day80])  # every customer also buys on day 80: all bought again
+    found = backtest(rows, horizon=365)
+    assert found.bought_again == found.customers == 4
+    assert found.scores.empty
+    assert "all 4 customers bought again" in found.verdict("BG/NBD")

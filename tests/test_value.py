@@ -266,3 +266,41 @@ def test_a_ten_year_horizon_for_rare_and_daily_buyers_is_a_number_not_a_warning(
         got = model.expected_purchases(3652.5, x, t_x, T)
     expected = [reference_expectation(model, 3652.5, *v) for v in zip(x, t_x, T, strict=True)]
     np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_segments_forecast_above_their_own_past_are_flagged_in_words():
+    from segmentation.value import above_own_past
+
+    table = pd.DataFrame(
+        {
+            "segment": ["Lost", "Champions", "Quiet"],
+            "customers": [10, 5, 1],
+            "value_365d": [120.0, 900.0, 5.0],
+            "revenue_last_365d": [80.0, 1000.0, 0.0],
+        }
+    )
+    # Lost: 120 against 80 (+50 %); Quiet: 5 against nothing; Champions below its past.
+    assert above_own_past(table, "segment", 365, "£") == [
+        "Lost: forecast £120 in the next 365 days, above the £80 it brought in the last 365 "
+        "days (+50%): a forecast above a segment's own past is unlikely, treat it with care.",
+        "Quiet: forecast £5 in the next 365 days, and it brought nothing in the last 365 "
+        "days: treat it with care.",
+    ]
+
+
+def test_value_stage_gives_each_customer_its_revenue_in_the_last_horizon():
+    from segmentation.value import value_stage
+
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "A", "B", "B", "C"],
+            "invoice_date": pd.to_datetime(
+                ["2024-01-01", "2024-03-01", "2024-06-01", "2024-01-05", "2024-05-20", "2024-02-01"]
+            ),
+            "revenue": [10.0, 20.0, 30.0, 5.0, 7.0, 40.0],
+            "refund": False,
+        }
+    )
+    # Snapshot 2024-06-02: the period ends 2024-06-01; the last 30 days are May 3 to June 1.
+    found = value_stage(tx, "2024-06-02", horizon=30, model="bgnbd")
+    assert found.recent_revenue.to_dict() == {"A": 30.0, "B": 7.0, "C": 0.0}

@@ -1,6 +1,8 @@
 """AppTest: the Value page says which model is in use and why, matches the core's figures,
 and its "probably gone" list does not silently omit one-time buyers."""
 
+import pandas as pd
+
 import segmentation as seg
 
 
@@ -58,3 +60,30 @@ def test_the_held_out_check_is_shown_in_words(app):
     assert any("predicted" in m.value and "there were" in m.value for m in app.markdown)
     app.slider(key="holdout_fraction").set_value(0.4).run()
     assert not app.exception
+
+
+def test_the_backtest_per_segment_uses_the_segments_as_they_stood_at_the_cut(app):
+    value_page(app)
+    result, value = core_value()
+    tested = seg.backtest(result.cleaned.transactions, 365)
+    day = str((pd.Timestamp(tested.cut) + pd.Timedelta(days=1)).date())
+    at_cut = seg.earlier_labels(
+        seg.load_transactions(seg.demo_csv_bytes(), "demo.csv").transactions,
+        seg.Recipe.from_dict(result.recipe()),
+        day,
+    )
+    shown = next(d.value for d in app.dataframe if "actual_purchases" in d.value.columns)
+    # Plain count of each segment's customers known at the cut, then purchase days after it.
+    labels = at_cut.set_index("customer_id")["segment"]
+    known = labels.reindex(tested.per_customer.index).dropna()
+    assert shown.set_index("segment")["customers"].to_dict() == known.value_counts().to_dict()
+    assert shown["actual_purchases"].sum() == tested.actual_purchases
+    # Segments forecast above what they brought in the last year are flagged in words.
+    customers = result.customer_file(None, value.predictions)
+    customers["revenue_last_365d"] = value.recent_revenue.reindex(customers["customer_id"]).values
+    above = []
+    for by in ("segment", "rfm_segment"):
+        table = seg.segment_value(customers, by)
+        above += list(table[table["value_365d"] > table["revenue_last_365d"]][by])
+    flagged = [w.value.split(":")[0] for w in app.warning if "in the next 365 days" in w.value]
+    assert sorted(flagged) == sorted(above)
