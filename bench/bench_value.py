@@ -50,8 +50,8 @@ def synthetic_transactions(n: int, seed: int = 1):
     owner = np.repeat(np.arange(n), days)
     nth = np.arange(len(owner)) - np.repeat(np.cumsum(days) - days, days)
     span = np.repeat(summary["t_x"].to_numpy(), days)
-    offset = np.where(nth == 0, 0, np.where(nth == days[owner] - 1, span,
-                                             np.floor(rng.uniform(0, 1, len(owner)) * span)))  # fmt: skip
+    between = np.floor(rng.uniform(0, 1, len(owner)) * span)
+    offset = np.where(nth == 0, 0, np.where(nth == days[owner] - 1, span, between))
     first = pd.Timestamp("2025-12-31") - pd.to_timedelta(summary["T"].to_numpy(), unit="D")
     return pd.DataFrame(
         {

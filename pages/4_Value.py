@@ -9,9 +9,10 @@ from dashboard import cache, context, formats, names, pages
 from dashboard import state as S
 
 MODELS = {
-    "auto": "automatic (the better fit)",
+    "auto": "automatic (the best on a held-out period)",
     "bgnbd": "BG/NBD",
     "mbgnbd": "MBG/NBD (one-time buyers can have left)",
+    "pnbd": "Pareto/NBD (one-time buyers can have left)",
 }
 
 pages.setup_page("Value")

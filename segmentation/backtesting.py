@@ -18,11 +18,15 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
-from .paretonbd import NAME as PARETO
-from .paretonbd import fit_pareto
-from .value import MODEL_NAMES, between, customer_summary, fit_purchases, fit_spend
-
-MIN_DAYS = 14  # a horizon shorter than this tells nothing
+from .value import (
+    MIN_HELD_OUT,
+    MODEL_NAMES,
+    between,
+    customer_summary,
+    fit_purchases,
+    fit_spend,
+    held_out,
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ class Backtest:
 
     @property
     def best_forecast(self) -> str:
-        models = self.totals.loc[[*MODEL_NAMES.values(), PARETO]]
+        models = self.totals.loc[list(MODEL_NAMES.values())]
         return str(models["purchases_error"].abs().idxmin())
 
     @property
@@ -126,7 +130,7 @@ def _learned_score(
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    if h < MIN_DAYS:
+    if h < MIN_HELD_OUT:
         return None
     earlier = cut - pd.Timedelta(days=h)
     train = customer_summary(cleaned[cleaned["invoice_date"] <= earlier + pd.Timedelta(days=1)],
@@ -176,13 +180,12 @@ def backtest(cleaned: pd.DataFrame, horizon: int = 365) -> Backtest:
     purchases = cleaned[~cleaned["refund"].astype(bool)] if "refund" in cleaned else cleaned
     day = purchases["invoice_date"].dt.normalize()
     start, end = day.min(), day.max()
-    horizon = min(int(horizon), int((end - start).days) // 2)
-    if horizon < MIN_DAYS:
+    cut, horizon = held_out(purchases, horizon)
+    if horizon < MIN_HELD_OUT:
         raise DataError(
             f"The data spans {(end - start).days} days: too short to hold out a period and "
             "check the forecasts against it."
         )
-    cut = end - pd.Timedelta(days=horizon)
     summary = customer_summary(cleaned[(cleaned["invoice_date"].dt.normalize() <= cut)], cut)
     after = between(purchases, cut, end, summary.index)
     bought = after["days"].to_numpy() > 0
@@ -195,7 +198,6 @@ def backtest(cleaned: pd.DataFrame, horizon: int = 365) -> Backtest:
         "actual_revenue": after["revenue"].to_numpy(),
     }
     fits = {name: fit_purchases(summary, model) for model, name in MODEL_NAMES.items()}
-    fits[PARETO] = fit_pareto(summary)
     for name, fitted in fits.items():
         expected = fitted.expected_purchases(horizon, x, t_x, T)
         detail[f"{name}|purchases"] = np.asarray(expected, dtype="float64")

@@ -18,6 +18,7 @@ from .settings import (
     METHODS,
     METRICS,
     PRESETS,
+    PURCHASE_MODELS,
     REFUNDS,
     SAMPLE_UNITS,
     CleaningOptions,
@@ -192,9 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--value-model",
-        choices=("auto", "bgnbd", "mbgnbd"),
+        choices=("auto", *PURCHASE_MODELS),
         default="auto",
-        help="repeat-purchase model (auto: the better-fitting of BG/NBD and MBG/NBD)",
+        help="repeat-purchase model (auto: the one whose forecast of a held-out period was "
+        "closest: BG/NBD, MBG/NBD or Pareto/NBD)",
     )
     p.add_argument("--no-value", action="store_true", help="skip the customer value models")
     p.add_argument("--movement", help="the movement matrix (.csv): segment before x segment now")
@@ -575,11 +577,15 @@ def _value(args, result):
             f"  Warning: repeat purchases and spend are correlated ({value.correlation:.2f}); "
             "the spend model assumes they are not, so expected spend is less reliable."
         )
-    print(
-        f"  Details (time in days): {p.name} r {p.r:.4f}, alpha {p.alpha:.4f}, a {p.a:.4f}, "
-        f"b {p.b:.4f}; Gamma-Gamma p {s.p:.4f}, q {s.q:.4f}, gamma {s.gamma:.4f}"
-    )
+    print(f"  Details (time in days): {p.name} {_parameters(p)}; Gamma-Gamma {_parameters(s)}")
     return value, tested
+
+
+def _parameters(model) -> str:
+    fitted = model.to_dict()
+    return ", ".join(
+        f"{k} {v:.4f}" for k, v in fitted.items() if k not in ("model", "log_likelihood")
+    )
 
 
 def _print_segment_value(customers, value, tested, at_cut, symbol: str) -> None:

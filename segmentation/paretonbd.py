@@ -85,6 +85,13 @@ class ParetoNBD:
     def name(self) -> str:
         return NAME
 
+    @property
+    def modified(self) -> bool:  # one-time buyers can have left, as under MBG/NBD
+        return True
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in ("model", "r", "alpha", "s", "beta", "log_likelihood")}
+
     def _log_odds(self, x, t_x, T) -> np.ndarray:
         """log of the odds of having left: (s / (r + s + x)) (alpha+T)^(r+x) (beta+T)^s A0."""
         r, alpha, s, beta = self.r, self.alpha, self.s, self.beta

@@ -17,13 +17,12 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from .errors import SettingsError
-from .settings import METHODS, METRICS, CleaningOptions, ScoreEdges
+from .settings import METHODS, METRICS, PURCHASE_MODELS, CleaningOptions, ScoreEdges
 from .transforms import TRANSFORMS
 
 RECIPE_VERSION = 4
 FREQUENCIES = ("invoices", "lines", "days")
 FITTED = ("boxcox", "yeojohnson")  # the transforms that carry a fitted parameter
-PURCHASE_MODELS = ("bgnbd", "mbgnbd")
 MAX_K = 50
 MAX_TEXT = 2000
 MAX_ITEMS = 1000
@@ -67,10 +66,7 @@ class ValuePart:
     """The value models' fitted parameters and the horizon they forecast."""
 
     model: str
-    r: float
-    alpha: float
-    a: float
-    b: float
+    purchases: tuple[tuple[str, float], ...]  # the model's parameters, by name
     p: float
     q: float
     gamma: float
@@ -81,8 +77,7 @@ class ValuePart:
     def as_saved(self) -> dict[str, Any]:
         """The parameters in the form the value models read."""
         return {
-            "purchases": {"model": self.model, "r": self.r, "alpha": self.alpha, "a": self.a,
-                          "b": self.b},
+            "purchases": {"model": self.model, **dict(self.purchases)},
             "spend": {"p": self.p, "q": self.q, "gamma": self.gamma},
             "horizon_days": self.horizon_days,
             "discount_rate": self.discount_rate,
@@ -365,11 +360,11 @@ def _value(data: Any) -> ValuePart:
     purchases = _dict(value.get("purchases"), "value.purchases")
     spend = _dict(value.get("spend"), "value.spend")
     model = _choice(purchases.get("model", "bgnbd"), "value.purchases.model", PURCHASE_MODELS)
+    fitted = tuple(
+        (name, _num(purchases.get(name), f"value.purchases.{name}", positive=True))
+        for name in PURCHASE_MODELS[model][1]
+    )
     params = {
-        name: _num(purchases.get(name), f"value.purchases.{name}", positive=True)
-        for name in ("r", "alpha", "a", "b")
-    }
-    params |= {
         name: _num(spend.get(name), f"value.spend.{name}", positive=True)
         for name in ("p", "q", "gamma")
     }
@@ -381,7 +376,9 @@ def _value(data: Any) -> ValuePart:
         raise _fail("value.discount_rate", "must be from 0 to below 1")
     end = _text(value.get("period_end"), "value.period_end")
     _date(end, "value.period_end")
-    return ValuePart(model, **params, horizon_days=horizon, discount_rate=rate, period_end=end)
+    return ValuePart(
+        model, fitted, **params, horizon_days=horizon, discount_rate=rate, period_end=end
+    )
 
 
 def _reading(data: Any) -> Reading:

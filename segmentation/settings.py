@@ -20,6 +20,14 @@ REFUNDS = ("net", "drop", "keep")
 METHODS = ("both", "kmeans", "scores")
 
 
+# The repeat-purchase models: key, name, fitted parameters (in days).
+PURCHASE_MODELS = {
+    "bgnbd": ("BG/NBD", ("r", "alpha", "a", "b")),
+    "mbgnbd": ("MBG/NBD", ("r", "alpha", "a", "b")),
+    "pnbd": ("Pareto/NBD", ("r", "alpha", "s", "beta")),
+}
+
+
 @dataclass(frozen=True)
 class CleaningOptions:
     """Which cleaning rules run, and what happens to refunds.

@@ -33,9 +33,11 @@ from scipy.optimize import minimize
 from scipy.special import betaln, expit, gammaln, hyp2f1
 
 from .errors import DataError
+from .settings import PURCHASE_MODELS
 
-MODELS = ("auto", "bgnbd", "mbgnbd")
-MODEL_NAMES = {"bgnbd": "BG/NBD", "mbgnbd": "MBG/NBD"}
+MIN_HELD_OUT = 14  # days: a held-out period shorter than this tells nothing
+MODEL_NAMES = {key: name for key, (name, _) in PURCHASE_MODELS.items()}
+MODELS = ("auto", *MODEL_NAMES)
 SUMMARY_COLUMNS = ["x", "t_x", "T", "zbar"]
 # Gamma-Gamma assumes spend and frequency are independent: warn above this correlation.
 STRONG_CORRELATION = 0.3
@@ -244,9 +246,14 @@ def _hyp2f1(a, b, c, z) -> np.ndarray:
 
 
 def fit_purchases(summary: pd.DataFrame, model: str = "bgnbd") -> PurchaseModel:
-    """Maximum-likelihood BG/NBD (``"bgnbd"``) or MBG/NBD (``"mbgnbd"``) on a summary."""
+    """Maximum-likelihood BG/NBD (``"bgnbd"``), MBG/NBD (``"mbgnbd"``) or Pareto/NBD
+    (``"pnbd"``) on a summary."""
     if model not in MODEL_NAMES:
-        raise DataError(f"Unknown purchase model '{model}' (bgnbd or mbgnbd).")
+        raise DataError(f"Unknown purchase model '{model}' ({', '.join(MODEL_NAMES)}).")
+    if model == "pnbd":
+        from .paretonbd import fit_pareto
+
+        return fit_pareto(summary)  # type: ignore[return-value]  # the same interface
     if (summary["x"] > 0).sum() < 2:
         raise DataError(
             "Fewer than two customers bought again: there is nothing to learn repeat buying from."
@@ -382,6 +389,15 @@ class Value:
         }
 
 
+def held_out(purchases: pd.DataFrame, horizon: int) -> tuple[pd.Timestamp, int]:
+    """The backtest's period: the last ``horizon`` days (at most half the data's span) and the
+    day before them (the cut)."""
+    day = purchases["invoice_date"].dt.normalize()
+    start, end = day.min(), day.max()
+    horizon = min(int(horizon), int((end - start).days) // 2)
+    return end - pd.Timedelta(days=horizon), horizon
+
+
 def between(purchases: pd.DataFrame, start, end, ids) -> pd.DataFrame:
     """Purchase ``days`` and ``revenue`` of each customer (``ids``) in (start, end]."""
     day = purchases["invoice_date"].dt.normalize()
@@ -421,13 +437,14 @@ def choose_model(
             checks = {}
         if checks and all(c.actual for c in checks.values()):
             best = min(checks, key=lambda m: abs(checks[m].error))
-            other = next(m for m in checks if m != best)
+            others = ", ".join(
+                f"{MODEL_NAMES[m]} {abs(checks[m].error):.0%}" for m in checks if m != best
+            )
             fitted = fit_purchases(summary, best)
             return fitted, (
                 f"{fitted.name}: fitted up to {checks[best].calibration_end}, it forecast the "
                 f"last {checks[best].holdout_days} days' repeat purchases within "
-                f"{abs(checks[best].error):.1%} ({MODEL_NAMES[other]}: "
-                f"{abs(checks[other].error):.1%})."
+                f"{abs(checks[best].error):.0%} ({others})."
             )
     bg, mbg = fit_purchases(summary, "bgnbd"), fit_purchases(summary, "mbgnbd")
     one_time = float((summary["x"] == 0).mean())
@@ -453,8 +470,9 @@ def value_stage(
     fraction: float = 0.25,
 ) -> Value:
     """Fit on all the cleaned data (period end: the day before the snapshot) and predict
-    every customer's value over ``horizon`` days; ``"auto"`` chooses the model on the last
-    ``fraction`` of the period held out."""
+    every customer's value over ``horizon`` days; ``"auto"`` chooses the model whose forecast
+    of the backtest's period (the last ``horizon`` days, at most half the span) was closest,
+    or of the last ``fraction`` when that period is too short."""
     if model not in MODELS:
         raise DataError(f"Unknown purchase model '{model}' ({', '.join(MODELS)}).")
     if rate < 0:
@@ -462,10 +480,13 @@ def value_stage(
     end = pd.Timestamp(snapshot).normalize() - pd.Timedelta(days=1)
     summary = customer_summary(cleaned, end)
     summary.attrs["end"] = str(end.date())
-    purchases, why = choose_model(summary, model, cleaned, fraction)
+    bought = cleaned[~cleaned["refund"].astype(bool)] if "refund" in cleaned else cleaned
+    cut, days = held_out(bought, horizon)
+    purchases, why = choose_model(
+        summary, model, cleaned, fraction, cut if days >= MIN_HELD_OUT else None
+    )
     spend = fit_spend(summary)
     predictions = predict(purchases, spend, summary, horizon, rate)
-    bought = cleaned[~cleaned["refund"].astype(bool)] if "refund" in cleaned else cleaned
     last = between(bought, end - pd.Timedelta(days=horizon), end, summary.index)
     from .backtesting import chance_of_buying_again
 
@@ -502,18 +523,12 @@ class Holdout:
         return (self.predicted - self.actual) / self.actual if self.actual else float("nan")
 
     def verdict(self) -> str:
-        error = abs(self.error)
-        judged = (
-            "close: the forecasts can be used"
-            if error <= 0.1
-            else "rough: use the forecasts as a guide"
-            if error <= 0.25
-            else "far off: use the forecasts with care"
-        )
+        """In words, without a judgement: the backtest over the forecast's own horizon is
+        the one figure that says how far off the forecasts are likely to be."""
         return (
             f"Fitted on the data up to {self.calibration_end}, the {self.model} model predicted "
             f"{self.predicted:,.0f} repeat purchases in the following {self.holdout_days} days; "
-            f"there were {self.actual:,.0f} ({self.error:+.1%}, {judged})."
+            f"there were {self.actual:,.0f} ({self.error:+.0%})."
         )
 
 
@@ -565,14 +580,20 @@ def predict_with_saved(cleaned: pd.DataFrame, snapshot: str, saved: dict) -> pd.
     return predict_summary(customer_summary(cleaned, end), saved)
 
 
+def saved_purchases(saved: dict):
+    """The purchase model of saved parameters (``{"model": key, <its parameters>}``)."""
+    model = saved["model"]
+    params = [float(saved[name]) for name in PURCHASE_MODELS[model][1]]
+    if model == "pnbd":
+        from .paretonbd import ParetoNBD
+
+        return ParetoNBD(*params, saved.get("log_likelihood", 0.0), customers=0)
+    return PurchaseModel(model, *params, saved.get("log_likelihood", 0.0), customers=0)
+
+
 def predict_summary(summary: pd.DataFrame, saved: dict) -> pd.DataFrame:
     """Predictions for a customer summary (index ``customer_id``) with saved parameters."""
-    fields = ("model", "r", "alpha", "a", "b")
-    purchases = PurchaseModel(
-        *(saved["purchases"][f] for f in fields),
-        saved["purchases"].get("log_likelihood", 0.0),
-        customers=0,
-    )
+    purchases = saved_purchases(saved["purchases"])
     spend = SpendModel(
         *(saved["spend"][f] for f in ("p", "q", "gamma")),
         saved["spend"].get("log_likelihood", 0.0),

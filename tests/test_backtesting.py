@@ -84,3 +84,16 @@ def test_a_verdict_when_everyone_bought_again_says_no_ranking_can_be_judged():
     assert found.bought_again == found.customers == 4
     assert found.scores.empty
     assert "all 4 customers bought again" in found.verdict("BG/NBD")
+
+
+def test_the_automatic_model_is_chosen_on_the_backtest_s_own_period():
+    """One held-out period: the value stage's automatic choice is judged on the days the
+    backtest forecasts, so the model in use is the one with the backtest's smallest error."""
+    import segmentation as seg
+
+    loaded = seg.load_transactions(seg.demo_csv_bytes(), "demo.csv")
+    cleaned = seg.segment(loaded.transactions, seg.Settings(method="scores")).cleaned
+    tested = backtest(cleaned.transactions, 365)
+    value = seg.value_stage(cleaned.transactions, cleaned.snapshot, 365)
+    assert f"fitted up to {tested.cut}" in value.chosen_because
+    assert value.purchases.name == tested.best_forecast

@@ -173,3 +173,35 @@ def test_any_mutation_is_refused_or_leaves_the_query_s_shape_alone(saved, field,
         assert shape(compile_recipe(changed, dialect), dialect) == shape(
             compile_recipe(original, dialect), dialect
         )
+
+
+def test_a_pareto_nbd_value_part_is_kept_and_applied():
+    """A recipe saved with Pareto/NBD keeps its own parameters (s and beta, not a and b) and
+    its predictions are the model's own (P(alive) by the published expression)."""
+    import pandas as pd
+
+    from segmentation.paretonbd import ParetoNBD
+    from segmentation.value import predict_summary
+    from tests.test_paretonbd import reference
+
+    saved = {
+        "purchases": {"model": "pnbd", "r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669},
+        "spend": {"p": 6.25, "q": 3.74, "gamma": 15.44},
+        "horizon_days": 39,
+        "discount_rate": 0.0,
+        "period_end": "1997-09-30",
+    }
+    from segmentation.recipe import _value
+
+    part = _value(saved)
+    assert part.as_saved()["purchases"] == saved["purchases"]
+    with pytest.raises(RecipeError, match=r"value\.purchases\.beta"):
+        _value({**saved, "purchases": {**saved["purchases"], "beta": None}})
+    summary = pd.DataFrame({"x": [2, 0], "t_x": [30.43, 0.0], "T": [38.86, 38.86],
+                            "zbar": [20.0, 0.0]}, index=["a", "b"])  # fmt: skip
+    got = predict_summary(summary, part.as_saved())
+    model = ParetoNBD(0.553, 10.578, 0.606, 11.669, 0.0, 0)
+    for i, (x, t_x) in enumerate([(2, 30.43), (0, 0.0)]):  # the note's expressions, 60 digits
+        alive, expected = reference(model, 39, x, t_x, 38.86)
+        assert got["p_alive"].iloc[i] == pytest.approx(alive, rel=1e-6)
+        assert got["expected_purchases_39d"].iloc[i] == pytest.approx(expected, rel=1e-6)
