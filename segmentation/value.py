@@ -450,14 +450,14 @@ def choose_model(
     one_time = float((summary["x"] == 0).mean())
     if mbg.log_likelihood >= bg.log_likelihood:
         return mbg, (
-            f"MBG/NBD: it fits these customers better (log-likelihood {mbg.log_likelihood:,.1f} "
-            f"against {bg.log_likelihood:,.1f} for BG/NBD), and it lets the {one_time:.0%} "
-            "who bought only once have left too (BG/NBD counts them all as alive)."
+            "MBG/NBD: it fits these customers better than BG/NBD (the history is too short to "
+            f"hold out a period), and it lets the {one_time:.0%} who bought only once have "
+            "left too (BG/NBD counts them all as alive)."
         )
     return bg, (
-        f"BG/NBD: it fits these customers better (log-likelihood {bg.log_likelihood:,.1f} "
-        f"against {mbg.log_likelihood:,.1f} for MBG/NBD). It counts the {one_time:.0%} who "
-        "bought only once as alive; their value still reflects how rarely such customers buy."
+        "BG/NBD: it fits these customers better than MBG/NBD (the history is too short to "
+        f"hold out a period). It counts the {one_time:.0%} who bought only once as alive; "
+        "their value still reflects how rarely such customers buy."
     )
 
 
