@@ -16,14 +16,26 @@ def _saved(ctx: Context) -> dict[str, tuple[float, float, float]]:
     return st.session_state.setdefault(S.NAMES, {}).setdefault(ctx.source, {})
 
 
+def _carried(ctx: Context, segments: seg.Segments) -> dict[int, str]:
+    """The user's names of the segments this refit found again."""
+    auto = seg.name_segments(segments.centroids)
+    profile = seg.cluster_profile(ctx.rfm(), segments.labels, auto)
+    return seg.carry_names(_saved(ctx), profile, ctx.rfm())
+
+
 def names_for(ctx: Context, segments: seg.Segments) -> dict[int, str]:
     """Automatic names, with the user's names where a segment is one they named."""
     resolved = st.session_state.get(S.RESOLVED_NAMES, {}).get(ctx.key)
     if resolved is not None:
         return resolved
-    auto = seg.name_segments(segments.centroids)
-    profile = seg.cluster_profile(ctx.rfm(), segments.labels, auto)
-    return {**auto, **seg.carry_names(_saved(ctx), profile, ctx.rfm())}
+    return {**seg.name_segments(segments.centroids), **_carried(ctx, segments)}
+
+
+def _grid_names(ctx: Context) -> set[str]:
+    """The names the RFM grid uses (a K-Means segment may not take one)."""
+    if not ctx.settings.scores:
+        return set()
+    return set(seg.rules_table(ctx.settings.rules)["segment"])
 
 
 def name_inputs(ctx: Context, segments: seg.Segments) -> dict[int, str]:
@@ -39,10 +51,38 @@ def name_inputs(ctx: Context, segments: seg.Segments) -> dict[int, str]:
         start = names_for(ctx, segments)
         for cluster in auto:
             st.session_state[S.name_key(cluster)] = start[cluster]
+        not_kept = sorted(set(saved) - set(_carried(ctx, segments).values()))
+        if not_kept:
+            st.info(
+                f"Your name{'s' if len(not_kept) > 1 else ''} "
+                f"{', '.join(repr(n) for n in not_kept)} could not be kept: no segment of "
+                f"this fit ({ctx.k} segments) is close enough to the one you named. They come "
+                "back when that segment does.",
+                icon=":material/info:",
+            )
+    kinds = seg.segment_kinds(segments.centroids)
+    book = seg.playbook_table(ctx.settings.playbook).set_index("segment")
     cols = st.columns(min(len(auto), 5))
     for cluster in auto:
-        cols[cluster % len(cols)].text_input(f"Segment {cluster}", key=S.name_key(cluster))
+        kind = kinds[cluster]
+        action = book["action"].get(kind, "")
+        cols[cluster % len(cols)].text_input(
+            f"Segment {cluster}",
+            key=S.name_key(cluster),
+            help=f"Playbook row: {kind}. {action} The name is used in the customer file's "
+            "segment column, the report, the mailing lists and Movement; the action and rank "
+            "stay those of the row.",
+        )
     chosen = {c: st.session_state[S.name_key(c)].strip() or auto[c] for c in auto}
+    taken = _grid_names(ctx)
+    for cluster, name in list(chosen.items()):
+        if name in taken:
+            st.warning(
+                f"'{name}' is already the name of an RFM grid segment: segment {cluster} "
+                f"keeps '{auto[cluster]}', so that each name means one group.",
+                icon=":material/warning:",
+            )
+            chosen[cluster] = auto[cluster]
     for cluster, name in chosen.items():
         if name != auto[cluster]:
             row = profile.loc[cluster]

@@ -34,7 +34,7 @@ if scored is not None:
     st.subheader("Score thresholds")
     scores_view.thresholds(scored)
     kpis = ctx.kpis(customers, "rfm_segment")
-    book = seg.playbook_table(ctx.settings.playbook)
+    book = result.playbook
     ranks = dict(zip(book["segment"], book["rank"], strict=True))
     st.subheader("Segments of the RFM grid")
     st.plotly_chart(seg.grid_sizes_figure(kpis, ranks), key="grid_sizes")

@@ -38,7 +38,7 @@ try:
         before = movement_view.previous_file()
         s0 = str(before["snapshot_date"].iloc[0])
     revenue = cache.period_revenue(ctx.source, ctx.settings.cleaning, s0, ctx.data)
-    found = seg.compare_all(before, now, ctx.settings.playbook, revenue)
+    found = seg.compare_all(before, now, result.playbook, revenue)
 except seg.SegmentationError as exc:
     pages.show_error(exc)
     st.stop()

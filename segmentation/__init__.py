@@ -87,7 +87,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "read_previous",
     ),
     "parsing": ("ParseOptions", "parse_ids", "to_transactions"),
-    "playbook": ("PLAYBOOK", "playbook_rows", "playbook_table"),
+    "playbook": ("PLAYBOOK", "playbook_rows", "playbook_table", "with_names"),
     "pipeline": (
         "Cleaned",
         "Elbow",
@@ -118,6 +118,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "merged_names",
         "name_segments",
         "relative_importance",
+        "segment_kinds",
     ),
     "reading": ("Preview", "ReadLimits", "TextFormat", "preview_table"),
     "recipe": ("Recipe", "RecipeError"),

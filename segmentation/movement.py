@@ -247,17 +247,14 @@ def movements(
     else:
         before, start = previous, pd.Timestamp(previous["snapshot_date"].iloc[0])
     revenue = period_revenue(result.cleaned.transactions, start)
-    return compare_all(before, now, result.settings.playbook, revenue)
+    return compare_all(before, now, result.playbook, revenue)
 
 
 def compare_all(
-    before: pd.DataFrame, now: pd.DataFrame, playbook, revenue: pd.Series
+    before: pd.DataFrame, now: pd.DataFrame, book: pd.DataFrame, revenue: pd.Series
 ) -> list[Movement]:
     """:func:`compare` for each method both customer files have, ranked by the playbook
-    (``Settings.playbook`` rows; ``None``: the default)."""
-    from .playbook import playbook_table
-
-    book = playbook_table(playbook)
+    ``book`` (the run's: each K-Means name with its kind's rank)."""
     ranks = dict(zip(book["segment"], book["rank"], strict=True))
     return [
         compare(before, now, by, ranks, revenue)

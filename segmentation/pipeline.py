@@ -35,8 +35,14 @@ from .clustering import (
 from .errors import DataError
 from .export import customer_file, customers_table, metrics_table
 from .kpis import customer_activity, segment_kpis
-from .playbook import playbook_table
-from .profiles import cluster_profile, name_segments, relative_importance
+from .playbook import playbook_table, with_names
+from .profiles import (
+    check_names,
+    cluster_profile,
+    name_segments,
+    relative_importance,
+    segment_kinds,
+)
 from .recipe import RECIPE_VERSION, Recipe
 from .rfm import RFM_COLUMNS, compute_rfm, snapshot_date
 from .sampling import sample_transactions
@@ -271,6 +277,17 @@ class SegmentationResult:
         return self.profiled.names
 
     @property
+    def kinds(self) -> dict[int, str]:
+        """Each cluster's kind: the playbook row its action and rank come from."""
+        return segment_kinds(self.segments.centroids)
+
+    @property
+    def playbook(self) -> pd.DataFrame:
+        """The playbook, with each K-Means display name given its kind's row."""
+        book = playbook_table(self.settings.playbook)
+        return with_names(book, self.names, self.kinds) if self.profiled else book
+
+    @property
     def profile(self) -> pd.DataFrame:
         return self.profiled.profile
 
@@ -292,7 +309,7 @@ class SegmentationResult:
         return customer_file(
             self.labelled,
             self.scored.scores if self.scored else None,
-            playbook_table(self.settings.playbook),
+            self.playbook,
             str(self.rfm.attrs.get("snapshot")),
             contacts,
             value,
@@ -306,7 +323,7 @@ class SegmentationResult:
 
     def crosstab(self) -> pd.DataFrame:
         """Customers per K-Means segment and grid segment, in the playbook's order."""
-        book = playbook_table(self.settings.playbook)
+        book = self.playbook
         customers = self.customers
         return crosstab(
             customers["segment"],
@@ -374,6 +391,8 @@ def segment(
         k = settings.k or elbow.suggested_k
         segments = fit_stage(transformed, rfm, k, settings.model_options)
         profiled = profile_stage(rfm, segments, names)
+        if settings.scores:  # one name, one group
+            check_names(profiled.names, set(rules_table(settings.rules)["segment"]), "RFM grid")
         labelled = (
             profiled.customers
             if everyone is not None
@@ -480,7 +499,10 @@ def recipe_from_parts(
             "edges": scored.edges.to_dict(),
             "rules": scored.rules.to_dict(orient="records"),
         }
-    recipe["playbook"] = playbook_table(settings.playbook).to_dict(orient="records")
+    book = playbook_table(settings.playbook)
+    if names and centroids is not None:  # each display name with its kind's row
+        book = with_names(book, names, segment_kinds(centroids))
+    recipe["playbook"] = book.to_dict(orient="records")
     if value is not None:
         recipe["value"] = value.to_dict()
     if reading is not None:

@@ -1,10 +1,11 @@
 """What to do with each segment: a playbook kept as data, shared by both methods.
 
-Each named segment has a rank (1 is the best customers; later issues read a move to a lower
-rank number as an upgrade), a one-line description and a suggested action. K-Means segments are
-named in the same vocabulary as the RFM grid (see :data:`segmentation.profiles.SEGMENT_PROTOTYPES`),
-so one playbook serves both. A segment the playbook does not know (a name the user chose) has
-no action until the user writes one.
+Each named segment has a rank (1 is the best customers; a move to a lower rank number is an
+upgrade), a one-line description and a suggested action. Each K-Means segment has a kind, one
+of these rows (see :data:`segmentation.profiles.SEGMENT_PROTOTYPES`), and a display name of
+its own (K-Means' words, or the user's): :func:`with_names` gives each display name its kind's
+row, so a rename changes only the words. A grid segment the playbook does not know has no
+action until the user writes one.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ PLAYBOOK = pd.DataFrame(
         (
             "Lost",
             11,
-            "Lowest recency, frequency and spend.",
+            "The longest since their last order, the fewest orders and the lowest spend.",
             "Try one reactivation campaign; otherwise leave them out of paid campaigns.",
         ),
         (
@@ -139,3 +140,20 @@ def lookup(segments: pd.Series, playbook: pd.DataFrame, column: str = "action") 
     """The playbook's ``column`` for each segment name (empty for names it does not know)."""
     mapping: Mapping[str, object] = dict(zip(playbook["segment"], playbook[column], strict=True))
     return segments.map(mapping).fillna(NO_ACTION if column != "rank" else pd.NA)
+
+
+def with_names(
+    playbook: pd.DataFrame, names: Mapping[int, str], kinds: Mapping[int, str]
+) -> pd.DataFrame:
+    """The playbook with a row for each K-Means display name (``names``, by cluster) that it
+    does not have: its kind's rank, description and action (``kinds``, by cluster)."""
+    book = playbook.set_index("segment")
+    extra = [
+        (name, *book.loc[kinds[cluster]].tolist())
+        for cluster, name in sorted(names.items())
+        if name not in book.index and kinds.get(cluster) in book.index
+    ]
+    if not extra:
+        return playbook
+    rows = pd.DataFrame(extra, columns=PLAYBOOK_COLUMNS).drop_duplicates("segment")
+    return pd.concat([playbook, rows], ignore_index=True)

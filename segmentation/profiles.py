@@ -11,25 +11,28 @@ from scipy.optimize import linear_sum_assignment
 from .errors import SettingsError
 from .settings import METRICS
 
-# Segment names as data: each name's typical position in standardized space, as
+# Segment kinds as data: each kind's typical position in standardized space, as
 # (recency score, frequency, monetary) where recency score = -standardized recency, so that
-# high is good on every axis. Clusters get the nearest names, one name per cluster.
+# high is good on every axis. Clusters get the nearest kinds, one kind per cluster. A kind is a
+# playbook row (its rank and action); K-Means shows it in its own words, so that a K-Means
+# segment and a grid segment never share a name.
 SEGMENT_PROTOTYPES = pd.DataFrame(
     [
-        ("Champions", 1.0, 1.5, 1.5),
-        ("Loyal Customers", 0.5, 1.0, 1.0),
-        ("Potential Loyalist", 1.0, 0.3, 0.3),
-        ("New Customers", 1.2, -0.8, -0.6),
-        ("Promising", 0.6, -0.4, -0.3),
-        ("Need Attention", 0.0, 0.0, 0.0),
-        ("About To Sleep", -0.4, -0.4, -0.4),
-        ("At Risk", -0.8, 0.4, 0.4),
-        ("Can't Lose Them", -1.0, 1.2, 1.2),
-        ("Hibernating", -0.8, -0.6, -0.6),
-        ("Lost", -1.4, -1.0, -1.0),
+        ("Champions", "Best customers", 1.0, 1.5, 1.5),
+        ("Loyal Customers", "Regulars", 0.5, 1.0, 1.0),
+        ("Potential Loyalist", "Rising customers", 1.0, 0.3, 0.3),
+        ("New Customers", "Newcomers", 1.2, -0.8, -0.6),
+        ("Promising", "Recent first orders", 0.6, -0.4, -0.3),
+        ("Need Attention", "Cooling down", 0.0, 0.0, 0.0),
+        ("About To Sleep", "Drifting away", -0.4, -0.4, -0.4),
+        ("At Risk", "Slipping big spenders", -0.8, 0.4, 0.4),
+        ("Can't Lose Them", "Lapsed best customers", -1.0, 1.2, 1.2),
+        ("Hibernating", "Dormant", -0.8, -0.6, -0.6),
+        ("Lost", "Long gone", -1.4, -1.0, -1.0),
     ],
-    columns=["segment", "recency_score", "frequency", "monetary"],
+    columns=["segment", "kmeans_name", "recency_score", "frequency", "monetary"],
 ).set_index("segment")
+POSITION = ["recency_score", "frequency", "monetary"]
 
 PROFILE_COLUMNS = [
     "cluster",
@@ -46,41 +49,65 @@ PROFILE_COLUMNS = [
 ]
 
 
+def _nearest(centroids: pd.DataFrame, prototypes: pd.DataFrame) -> dict[int, tuple[str, str]]:
+    """Each cluster's kind (the nearest prototype by optimal assignment, each used once; the
+    nearest, numbered, when there are more clusters than kinds) and its K-Means name."""
+    points = np.column_stack(
+        [-centroids["recency_days"], centroids["frequency"], centroids["monetary"]]
+    )
+    protos = prototypes[POSITION].to_numpy()
+    cost = ((points[:, None, :] - protos[None, :, :]) ** 2).sum(axis=2)
+    words = prototypes["kmeans_name"]
+    if len(points) <= len(protos):
+        rows, cols = linear_sum_assignment(cost)
+        return {
+            int(centroids.index[r]): (str(prototypes.index[c]), str(words.iloc[c]))
+            for r, c in zip(rows, cols, strict=True)
+        }
+    return {  # more clusters than kinds: the nearest, numbered
+        int(centroids.index[i]): (str(prototypes.index[c]), f"{words.iloc[c]} {i}")
+        for i, c in enumerate(cost.argmin(axis=1))
+    }
+
+
+def segment_kinds(
+    centroids: pd.DataFrame, prototypes: pd.DataFrame = SEGMENT_PROTOTYPES
+) -> dict[int, str]:
+    """Each cluster's kind: the playbook row whose position is nearest (its identity apart
+    from its display name: the action, rank and movement direction follow it)."""
+    return {c: kind for c, (kind, _) in _nearest(centroids, prototypes).items()}
+
+
 def name_segments(
     centroids: pd.DataFrame,
     overrides: Mapping[int, str] | None = None,
     prototypes: pd.DataFrame = SEGMENT_PROTOTYPES,
 ) -> dict[int, str]:
-    """A name per cluster: the nearest prototypes by optimal assignment (each automatic name
-    used once), then the user's names. Two clusters the user gives the same name are one
-    segment in the profile and the exports (see :func:`cluster_profile`).
+    """A name per cluster: its kind in K-Means' own words (each used once), then the user's
+    names. Two clusters the user gives the same name are one segment in the profile and the
+    exports (see :func:`cluster_profile`).
 
     Parameters
     ----------
     centroids : standardized centroids (cluster x recency_days, frequency, monetary).
     overrides : cluster -> name chosen by the user; these win.
     """
-    points = np.column_stack(
-        [-centroids["recency_days"], centroids["frequency"], centroids["monetary"]]
-    )
-    protos = prototypes.to_numpy()
-    cost = ((points[:, None, :] - protos[None, :, :]) ** 2).sum(axis=2)
-    names: dict[int, str] = {}
-    if len(points) <= len(protos):
-        rows, cols = linear_sum_assignment(cost)
-        names = {
-            int(centroids.index[r]): str(prototypes.index[c])
-            for r, c in zip(rows, cols, strict=True)
-        }
-    else:  # more clusters than names: nearest name, numbered
-        for i, c in enumerate(cost.argmin(axis=1)):
-            names[int(centroids.index[i])] = f"{prototypes.index[c]} {i}"
+    names = {c: name for c, (_, name) in _nearest(centroids, prototypes).items()}
     for cluster, name in (overrides or {}).items():
         if int(cluster) not in names:
             raise SettingsError(f"There is no cluster {cluster} to rename.")
         if name and str(name).strip():
             names[int(cluster)] = str(name).strip()
     return names
+
+
+def check_names(names: Mapping[int, str], taken: set[str], method: str) -> None:
+    """One name, one group: a K-Means name may not be a name the other method uses."""
+    for name in sorted(set(names.values()) & taken):
+        raise SettingsError(
+            f"'{name}' is already the name of an {method} segment: give the K-Means segment "
+            "another name, so that each name means one group."
+        )
 
 
 def merged_names(names: Mapping[int, str]) -> dict[str, list[int]]:

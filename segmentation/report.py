@@ -18,7 +18,6 @@ from .charts import (
     sizes_figure,
 )
 from .kpis import KPI_COLUMNS
-from .playbook import playbook_table
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
@@ -92,7 +91,7 @@ def html_report(result, source: str, notes=None, currency_symbol: str = "") -> s
     data and cleaning summary, the method and its settings, the elbow and profiles, a card per
     segment (size, KPIs, description, action) and the crosstab of both methods."""
     s = result.settings
-    playbook = playbook_table(s.playbook)
+    playbook = result.playbook
     customers = result.customers
     report = result.report
     parts = [

@@ -1,6 +1,7 @@
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from segmentation.demo import demo_transactions
@@ -105,3 +106,47 @@ def test_a_model_fitted_on_a_sample_labels_every_customer(demo_tx):
     z = (x - np.array(fitted_model.scaler_mean)) / np.array(fitted_model.scaler_scale)
     dist = ((z.to_numpy()[:, None, :] - result.segments.centroids.to_numpy()[None]) ** 2).sum(2)
     assert (dist.argmin(axis=1) == result.customers["cluster"].to_numpy()).all()
+
+
+def test_a_rename_keeps_the_action_in_the_file_the_recipe_and_the_movement(demo_tx):
+    """Renaming the best K-Means segment changes only its words: its customers keep the
+    action of its kind, a recipe applies it, and Movement's directions are those of the run
+    without the rename, customer by customer."""
+    from segmentation.movement import movements
+    from segmentation.playbook import PLAYBOOK
+    from segmentation.recipe import Recipe
+
+    plain = segment(demo_tx, Settings(k=4))
+    renamed = segment(demo_tx, Settings(k=4), names={0: "VIP Fans"})
+    was = plain.names[0]
+    customers = renamed.customers
+    assert customers["segment"].tolist() == plain.customers["segment"].replace(
+        was, "VIP Fans").tolist()  # fmt: skip
+    action = PLAYBOOK.set_index("segment").loc[plain.kinds[0], "action"]
+    assert (customers.loc[customers["segment"] == "VIP Fans", "action"] == action).all()
+    assert customers["action"].tolist() == plain.customers["action"].tolist()
+    again, _ = apply_recipe(demo_tx, Recipe.from_dict(renamed.recipe()))
+    assert again["action"].tolist() == customers["action"].tolist()
+    s0 = pd.Timestamp(customers["snapshot_date"].iloc[0]) - pd.Timedelta(days=90)
+    moved = {m.by: m for m in movements(renamed, demo_tx, s0)}
+    before = {m.by: m for m in movements(plain, demo_tx, s0)}
+    for by in ("segment", "rfm_segment"):
+        got = moved[by].customers.set_index("customer_id")["direction"]
+        expected = before[by].customers.set_index("customer_id")["direction"]
+        assert got.sort_index().tolist() == expected.sort_index().tolist()
+    # And by hand: a K-Means move is up or down by the ranks of the two segments' kinds.
+    rank = PLAYBOOK.set_index("segment")["rank"]
+    ranks = {plain.names[c]: rank[plain.kinds[c]] for c in plain.names}
+    rows = before["segment"].customers.dropna(subset=["segment_before", "segment_now"])
+    rows = rows[rows["segment_before"] != rows["segment_now"]]
+    assert len(rows) > 0
+    expected = [
+        "up" if ranks[n] < ranks[b] else "down"
+        for b, n in zip(rows["segment_before"], rows["segment_now"], strict=True)
+    ]
+    assert rows["direction"].tolist() == expected
+
+
+def test_a_kmeans_name_that_a_grid_segment_uses_is_refused(demo_tx):
+    with pytest.raises(SettingsError, match="'Champions' is already the name of an RFM grid"):
+        segment(demo_tx, Settings(k=4), names={1: "Champions"})

@@ -38,3 +38,28 @@ def test_an_edited_playbook_round_trips_and_is_checked():
     no_rank.loc[0, "rank"] = "first"
     with pytest.raises(SettingsError, match="whole-number rank"):
         playbook_rows(no_rank)
+
+
+def test_a_renamed_segment_keeps_its_kind_s_rank_description_and_action():
+    from segmentation.playbook import with_names
+
+    book = with_names(PLAYBOOK, {0: "VIP Fans", 1: "Long gone"}, {0: "Champions", 1: "Lost"})
+    champions = PLAYBOOK.set_index("segment").loc["Champions"]
+    vip = book.set_index("segment").loc["VIP Fans"]
+    assert (vip["rank"], vip["description"], vip["action"]) == (
+        champions["rank"],
+        champions["description"],
+        champions["action"],
+    )
+    assert lookup(pd.Series(["Long gone"]), book).iloc[0].startswith("Try one reactivation")
+    assert len(book) == len(PLAYBOOK) + 2  # the grid's own rows are unchanged
+    # A user's own row for the name wins over the kind's.
+    mine = pd.concat([PLAYBOOK, pd.DataFrame([["VIP Fans", 3, "Mine", "Call"]],
+                                             columns=PLAYBOOK.columns)])  # fmt: skip
+    assert lookup(pd.Series(["VIP Fans"]), with_names(mine, {0: "VIP Fans"}, {0: "Champions"})
+                  ).iloc[0] == "Call"  # fmt: skip
+
+
+def test_the_lost_description_says_longest_since_the_last_order():
+    lost = PLAYBOOK.set_index("segment").loc["Lost", "description"]
+    assert "lowest recency" not in lost.lower() and "longest" in lost.lower()

@@ -10,6 +10,7 @@ from segmentation.profiles import (
     merged_names,
     name_segments,
     relative_importance,
+    segment_kinds,
 )
 
 
@@ -57,8 +58,21 @@ def centroids(rows):
 
 
 def test_names_from_centroid_positions():
-    names = name_segments(centroids([[-1.0, 1.5, 1.5], [1.4, -1.0, -1.0], [-1.2, -0.8, -0.6]]))
-    assert names == {0: "Champions", 1: "Lost", 2: "New Customers"}
+    cents = centroids([[-1.0, 1.5, 1.5], [1.4, -1.0, -1.0], [-1.2, -0.8, -0.6]])
+    # Each cluster's kind is the nearest playbook position; K-Means shows its own word for it.
+    assert segment_kinds(cents) == {0: "Champions", 1: "Lost", 2: "New Customers"}
+    assert name_segments(cents) == {0: "Best customers", 1: "Long gone", 2: "Newcomers"}
+
+
+def test_kmeans_names_never_reuse_a_name_of_the_grid_or_the_playbook():
+    from segmentation.playbook import PLAYBOOK
+    from segmentation.scores import SEGMENT_RULES
+
+    grid = set(SEGMENT_RULES["segment"]) | set(PLAYBOOK["segment"])
+    for k in (2, 5, 11, 13):
+        cents = centroids([[i * 0.3 - 1.5, 1.0 - i * 0.2, (i % 3) - 1.0] for i in range(k)])
+        names = set(name_segments(cents).values())
+        assert len(names) == k and not names & grid
 
 
 def test_names_unique_up_to_many_clusters_and_overrides():
@@ -66,7 +80,7 @@ def test_names_unique_up_to_many_clusters_and_overrides():
     names = name_segments(cents)
     assert len(set(names.values())) == 13
     renamed = name_segments(centroids([[-1.0, 1.5, 1.5], [1.4, -1.0, -1.0]]), {1: "Win back"})
-    assert renamed == {0: "Champions", 1: "Win back"}
+    assert renamed == {0: "Best customers", 1: "Win back"}
     with pytest.raises(SettingsError, match="no cluster 5"):
         name_segments(centroids([[-1.0, 1.5, 1.5], [1.4, -1.0, -1.0]]), {5: "Champions"})
 
