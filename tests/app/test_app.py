@@ -62,8 +62,9 @@ def test_every_page_runs(app, page):
         }[page]
     )
     if page.endswith("Download.py"):
-        # customers CSV, per-segment zip, Excel, report, summary, recipe, cleaning report, SQL
-        assert len(app.get("download_button")) == 8
+        # customers CSV, per-segment zip, Excel, report, summary, recipe, cleaning report,
+        # mailing lists, SQL
+        assert len(app.get("download_button")) == 9
 
 
 def test_upload_csv(app):
@@ -297,3 +298,41 @@ def test_a_workbook_with_a_summary_sheet_in_front_is_read_from_its_data_sheet(ap
     upload(app, "book.xlsx", data, "application/vnd.ms-excel")
     assert not app.error
     assert metric(app, "Customers") == customers_after_netting(60, 3)
+
+
+def test_a_rename_keeps_the_action_and_a_grid_name_is_refused(app):
+    from segmentation.playbook import PLAYBOOK
+
+    app.switch_page("pages/2_Segments.py").run()
+    app.text_input(key="segment_name_0").input("VIP Fans").run()
+    app.text_input(key="segment_name_1").input("Champions").run()  # the RFM grid's name
+    assert not app.exception
+    assert any("'Champions' is already the name of an RFM grid segment" in w.value
+               for w in app.warning)  # fmt: skip
+    app.switch_page("pages/5_Download.py").run()
+    preview = app.dataframe[0].value
+    vip = preview[preview["cluster"] == 0]
+    assert set(vip["segment"]) == {"VIP Fans"}
+    # The action is the playbook row of the cluster's kind, whatever its name.
+    assert vip["action"].iloc[0] in set(PLAYBOOK["action"])
+    assert "Champions" not in set(preview["segment"])  # one name, one group
+    assert not set(preview["segment"]) & set(preview["rfm_segment"])
+
+
+def test_the_mailing_lists_hold_consenting_customers_with_an_address(app):
+    import io
+
+    import pandas as pd
+
+    import segmentation as seg
+
+    app.switch_page("pages/5_Download.py").run()
+    button = next(b for b in app.get("download_button") if b.proto.label.startswith("Mailing"))
+    assert not button.proto.disabled
+    # Plain count: the demo's customers whose latest address is an address and who said yes.
+    raw = pd.read_csv(io.BytesIO(seg.demo_csv_bytes()))
+    latest = raw.sort_values("InvoiceDate", kind="stable").groupby("CustomerID").last()
+    ok = latest["Email"].fillna("").str.contains("@") & latest["Accepts Marketing"].eq("yes")
+    caption = next(c.value for c in app.caption if "customers listed" in c.value)
+    assert f"{int(ok.sum()):,} customers listed" in caption
+    assert "Email Address, First Name, Last Name, Tags" in caption
