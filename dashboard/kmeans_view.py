@@ -40,7 +40,7 @@ def draw(
     st.subheader("What each segment is")
     top = profile.sort_values("revenue_share", ascending=False).iloc[0]
     st.caption(
-        f"{len(profile)} segments of {int(profile['customers'].sum()):,} customers. "
+        f"{len(profile)} segments of {seg.count(int(profile['customers'].sum()), 'customer')}. "
         f"**{top['segment']}** brings {top['revenue_share']:.0%} of the revenue with "
         f"{top['share']:.0%} of the customers. Medians: half the customers are above, half below."
     )
@@ -83,7 +83,8 @@ def draw(
     st.plotly_chart(seg.sizes_figure(profile), key="sizes")
     st.caption(
         "; ".join(
-            f"{row.segment}: {row.customers:,} customers, {row.revenue_share:.0%} of revenue"
+            f"{row.segment}: {seg.count(row.customers, 'customer')}, "
+            f"{row.revenue_share:.0%} of revenue"
             for row in profile.itertuples()
         )
     )

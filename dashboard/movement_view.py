@@ -110,7 +110,7 @@ def draw(move: seg.Movement, symbol: str, from_file: bool) -> None:
     for col, (direction, (label, stem)) in zip(cols, LISTS.items(), strict=True):
         part = customers[customers["direction"] == direction]
         col.download_button(
-            f"{label}: {len(part):,} customers (CSV)",
+            f"{label}: {seg.count(len(part), 'customer')} (CSV)",
             seg.to_csv_bytes(part),
             f"{stem}_{move.by}_{move.before_date}_to_{move.now_date}.csv",
             "text/csv",

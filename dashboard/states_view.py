@@ -44,7 +44,7 @@ def draw(states: Sequence[seg.StateValue], symbol: str = "", expanded: bool = Fa
                     st.session_state[key] = s.meaning
                 extra = {} if key in st.session_state else {"index": None}
                 grid[i % 3].selectbox(
-                    f"'{s.value}': {s.rows:,} rows, {symbol}{s.money:,.2f}",
+                    f"'{s.value}': {seg.count(s.rows, 'row')}, {symbol}{s.money:,.2f}",
                     OPTIONS,
                     key=key,
                     format_func=seg.MEANING_WORDS.get,

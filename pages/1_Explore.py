@@ -44,7 +44,9 @@ for col, metric in zip(cols, seg.METRICS, strict=True):
 st.subheader("RFM summary")
 snapshot = table.attrs.get("snapshot")
 frequency = choices.FREQUENCY_LABELS[table.attrs.get("frequency", "invoices")]
-st.caption(f"{len(table):,} customers · snapshot {snapshot} · frequency counts {frequency}")
+st.caption(
+    f"{seg.count(len(table), 'customer')} · snapshot {snapshot} · frequency counts {frequency}"
+)
 summary = table.describe().T.rename(
     index=seg.METRIC_LABELS,
     columns={

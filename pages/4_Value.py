@@ -191,7 +191,7 @@ gone, threshold = seg.probably_gone(customers, still)
 once = int((gone["frequency"] == 1).sum())
 st.caption(
     f"The top fifth by past spend ({symbol}{threshold:,.0f} or more) whose chance of still "
-    f"buying is below {seg.GONE:.0%}: **{len(gone):,} customers** who spent "
+    f"buying is below {seg.GONE:.0%}: **{seg.count(len(gone), 'customer')}** who spent "
     f"{symbol}{gone['monetary'].sum():,.0f}; {once:,} of them bought only once."
 )
 st.dataframe(
@@ -201,7 +201,7 @@ st.dataframe(
     column_config=formats.customer_columns(symbol),
 )
 st.download_button(
-    f"Valuable but probably gone: {len(gone):,} customers (CSV)",
+    f"Valuable but probably gone: {seg.count(len(gone), 'customer')} (CSV)",
     seg.to_csv_bytes(gone),
     "valuable_probably_gone.csv",
     "text/csv",

@@ -87,6 +87,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "read_previous",
     ),
     "parsing": ("ParseOptions", "parse_ids", "to_transactions"),
+    "words": ("count",),
     "mailing": ("MAILING_COLUMNS", "mailing_lists", "mailing_zip"),
     "playbook": ("PLAYBOOK", "playbook_rows", "playbook_table", "with_names"),
     "pipeline": (

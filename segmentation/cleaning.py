@@ -16,6 +16,7 @@ import pandas as pd
 
 from .errors import DataError, SettingsError
 from .settings import REFUNDS, CleaningOptions
+from .words import count
 
 # Stock codes that are not products: postage, fees, manual adjustments, samples, tests.
 NON_PRODUCT_CODES = frozenset(
@@ -157,7 +158,7 @@ class CleaningReport:
             if not row.enabled:
                 lines.append(f"  {row.description}: off")
                 continue
-            text = f"{row.rows_removed:,} rows removed"
+            text = f"{count(row.rows_removed, 'row')} removed"
             if row.sales_removed:
                 text += f" (sales {row.sales_removed:,.2f})"
             if row.note:
@@ -218,8 +219,10 @@ def clean_transactions(
     # A refund is money going back, whatever sign the file wrote it with (credit notes).
     revenue = np.where(refund, -np.abs(revenue), revenue)
     refunded_order = _refunded_orders(tx).to_numpy(dtype=bool)
-    if options.refunds == "net":
-        revenue = np.where(refunded_order, 0.0, revenue)  # bought, then refunded in full
+    bought = revenue.copy()  # what refunded orders were bought for: the money refunded
+    if options.refunds == "net":  # bought, then refunded in full: neither money nor an order
+        revenue = np.where(refunded_order, 0.0, revenue)
+        refund = refund | refunded_order
     sales = np.where(refund, 0.0, revenue)
     # Every rule looks at a row's own content, so exact duplicates share their fate and each
     # mask can be computed on the whole frame; a row is charged to the first rule removing it.
@@ -246,11 +249,16 @@ def clean_transactions(
             }
         )
     netted = alive & refund
-    netted_value = -_money(revenue, netted)
+    whole = netted & refunded_order
+    whole_value = _money(bought, whole)
+    netted_value = -_money(revenue, netted) + whole_value
     if options.refunds == "net":
-        rows[[r["rule"] for r in rows].index("refunds")]["note"] = (
-            f"refunds netted: -{netted_value:,.2f} over {int(netted.sum()):,} lines"
-        )
+        note = "no refunds to net"
+        if netted.any():
+            note = f"refunds netted: -{netted_value:,.2f} over {_lines(int(netted.sum()))}"
+        if whole.any():
+            note += f" ({_lines(int(whole.sum()))} of orders refunded in full: {whole_value:,.2f})"
+        rows[[r["rule"] for r in rows].index("refunds")]["note"] = note
         out = _net_nonpositive(tx, revenue, refund, alive)
         rows.append(
             {
@@ -259,7 +267,7 @@ def clean_transactions(
                 "enabled": True,
                 "rows_removed": int(out.sum()),
                 "sales_removed": _money(sales, out),
-                "note": f"{_customers(tx, out):,} customers",
+                "note": count(_customers(tx, out), "customer"),
             }
         )
         alive &= ~out
@@ -276,7 +284,7 @@ def clean_transactions(
         revenue_in=round(float(revenue.sum()), 2),
         revenue_kept=round(float(revenue[alive].sum()), 2),
         customers_kept=int(kept["customer_id"].nunique()),
-        refunds_in=-_money(revenue, refund),
+        refunds_in=-_money(revenue, refund) + _money(bought, refunded_order & refund),
     )
     if kept.empty or kept["customer_id"].notna().sum() == 0:
         removed = "; ".join(
@@ -287,6 +295,10 @@ def clean_transactions(
             "Check the column mapping or turn a cleaning rule off."
         )
     return kept, report
+
+
+def _lines(n: int) -> str:
+    return f"{n:,} line" + ("" if n == 1 else "s")
 
 
 def _customers(tx: pd.DataFrame, mask: np.ndarray) -> int:

@@ -84,6 +84,13 @@ def _emails(values: pd.Series, share: float) -> bool:
     return len(text) > 0 and text.str.match(EMAIL).mean() >= share
 
 
+def _words(values: pd.Series) -> bool:
+    """Whether most values hold letters (a person's or a company's name does)."""
+    text = values.dropna().astype("str").str.strip()
+    text = text[text != ""]
+    return text.empty or text.str.contains(r"[^\W\d_]", regex=True).mean() >= 0.5
+
+
 @dataclass(frozen=True)
 class ContactFields:
     """The contact columns of a file: each candidate's kind (``None``: not recognised) and
@@ -118,6 +125,8 @@ def detect_kinds(sample: pd.DataFrame, candidates: list[str]) -> dict[str, str |
         kind = kind_by_name(column)
         values = sample[column] if column in sample else pd.Series(dtype="object")
         if kind == "email" and not _emails(values, 0.5):
+            kind = None
+        if kind == "name" and not _words(values):  # "#1001" is an order number, not a name
             kind = None
         if kind is None and _emails(values, 0.9):
             kind = "email"

@@ -176,6 +176,13 @@ def load_transactions(
     for column in candidates:  # in place: a copy of a million rows costs a tenth of a second
         del tx[CARRIED + column]
     notes = _file_notes(preview, name).extend(notes)
+    if "invoice_id" in found.by_values:
+        shown = ", ".join(f"'{v}'" for v in raw[found.invoice_id].astype("str").head(2))
+        notes = notes.add(
+            "Order id",
+            f"'{found.invoice_id}' (values such as {shown} are order numbers: one customer and "
+            "one day each, rising with the dates); map another column if it is not",
+        )
     from .orders import orders_as_read
 
     orders = orders_as_read(raw, tx, found)

@@ -22,6 +22,7 @@ import pandas as pd
 from .errors import DataError, SettingsError
 from .recipe import Recipe
 from .settings import METRICS
+from .words import count
 
 NEW = "New since then"
 LEFT = "Left"
@@ -119,8 +120,10 @@ class Movement:
                 )
         new = cells[cells["before"] == NEW]
         if len(new):
+            newcomers = int(new["customers"].sum())
             lines.append(
-                f"{int(new['customers'].sum()):,} customers are new since {self.before_date}; "
+                f"{count(newcomers, 'customer')} {'is' if newcomers == 1 else 'are'} new since "
+                f"{self.before_date}; "
                 f"{_spent(new['revenue_period'].sum(), symbol)}."
             )
         return lines[:limit]

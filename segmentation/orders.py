@@ -8,6 +8,7 @@ import pandas as pd
 
 from .parsing import parse_ids
 from .roles import ColumnRoles
+from .words import count
 
 LINE_COLUMNS = ("invoice_date", "customer_id", "quantity", "unit_price", "revenue", "kind")
 WINDOW = 20_000  # orders are picked among the file's first rows: bounded work on any file
@@ -27,8 +28,8 @@ class OrderAsRead:
         raw = self.raw.to_string(index=False, max_colwidth=24)
         lines = self.lines.to_string(index=False, max_colwidth=24)
         return (
-            f"Order {self.order_id}: {len(self.raw)} rows in the file -> {len(self.lines)} lines "
-            f"read, total {symbol}{self.total:,.2f}\n  file:\n    "
+            f"Order {self.order_id}: {count(len(self.raw), 'row')} in the file -> "
+            f"{count(len(self.lines), 'line')} read, total {symbol}{self.total:,.2f}\n  file:\n    "
             + raw.replace("\n", "\n    ")
             + "\n  read:\n    "
             + lines.replace("\n", "\n    ")

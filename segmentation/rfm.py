@@ -7,6 +7,7 @@ import pandas as pd
 
 from .errors import DataError, SettingsError
 from .settings import FREQUENCY_MODES
+from .words import count
 
 # The transaction columns the RFM table is computed from.
 RFM_COLUMNS = ["customer_id", "invoice_id", "invoice_date", "revenue", "refund"]
@@ -69,13 +70,15 @@ def compute_rfm(
     missing = int(tx["invoice_date"].isna().sum())
     if missing:
         raise DataError(
-            f"{missing:,} rows have no invoice date, so recency cannot be measured. "
+            f"{count(missing, 'row')} {'has' if missing == 1 else 'have'} no invoice date, so "
+            "recency cannot be measured. "
             "Turn on the 'Missing invoice date' cleaning rule or fill in the dates."
         )
     nobody = int(tx["customer_id"].isna().sum())
     if nobody:
         raise DataError(
-            f"{nobody:,} rows have no customer id, so they belong to no customer. "
+            f"{count(nobody, 'row')} {'has' if nobody == 1 else 'have'} no customer id, so "
+            f"{'it belongs' if nobody == 1 else 'they belong'} to no customer. "
             "Turn on the 'Missing customer id' cleaning rule or fill in the ids."
         )
     snap = snapshot_date(tx, snapshot)

@@ -7,7 +7,7 @@ start before pandas has finished importing.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .errors import ColumnError
@@ -247,6 +247,8 @@ class ColumnRoles:
     status: str | None = None
     currency: str | None = None
     store: str | None = None
+    # Roles found from the values alone (no header or shape named them): the notes say so.
+    by_values: tuple[str, ...] = field(default=(), compare=False)
 
     def as_dict(self) -> dict[str, str | None]:
         return {r: getattr(self, r) for r in ROLES}
@@ -318,7 +320,49 @@ def detect_roles(
             if frame is not None and c not in found.values() and _looks_like_dates(frame[c]):
                 found["invoice_date"] = c
                 break
-    return ColumnRoles(**found)
+    by_values: tuple[str, ...] = ()
+    if "invoice_id" not in found and "customer_id" in found and "invoice_date" in found:
+        column = _order_numbers(columns, found, get_sample())
+        if column is not None:
+            found["invoice_id"], by_values = column, ("invoice_id",)
+    return ColumnRoles(**found, by_values=by_values)
+
+
+ORDER_NUMBER = r"#?[A-Za-z]{0,4}[-#/]?\d{3,}"
+
+
+def _order_numbers(columns: list[str], found: Mapping[str, str], frame) -> str | None:
+    """A column that holds order numbers by its values, whatever its header: id-shaped values
+    (``#1001``, ``SO-1001``, ``100234``) each of one customer and one day, whose digits rise
+    with the dates. ``None`` when no column shows all of it."""
+    import pandas as pd
+
+    from .dates import parse_dates
+    from .errors import DataError
+
+    if frame is None or len(frame) < 4:
+        return None
+    try:
+        days, _ = parse_dates(frame[found["invoice_date"]].reset_index(drop=True))
+    except (DataError, KeyError):
+        return None
+    days = pd.Series(days).dt.normalize()
+    customers = frame[found["customer_id"]].astype("str").str.strip().str.lower()
+    for column in columns:
+        if column in found.values():
+            continue
+        text = frame[column].astype("str").str.strip().reset_index(drop=True)
+        if text.str.fullmatch(ORDER_NUMBER).mean() < 0.95 or text.nunique() < 4:
+            continue
+        keyed = pd.DataFrame({"value": text, "day": days, "who": customers.to_numpy()})
+        per_value = keyed.groupby("value").agg(days=("day", "nunique"), who=("who", "nunique"))
+        if (per_value["who"] <= 1).mean() < 0.99 or (per_value["days"] <= 1).mean() < 0.98:
+            continue
+        digits = pd.to_numeric(text.str.replace(r"\D", "", regex=True), errors="coerce")
+        known = digits.notna() & days.notna()
+        if known.sum() >= 4 and digits[known].corr(days[known].astype("int64"), "spearman") >= 0.8:
+            return column
+    return None
 
 
 def detect_shape(columns: list[str]) -> Shape | None:

@@ -30,6 +30,7 @@ from .vocabulary import (
     state_header,
     state_meaning,
 )
+from .words import count
 
 # Strongest first: a row any column calls void is no sale, whatever another column says.
 PRECEDENCE = ("void", "refunded", "refund", "sale")
@@ -237,7 +238,7 @@ def _question(unknown: Sequence[StateValue]) -> str:
         by_column.setdefault(s.column, []).append(s)
     parts = []
     for column, values in by_column.items():
-        listed = ", ".join(f"'{v.value}' ({v.rows:,} rows)" for v in values[:8])
+        listed = ", ".join(f"'{v.value}' ({count(v.rows, 'row')})" for v in values[:8])
         more = f" and {len(values) - 8} more" if len(values) > 8 else ""
         parts.append(f"'{column}' has values whose meaning is not known: {listed}{more}")
     return "; ".join(parts) + ". Say which are sales and which are not."
@@ -252,7 +253,7 @@ def state_notes(states: Sequence[StateValue], symbol: str = "") -> list[str]:
     for column, values in by_column.items():
         parts = [
             f"'{v.value}' {MEANING_WORDS.get(v.meaning or '', '?')}"
-            f"{' (your choice)' if v.decided_by == 'you' else ''}: {v.rows:,} rows, "
+            f"{' (your choice)' if v.decided_by == 'you' else ''}: {count(v.rows, 'row')}, "
             f"{symbol}{v.money:,.2f}"
             for v in values
         ]
@@ -260,7 +261,8 @@ def state_notes(states: Sequence[StateValue], symbol: str = "") -> list[str]:
         if any(v.decided_by == "nothing" for v in values):
             line = (
                 f"'{column}' (yes/no) does not say whether a row is a sale: every row kept "
-                f"({', '.join(f'{v.value!r} {v.rows:,} rows' for v in values)}); if it marks "
+                f"({', '.join(repr(v.value) + ' ' + count(v.rows, 'row') for v in values)}); "
+                "if it marks "
                 f"test or cancelled orders, say --not-sale-status '{column}=VALUE'"
             )
         lines.append(line)

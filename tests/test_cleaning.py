@@ -22,7 +22,7 @@ def test_default_rules_report_rows_and_revenue(small_tx):
     ]
     assert report.table["enabled"].tolist() == [True] * 7 + [False, True]
     assert report.table.set_index("rule").loc["refunds", "note"] == (
-        "refunds netted: -2.50 over 1 lines"
+        "refunds netted: -2.50 over 1 line"  # one line, singular
     )
     assert (report.rows_in, report.rows_kept, report.customers_kept) == (11, 7, 4)
     assert (report.revenue_in, report.revenue_kept, report.refunds_in) == (267.5, 164.5, 2.5)
@@ -49,7 +49,7 @@ def test_customer_whose_refunds_cancel_the_purchases_leaves(small_tx):
     kept, report = clean_transactions(tx)
     assert "B" not in kept["customer_id"].tolist()
     row = report.table.set_index("rule").loc["net_nonpositive"]
-    assert (row["rows_removed"], row["sales_removed"], row["note"]) == (2, 10.0, "1 customers")
+    assert (row["rows_removed"], row["sales_removed"], row["note"]) == (2, 10.0, "1 customer")
 
 
 def test_non_product_codes():

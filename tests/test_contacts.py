@@ -86,3 +86,10 @@ def test_phone_pattern():
         "'+1+1",
         "'-2",
     ]
+
+
+def test_a_name_column_of_order_numbers_is_no_name():
+    from segmentation.contacts import detect_kinds
+
+    sample = pd.DataFrame({"Name": ["#1001", "#1002", "#1003"], "Billing Name": ["A B", "C", "D"]})
+    assert detect_kinds(sample, ["Name", "Billing Name"]) == {"Name": None, "Billing Name": "name"}

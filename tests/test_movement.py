@@ -105,7 +105,7 @@ def test_named_customers_move_as_worked_out_by_hand(shop):
     assert found.headlines() == [
         "1 Loyal (100%) moved down to Lapsed; they spent 0 since 2024-04-02.",
         "1 Active (100%) moved up to Loyal; they spent 20 since 2024-04-02.",
-        "1 customers are new since 2024-04-02; they spent 10.",
+        "1 customer is new since 2024-04-02; they spent 10.",
     ]
     assert set(movers_table([found])["customer_id"]) == {"K", "L", "N", "O"}
     matrix = matrix_table([found])

@@ -61,5 +61,5 @@ def test_missing_dates_are_cleaned_or_refused(small_tx):
     assert report.table.set_index("rule").loc["missing_date", "rows_removed"] == 1
     assert compute_rfm(cleaned).loc["A", "monetary"] == 40.0
     kept, _ = clean_transactions(tx, CleaningOptions(missing_date=False))
-    with pytest.raises(DataError, match="1 rows have no invoice date"):
+    with pytest.raises(DataError, match="1 row has no invoice date"):
         compute_rfm(kept)

@@ -6,6 +6,7 @@ Every expected figure is worked out by hand from the rows written in the test.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -18,6 +19,7 @@ from segmentation import (
     detect_shape,
     load_transactions,
 )
+from segmentation.settings import CleaningOptions
 from segmentation.shapes import SHAPES, status_meaning
 
 
@@ -77,7 +79,8 @@ def test_stripe_payments_statuses_and_lower_case_currency():
     )
     rfm = rfm_of(text)
     assert rfm["monetary"].to_dict() == {"cus_A": 12.5, "cus_B": 1008.0}
-    assert rfm["frequency"].to_dict() == {"cus_A": 2, "cus_B": 1}  # a refunded order was bought
+    # A payment refunded in full is neither money nor an order (as a person counts orders).
+    assert rfm["frequency"].to_dict() == {"cus_A": 1, "cus_B": 1}
 
 
 def test_square_refund_events_are_netted():
@@ -262,3 +265,39 @@ def test_receipt_numbers_that_restart_every_day_are_separate_orders():
     # A: receipt 1 on each day and receipt 2 on day 3; B: receipt 2 on days 1 and 2.
     assert rfm["frequency"].to_dict() == {"A": 4, "B": 2, "C": 3}
     assert rfm["monetary"].to_dict() == {"A": 25.0, "B": 20.0, "C": 45.0}
+
+
+# A Shopify orders export with its line-item columns left out (one row per order): no known
+# shape matches, so the reader must see from the values that "Name" holds order numbers.
+SHOPIFY_ORDERS = (Path(__file__).parent / "data" / "shopify_orders_no_lines.csv").read_bytes()
+
+
+def test_order_numbers_are_found_by_their_values_and_the_billing_name_is_the_name():
+    loaded = load_transactions(SHOPIFY_ORDERS, "orders.csv")
+    assert loaded.roles.invoice_id == "Name"  # "#1001".. rising with the dates, one customer each
+    assert "Name" not in loaded.contacts.kinds  # an order number is no person's name
+    assert "Billing Name" in loaded.contacts.default
+    assert any(line.startswith("Order id: 'Name'") for line in loaded.notes.lines())
+
+
+def test_refunded_orders_leave_frequency_under_every_refund_rule_but_keep():
+    # By hand: ann #1001, #1003 (same day), #1006 (partially refunded, still a sale): 3 orders,
+    # 25 + 10 + 12 = 47.00. bo: #1002 refunded in full, #1005 paid: 1 order, 30.00. cy: #1004
+    # voided: out. dee: #1007 refunded, #1008 paid: 1 order, 15.00.
+    for refunds in ("net", "drop"):
+        loaded = load_transactions(SHOPIFY_ORDERS, "orders.csv")
+        cleaned, _ = clean_transactions(loaded.transactions, CleaningOptions(refunds=refunds))
+        rfm = compute_rfm(cleaned)
+        assert rfm["frequency"].to_dict() == {"ann@x.com": 3, "bo@x.com": 1, "dee@x.com": 1}
+        assert rfm["monetary"].to_dict() == {"ann@x.com": 47.0, "bo@x.com": 30.0, "dee@x.com": 15.0}
+
+
+def test_the_cleaning_report_and_the_reading_notes_agree_on_refunded_orders():
+    loaded = load_transactions(SHOPIFY_ORDERS, "orders.csv")
+    status = next(line for line in loaded.notes.lines() if line.startswith("Status:"))
+    assert "'refunded' refunded in full: 2 rows, 90.00" in status
+    _, report = clean_transactions(loaded.transactions, CleaningOptions(refunds="net"))
+    note = report.table.set_index("rule").loc["refunds", "note"]
+    assert note == "refunds netted: -90.00 over 2 lines (2 lines of orders refunded in full: 90.00)"
+    assert report.refunds_in == 90.0  # money refunded, positive as for refund lines
+    assert "--" not in report.summary()

@@ -66,7 +66,7 @@ def test_an_unknown_state_is_asked_with_its_column_and_values():
         f"{c},{i},2024-01-0{i},{s},10\n"
         for i, (c, s) in enumerate([("A", "paid"), ("A", "Zorgvuldig"), ("B", "paid")], 1)
     )
-    with pytest.raises(StatusQuestion, match=r"'Stage'.*'Zorgvuldig' \(1 rows\)") as info:
+    with pytest.raises(StatusQuestion, match=r"'Stage'.*'Zorgvuldig' \(1 row\)") as info:
         rfm_of(text)
     assert info.value.setting == "status"
     assert {(s.value, s.meaning) for s in info.value.states} == {

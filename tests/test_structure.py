@@ -160,4 +160,4 @@ def test_show_orders_prints_an_order_s_file_rows_lines_and_total(tmp_path, capsy
     out = capsys.readouterr().out
     # S1: two rows in the file (the second continues it), two lines, 100 + 2 x 50.
     assert "Order S1: 2 rows in the file -> 2 lines read, total 200.00" in out
-    assert "Order S2: 1 rows in the file -> 1 lines read, total 30.00" in out
+    assert "Order S2: 1 row in the file -> 1 line read, total 30.00" in out
