@@ -101,6 +101,20 @@ if st.session_state.get(S.map_key("currency"), S.NO_COLUMN) != S.NO_COLUMN:
         placeholder="all rows (one currency)",
         help="When the currency column holds several currencies, type the one to keep (EUR).",
     )
+else:  # the file may not say its currency: the user can
+    try:
+        said = cache.reading_notes(choices.source_choice(), data).currency
+    except seg.SegmentationError:
+        said = None
+    if said is None or st.session_state.get(S.CURRENCY):
+        c3.selectbox(
+            "Currency of the amounts",
+            choices.CURRENCIES,
+            key=S.CURRENCY,
+            format_func=lambda c: c or "not said: amounts without a sign",
+            help="The file does not say which currency its amounts are in: choose it to see "
+            "its sign on every page, the report and the downloads.",
+        )
 
 st.subheader("Cleaning")
 labels = {rule.key: rule.label for rule in seg.RULES if rule.key != "refunds"}

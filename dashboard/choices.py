@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import segmentation as seg
+from segmentation.currencies import CODES
 
 from . import state as S
 
@@ -95,3 +96,8 @@ def contact_choice(fields: seg.ContactFields) -> list[str]:
     if chosen is None:
         return fields.default
     return [c for c in chosen if c in fields.kinds]
+
+
+# The currency chooser's list: nothing said first, then the most used, then every ISO code.
+COMMON = ("EUR", "USD", "GBP", "JPY", "CNY", "INR", "CAD", "AUD", "CHF", "SEK", "BRL", "MXN")
+CURRENCIES = ("", *COMMON, *sorted(CODES - set(COMMON)))

@@ -569,7 +569,21 @@ def to_transactions(
         date_order=date_format.order if "/" in date_format.order else None,
         currency=currency or notes.currency,  # written in the values, or the currency column
     )
+    if notes.currency is None and options.currency and not roles.currency:
+        chosen = _currency_code(options.currency)
+        notes = replace(notes, currency=chosen).add(
+            "Currency", f"{chosen} (your choice: the file does not say)"
+        )
     return tx.reset_index(drop=True), notes
+
+
+def _currency_code(text: str) -> str:
+    from .currencies import CODES
+
+    code = text.strip().upper()
+    if code not in CODES:
+        raise DataError(f"'{code}' is not a currency code: give its three letters, such as EUR.")
+    return code
 
 
 # Order numbers that restart every day (a till's receipt numbers): when this share of the

@@ -19,19 +19,40 @@ from .charts import (
 )
 from .kpis import KPI_COLUMNS
 
+REFUND_WORDS = {"net": "netted against purchases", "drop": "left out", "keep": "kept as sales"}
+
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
-max-width:1100px;padding:0 1rem;color:#1f2933;line-height:1.45}
+max-width:1100px;padding:0 1rem;color:#1f2933;line-height:1.45;overflow-wrap:anywhere}
 h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #d9dee3;padding-bottom:.3rem}
-table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
-th,td{border:1px solid #d9dee3;padding:.25rem .5rem;text-align:right}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem;max-width:100%}
+th,td{border:1px solid #d9dee3;padding:.2rem .4rem;text-align:right}
+th{font-weight:600;vertical-align:bottom}
 th:first-child,td:first-child{text-align:left}
+.plotly-graph-div{max-width:100%}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(310px,1fr));gap:1rem}
 .card{border:1px solid #d9dee3;border-left:8px solid var(--c);border-radius:6px;padding:.8rem}
 .card h3{margin:.1rem 0 .4rem}.card dl{display:grid;grid-template-columns:auto auto;gap:0 1rem;
 margin:.4rem 0}.card dt{color:#52606d}.card dd{margin:0;text-align:right}
 .muted{color:#52606d}
+@page{size:A4;margin:12mm}
+@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}
+table{font-size:7.5pt}.cards{grid-template-columns:1fr 1fr}
+.card,table,.plotly-graph-div{break-inside:avoid}h2,h3{break-after:avoid}}
 """
+# The figures of a segment in plain words (the exports keep their snake_case columns).
+PROFILE_WORDS = {
+    "segment": "Segment",
+    "customers": "Customers",
+    "share": "Share of customers",
+    "recency_days_median": "Median days since the last order",
+    "frequency_median": "Median orders",
+    "monetary_median": "Median spend",
+    "monetary_mean": "Average spend",
+    "revenue_share": "Share of revenue",
+}
+METRIC_WORDS = {"recency_days": "days since the last order", "frequency": "orders",
+                "monetary": "spend"}  # fmt: skip
 
 
 def _figure(fig: go.Figure, first: bool) -> str:
@@ -42,12 +63,43 @@ def _money(value: float, symbol: str) -> str:
     return f"{symbol}{value:,.2f}"
 
 
+def _percent(share: float) -> str:
+    """One percentage format: whole percents ("below 1%" for a sliver)."""
+    return "below 1%" if 0 < share < 0.005 else f"{share:.0%}"
+
+
+def _profile_table(profile: pd.DataFrame, symbol: str) -> pd.DataFrame:
+    """The K-Means profile with plain headers, rounded as the customer file is."""
+    from .export import rounded
+
+    table = rounded(profile)[list(PROFILE_WORDS)]
+    for column in ("share", "revenue_share"):
+        table[column] = table[column].map(_percent)
+    for column in ("monetary_median", "monetary_mean"):
+        table[column] = table[column].map(lambda v: _money(v, symbol))
+    table["customers"] = table["customers"].map("{:,}".format)
+    for column in ("recency_days_median", "frequency_median"):
+        table[column] = table[column].map("{:,.0f}".format)
+    return table.rename(columns=PROFILE_WORDS)
+
+
+def _position(part: pd.DataFrame, everyone: pd.DataFrame, symbol: str) -> str:
+    """Where a segment's customers stand, in words, from their own figures."""
+    days, overall = part["recency_days"].median(), everyone["recency_days"].median()
+    return (
+        f"Last order a median {days:,.0f} days ago (all customers: {overall:,.0f}); "
+        f"{part['frequency'].mean():,.1f} orders and {symbol}{part['monetary'].mean():,.0f} "
+        f"per customer (all customers: {everyone['frequency'].mean():,.1f} and "
+        f"{symbol}{everyone['monetary'].mean():,.0f})."
+    )
+
+
 def _kpi_list(row: pd.Series, symbol: str) -> str:
     items = [
         ("Customers", f"{int(row['customers']):,}"),
         ("Orders", f"{int(row['orders']):,}"),
         ("Revenue", _money(row["revenue"], symbol)),
-        ("Share of revenue", f"{row['revenue_share']:.1%}"),
+        ("Share of revenue", _percent(row["revenue_share"])),
         ("Average order value", _money(row["average_order_value"], symbol)),
         ("Median days since last order", f"{row['median_days_since_last_order']:,.0f}"),
         (
@@ -56,17 +108,25 @@ def _kpi_list(row: pd.Series, symbol: str) -> str:
             if pd.isna(row["median_days_between_orders"])
             else f"{row['median_days_between_orders']:,.0f}",
         ),
-        ("One-time buyers", f"{row['one_time_share']:.0%}"),
+        ("One-time buyers", _percent(row["one_time_share"])),
     ]
     return "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in items)
 
 
-def _cards(kpis: pd.DataFrame, playbook: pd.DataFrame, colours: dict[str, str], symbol: str):
+def _cards(
+    kpis: pd.DataFrame,
+    playbook: pd.DataFrame,
+    colours: dict[str, str],
+    symbol: str,
+    customers: pd.DataFrame,
+    by: str,
+):
     book = playbook.set_index("segment")
+    groups = dict(list(customers.groupby(by)))
     cards = []
     for _, row in kpis.iterrows():
         name = str(row["segment"])
-        description = book["description"].get(name, "")
+        description = _position(groups[row["segment"]], customers, symbol)
         action = book["action"].get(name, "") or "No action set in the playbook."
         cards.append(
             f'<div class="card" style="--c:{colours.get(name, "#888")}">'
@@ -107,7 +167,8 @@ def html_report(result, source: str, notes=None, currency_symbol: str = "") -> s
     parts += [
         "<h2>Method and settings</h2>",
         f"<p>{escape(method.get(s.method, 'RFM scores with the segment grid'))}. "
-        f"Refunds: {escape(s.cleaning.refunds)}; frequency counts "
+        f"Refunds: {escape(REFUND_WORDS.get(s.cleaning.refunds, s.cleaning.refunds))}; "
+        "frequency counts "
         f"{escape(str(result.rfm.attrs.get('frequency')))}; "
         + (
             f"fitted on a sample of {len(result.rfm):,} customers, every customer labelled. "
@@ -118,7 +179,11 @@ def html_report(result, source: str, notes=None, currency_symbol: str = "") -> s
     ]
     first = True
     if result.profiled is not None:
-        transforms = ", ".join(f"{m} {t}" for m, t in result.transformer.methods_.items())
+        from .transforms import LABELS
+
+        transforms = "; ".join(
+            f"{METRIC_WORDS[m]}: {LABELS[t]}" for m, t in result.transformer.methods_.items()
+        )
         parts.append(
             f"<p>Transforms: {escape(transforms)}; k = {result.k} "
             f"(suggested {result.suggested_k}).</p>"
@@ -149,8 +214,10 @@ def html_report(result, source: str, notes=None, currency_symbol: str = "") -> s
         parts += [
             "<h2>K-Means segments</h2>",
             _figure(sizes_figure(result.profile), first),
-            _table(result.profile.round(4)),
-            _cards(result.kpis("segment"), playbook, colours, currency_symbol),
+            _table(_profile_table(result.profile, currency_symbol)),
+            _cards(
+                result.kpis("segment"), playbook, colours, currency_symbol, customers, "segment"
+            ),
         ]
         first = False
     if result.scored is not None:
@@ -161,7 +228,14 @@ def html_report(result, source: str, notes=None, currency_symbol: str = "") -> s
         parts += [
             "<h2>RFM score segments</h2>",
             _figure(grid_sizes_figure(kpis, ranks), first),
-            _cards(kpis[["segment", *KPI_COLUMNS]], playbook, colours, currency_symbol),
+            _cards(
+                kpis[["segment", *KPI_COLUMNS]],
+                playbook,
+                colours,
+                currency_symbol,
+                customers,
+                "rfm_segment",
+            ),
         ]
         first = False
     if result.profiled is not None and result.scored is not None:
@@ -170,7 +244,7 @@ def html_report(result, source: str, notes=None, currency_symbol: str = "") -> s
             "<h2>K-Means segments and RFM score segments</h2>",
             "<p>Customers in each pair of segments.</p>",
             _figure(crosstab_figure(table), first),
-            table.rename_axis(index=None, columns=None).to_html(border=0),
+            _table(table.rename_axis(index=None, columns=None).reset_index(names="")),
         ]
     body = "\n".join(parts)
     return (

@@ -1,5 +1,6 @@
 import numpy as np
 import pandas as pd
+import pytest
 
 from segmentation.parsing import parse_ids
 
@@ -14,3 +15,17 @@ def test_parse_ids_keeps_text_and_cuts_float_rendering():
 def test_excel_protected_text_ids_are_the_text_inside():
     values = pd.Series(['="000123"', '="000124"', "000125"])
     assert parse_ids(values).tolist() == ["000123", "000124", "000125"]
+
+
+def test_a_currency_chosen_for_a_file_that_does_not_say_is_its_currency():
+    from segmentation.errors import DataError
+    from segmentation.loading import load_transactions
+
+    text = b"Customer,Invoice,Date,Amount\nA,1,2024-01-02,10.50\nB,2,2024-01-03,4.00\n"
+    plain = load_transactions(text, "shop.csv")
+    assert plain.notes.currency is None and plain.notes.currency_symbol == ""
+    chosen = load_transactions(text, "shop.csv", currency="eur")
+    assert chosen.notes.currency == "EUR" and chosen.notes.currency_symbol == "€"
+    assert "Currency: EUR (your choice: the file does not say)" in chosen.notes.lines()
+    with pytest.raises(DataError, match="'EURO' is not a currency code"):
+        load_transactions(text, "shop.csv", currency="EURO")

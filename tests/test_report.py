@@ -37,3 +37,37 @@ def test_scores_only_report_has_no_kmeans_sections(loaded):
     page = html_report(result, "demo.csv")
     assert page.count("Plotly.newPlot") == 1 and "plotly.js v" in page
     assert "K-Means" not in page
+
+
+def test_the_report_speaks_plainly_to_a_manager(loaded):
+    result = segment(loaded.transactions, Settings(k=3))
+    page = html_report(result, "demo.csv", loaded.notes, "£")
+    for raw in ("recency_days_mean", "revenue_share", "monetary_median", "yeojohnson", "boxcox"):
+        assert raw not in page
+    assert "Share of revenue" in page and "Median days since the last order" in page
+    assert "@media print" in page and "@page" in page
+    text = re.sub(r"<script.*?</script>", "", page, flags=re.S)  # plotly.js aside
+    assert re.search(r"\d\.\d%", text) is None  # one percentage format: whole percents
+
+
+def test_descriptions_come_from_each_segment_s_own_figures(loaded):
+    result = segment(loaded.transactions, Settings(k=3))
+    page = html_report(result, "demo.csv", loaded.notes, "£")
+    customers = result.customers
+    overall = customers["recency_days"].median()
+    for name, part in customers.groupby("segment"):
+        days = part["recency_days"].median()
+        # Worked out from the customers of the segment, not from the playbook's wording.
+        said = f"Last order a median {days:,.0f} days ago (all customers: {overall:,.0f})"
+        assert said in page, name
+        orders = part["frequency"].mean()
+        assert f"{orders:,.1f} orders and £{part['monetary'].mean():,.0f} per customer" in page
+
+
+def test_medians_are_rounded_as_in_the_customer_file(loaded):
+    from segmentation.export import rounded
+
+    result = segment(loaded.transactions, Settings(k=3))
+    page = html_report(result, "demo.csv", loaded.notes, "£")
+    for value in rounded(result.profile)["monetary_median"]:
+        assert f"£{value:,.2f}" in page

@@ -336,3 +336,15 @@ def test_the_mailing_lists_hold_consenting_customers_with_an_address(app):
     caption = next(c.value for c in app.caption if "customers listed" in c.value)
     assert f"{int(ok.sum()):,} customers listed" in caption
     assert "Email Address, First Name, Last Name, Tags" in caption
+
+
+def test_a_file_that_does_not_say_its_currency_gets_one_from_the_chooser(app):
+    frame = demo_transactions(300, 4)
+    assert not any("currenc" in c.lower() for c in frame.columns)
+    upload(app, "shop.csv", frame.to_csv(index=False).encode())
+    assert metric(app, "Revenue kept")[0] not in "€$£"
+    app.selectbox(key="currency").set_value("EUR").run()
+    assert not app.exception
+    assert metric(app, "Revenue kept").startswith("€")
+    assert any("EUR (your choice: the file does not say)" in str(d.value.values)
+               for d in app.dataframe)  # fmt: skip
