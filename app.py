@@ -10,6 +10,7 @@ from dashboard import (
     context,
     formats,
     pages,
+    recipe_view,
     states_view,
     uploads,
 )
@@ -163,6 +164,7 @@ source, cleaning = choices.source_choice(), choices.cleaning_choice()
 try:
     ctx = context.run()
 except seg.SegmentationError as exc:
+    ctx = None
     pages.show_error(exc)
     if isinstance(exc, seg.StatusQuestion):
         states_view.draw(exc.states, expanded=True)
@@ -200,6 +202,8 @@ with st.expander("How the file was read", expanded=True):
 states_view.draw(notes.states, symbol)
 states_view.draw_orders(cache.loaded(source, _data=data).orders, symbol)
 contact_fields.draw(source, data)
+if ctx is not None:
+    recipe_view.draw(ctx)
 with st.expander("First cleaned rows"):
     st.dataframe(cleaned.transactions.head(200), hide_index=True, width="stretch")
 st.page_link(

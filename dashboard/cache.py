@@ -320,6 +320,16 @@ def earlier_labels(source: SourceChoice, recipe: str, s0: str, _data: bytes) -> 
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
+def labelled_by_recipe(
+    source: SourceChoice, recipe: str, contacts: tuple[str, ...], _data: bytes
+) -> tuple[pd.DataFrame, seg.CleaningReport]:
+    """The file's customers labelled by a saved recipe (JSON), with the chosen contacts."""
+    found = loaded(source, _data=_data)
+    chosen = found.contacts.values[list(contacts)] if contacts else None
+    return seg.apply_recipe(found.transactions, seg.Recipe.from_json(recipe), chosen)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES)
 def period_revenue(
     source: SourceChoice, cleaning: seg.CleaningOptions, start: str, _data: bytes
 ) -> pd.Series:

@@ -348,3 +348,27 @@ def test_a_file_that_does_not_say_its_currency_gets_one_from_the_chooser(app):
     assert metric(app, "Revenue kept").startswith("€")
     assert any("EUR (your choice: the file does not say)" in str(d.value.values)
                for d in app.dataframe)  # fmt: skip
+
+
+def test_a_saved_recipe_labels_a_new_file_as_the_command_line_does(app):
+    """Fit on one file, save the recipe, upload another file and the recipe on the Data page:
+    the labels are those of apply_recipe, the command line's --apply-recipe path."""
+    import segmentation as seg
+
+    old = seg.load_transactions(seg.demo_csv_bytes(600, 3), "march.csv")
+    text = seg.recipe_to_json(seg.segment(old.transactions, seg.Settings(k=3)).recipe())
+    new_file = small_csv(300, 9)
+    upload(app, "april.csv", new_file)
+    recipe = ("march_recipe.json", text.encode(), "application/json")
+    app.file_uploader(key="recipe_upload").set_value(recipe).run()
+    assert not app.exception and not app.error
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert "Customers labelled by march_recipe.json (CSV)" in labels
+    new = seg.load_transactions(new_file, "april.csv")
+    expected, _ = seg.apply_recipe(new.transactions, seg.Recipe.from_json(text))
+    captions = " ".join(c.value for c in app.caption)
+    for name, count in expected["segment"].value_counts().items():
+        assert f"{name} ({seg.count(count, 'customer')})" in captions
+    # A broken recipe is said in one line; the file in use stays.
+    app.file_uploader(key="recipe_upload").set_value(("bad.json", b"{", "application/json")).run()
+    assert any("Could not use 'bad.json'" in e.value for e in app.error)
