@@ -77,6 +77,13 @@ def draw(move: seg.Movement, symbol: str, from_file: bool) -> None:
         )
     st.markdown("**Where each segment's customers went**")
     st.plotly_chart(seg.sankey_figure(move), key=f"sankey_{move.by}")
+    _, hidden = seg.sankey_flows(move)
+    if hidden:
+        st.caption(
+            f"{seg.count(hidden, 'smaller flow')} (under 1% of the customers each) "
+            f"{'is' if hidden == 1 else 'are'} left out of the chart: the matrix below has "
+            "every one."
+        )
     counts = move.cells.groupby("direction")["customers"].sum()
     st.caption(
         "Flows: "

@@ -44,6 +44,15 @@ def setup_page(title: str) -> None:
         st.caption(
             f"Data: **{name}**" + (" (built-in demo)" if st.session_state[S.DATA_IS_DEMO] else "")
         )
+    if st.session_state[S.DATA_IS_DEMO] and title != "Data":
+        st.info(DEMO_AGAIN, icon=":material/info:")
+
+
+# Uploaded files live in the browser tab's session only: a reload starts from the demo again.
+DEMO_AGAIN = (
+    "These pages show the built-in demo shop. After a reload the data is the demo again: "
+    "upload your file on the Data page (your settings in the address bar are kept)."
+)
 
 
 def show_error(exc: Exception) -> None:

@@ -31,6 +31,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "movement_heatmap",
         "p_alive_figure",
         "sankey_figure",
+        "sankey_flows",
         "grid_sizes_figure",
         "rank_colour",
         "segment_colour",

@@ -395,14 +395,35 @@ def _alpha(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+# Legible with eleven segments: smaller flows stay in the matrix, smaller nodes go unlabelled.
+SANKEY_MIN_FLOW = 0.01  # of all customers
+SANKEY_MIN_LABEL = 0.03
+
+
+def sankey_flows(movement, min_share: float = SANKEY_MIN_FLOW) -> tuple[pd.DataFrame, int]:
+    """The flows the Sankey draws (at least ``min_share`` of the customers) and how many it
+    leaves to the matrix."""
+    cells = movement.cells
+    shown = cells[cells["customers"] >= min_share * cells["customers"].sum()]
+    return shown.reset_index(drop=True), len(cells) - len(shown)
+
+
 def sankey_figure(movement) -> go.Figure:
     """Customers flowing from their segment at the earlier date (left) to their segment now
     (right), both in the matrix's order (the playbook's rank); each flow in its direction's
-    colour (up, down, stayed, new, left)."""
-    cells, before, now = movement.cells, movement.before_date, movement.now_date
+    colour (up, down, stayed, new, left). Flows under 1% of the customers are left to the
+    matrix, and nodes under 3% carry no label (their name shows on hover)."""
+    cells, _ = sankey_flows(movement)
+    before, now = movement.before_date, movement.now_date
     left = [n for n in movement.counts.index if n in set(cells["before"])]
     right = [n for n in movement.counts.columns if n in set(cells["now"])]
-    labels = [f"{n} ({before})" for n in left] + [f"{n} ({now})" for n in right]
+    names = [f"{n} ({before})" for n in left] + [f"{n} ({now})" for n in right]
+    total = cells["customers"].sum()
+    size = pd.concat(
+        [cells.groupby("before")["customers"].sum().reindex(left),
+         cells.groupby("now")["customers"].sum().reindex(right)]
+    ).to_numpy()  # fmt: skip
+    labels = [n if s >= SANKEY_MIN_LABEL * total else "" for n, s in zip(names, size, strict=True)]
 
     def heights(side: str, names: list) -> list[float]:
         """Node centres from the top, in the given order (plotly would reorder them)."""
@@ -415,6 +436,8 @@ def sankey_figure(movement) -> go.Figure:
             arrangement="fixed",
             node={
                 "label": labels,
+                "customdata": names,
+                "hovertemplate": "%{customdata}: %{value:,} customers<extra></extra>",
                 "pad": 12,
                 "thickness": 14,
                 "color": "#52606d",
@@ -427,8 +450,8 @@ def sankey_figure(movement) -> go.Figure:
                 "value": cells["customers"],
                 "color": [_alpha(DIRECTION_COLOURS[d], 0.55) for d in cells["direction"]],
                 "customdata": [DIRECTION_WORDS[d] for d in cells["direction"]],
-                "hovertemplate": "%{source.label} → %{target.label}<br>%{value:,} customers, "
-                "%{customdata}<extra></extra>",
+                "hovertemplate": "%{source.customdata} → %{target.customdata}<br>%{value:,} "
+                "customers, %{customdata}<extra></extra>",
             },
         )
     )

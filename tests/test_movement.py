@@ -202,3 +202,32 @@ def test_command_line_writes_the_matrix_and_the_movers(tmp_path):
     assert matrix["before"].tolist()[-1] == NEW
     assert len(pd.read_csv(movers, encoding="utf-8-sig")) == 4
     assert LEFT not in matrix.columns
+
+
+def test_the_sankey_stays_legible_with_eleven_segments():
+    """Flows under 1% of the customers stay in the matrix; a node under 3% keeps no label."""
+    from segmentation.charts import sankey_figure
+    from segmentation.movement import compare
+
+    names = [f"S{i}" for i in range(11)]
+    ids, before, now = [], [], []
+    # 1,000 customers: 900 stay in S0; 11 each stay in S1..S9 (1.1 %) ... and 1 moves S9->S10.
+    for i in range(900):
+        ids.append(i), before.append("S0"), now.append("S0")
+    for k in range(1, 10):
+        for _ in range(11):
+            ids.append(len(ids)), before.append(names[k]), now.append(names[k])
+    ids.append(len(ids)), before.append("S9"), now.append("S10")
+    frame = lambda labels: pd.DataFrame(  # noqa: E731
+        {"customer_id": ids, "rfm_segment": labels, "snapshot_date": "2024-01-01",
+         "recency_days": 1, "frequency": 1, "monetary": 1.0}
+    )  # fmt: skip
+    ranks = {n: i + 1 for i, n in enumerate(names)}
+    move = compare(frame(before), frame(now), "rfm_segment", ranks, pd.Series(dtype=float))
+    sankey = sankey_figure(move).data[0]
+    total = len(ids)
+    shown = [c for c in move.cells["customers"] if c >= 0.01 * total]
+    assert list(sankey.link.value) == shown  # the S9 -> S10 flow (1 customer) is left out
+    labelled = [label for label in sankey.node.label if label]
+    assert all(label.startswith("S0 ") for label in labelled)  # only S0 holds 3% or more
+    assert len(sankey.node.label) == 2 * 10  # S10 (no flow shown) has no node

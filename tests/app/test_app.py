@@ -240,7 +240,7 @@ def test_a_sampled_fit_downloads_every_customer(app):
     app.slider(key="sample_size").set_value(150).run()
     app.switch_page("pages/5_Download.py").run()
     assert not app.exception
-    assert "fitted on a sample of 150 customers" in app.info[0].value
+    assert any("fitted on a sample of 150 customers" in i.value for i in app.info)
     assert len(app.dataframe[0].value) == everyone
 
 
@@ -372,3 +372,15 @@ def test_a_saved_recipe_labels_a_new_file_as_the_command_line_does(app):
     # A broken recipe is said in one line; the file in use stays.
     app.file_uploader(key="recipe_upload").set_value(("bad.json", b"{", "application/json")).run()
     assert any("Could not use 'bad.json'" in e.value for e in app.error)
+
+
+def test_every_page_says_when_the_data_is_the_demo_again(app):
+    from dashboard.pages import DEMO_AGAIN
+
+    for page in ("pages/1_Explore.py", "pages/4_Value.py", "pages/5_Download.py"):
+        app.switch_page(page).run()
+        assert any(i.value == DEMO_AGAIN for i in app.info), page
+    app.switch_page("app.py").run()
+    upload(app, "shop.csv", small_csv())
+    app.switch_page("pages/1_Explore.py").run()
+    assert not any(i.value == DEMO_AGAIN for i in app.info)
