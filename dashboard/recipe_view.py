@@ -28,38 +28,39 @@ def _take_upload() -> None:
 
 
 def draw(ctx: Context) -> None:
-    with st.expander("Label this file with a saved recipe", expanded=S.RECIPE in st.session_state):
-        st.caption(
-            "A recipe saved on the Download page holds last month's model, names, score "
-            "thresholds and playbook: it labels this file without refitting, as "
-            "`python -m segmentation FILE --apply-recipe RECIPE` does."
-        )
-        st.file_uploader("Recipe (JSON)", type=["json"], key=S.RECIPE_UPLOAD)
-        _take_upload()
-        if S.RECIPE not in st.session_state:
-            return
-        name, text = st.session_state[S.RECIPE]
-        chosen = tuple(choices.contact_choice(ctx.contact_fields()))
-        try:
-            customers, _ = cache.labelled_by_recipe(ctx.source, text, chosen, ctx.data)
-        except seg.SegmentationError as exc:
-            pages.show_error(exc)
-            return
-        for column, method in (("segment", "K-Means"), ("rfm_segment", "RFM grid")):
-            if column in customers:
-                counts = customers[column].value_counts()
-                st.caption(
-                    f"{method} segments of **{name}**: "
-                    + ", ".join(f"{n} ({seg.count(c, 'customer')})" for n, c in counts.items())
-                )
-        st.download_button(
-            f"Customers labelled by {name} (CSV)",
-            seg.to_csv_bytes(customers),
-            f"customers_labelled_by_{seg.safe_name(name.rsplit('.', 1)[0])}.csv",
-            "text/csv",
-            key="dl_recipe_labelled",
-            icon=":material/download:",
-        )
-        if st.button("Forget this recipe", key="forget_recipe"):
-            del st.session_state[S.RECIPE]
-            st.rerun()
+    st.subheader("Label this file with a saved recipe")
+    st.caption(
+        "A recipe saved on the Download page holds last month's model, names, score "
+        "thresholds and playbook: it labels this file without refitting, as "
+        "`python -m segmentation FILE --apply-recipe RECIPE` does."
+    )
+    st.file_uploader("Recipe (JSON)", type=["json"], key=S.RECIPE_UPLOAD)
+    _take_upload()
+    if S.RECIPE not in st.session_state:
+        return
+    name, text = st.session_state[S.RECIPE]
+    chosen = tuple(choices.contact_choice(ctx.contact_fields()))
+    try:
+        customers, _ = cache.labelled_by_recipe(ctx.source, text, chosen, ctx.data)
+    except seg.SegmentationError as exc:
+        pages.show_error(exc)
+        return
+    for column, method in (("segment", "K-Means"), ("rfm_segment", "RFM grid")):
+        if column in customers:
+            counts = customers[column].value_counts()
+            st.caption(
+                f"{method} segments of **{name}**: "
+                + ", ".join(f"{n} ({seg.count(c, 'customer')})" for n, c in counts.items())
+            )
+    left, right = st.columns(2)
+    left.download_button(
+        f"Customers labelled by {name} (CSV)",
+        seg.to_csv_bytes(customers),
+        f"customers_labelled_by_{seg.safe_name(name.rsplit('.', 1)[0])}.csv",
+        "text/csv",
+        key="dl_recipe_labelled",
+        icon=":material/download:",
+    )
+    if right.button("Forget this recipe", key="forget_recipe"):
+        del st.session_state[S.RECIPE]
+        st.rerun()

@@ -78,7 +78,7 @@ def k_slider(page):
 
 
 def upload(page, path):
-    page.locator('input[type="file"]').set_input_files(str(path))
+    page.locator('input[type="file"]').first.set_input_files(str(path))
     page.get_by_text(f"In use: {path.name}", exact=False).wait_for()
     idle(page)
 
@@ -191,7 +191,7 @@ def test_a_contacts_list_stays_pending_while_the_previous_data_is_used(server, p
     page.goto(server)
     page.get_by_text("Cleaning report").wait_for()
     idle(page)
-    page.locator('input[type="file"]').set_input_files(str(contacts))
+    page.locator('input[type="file"]').first.set_input_files(str(contacts))
     page.get_by_text("is not in use yet", exact=False).wait_for()
     assert page.get_by_text("In use: demo_online_retail.csv", exact=False).is_visible()
     go(page, "Segments")
