@@ -23,7 +23,7 @@ def share(label: str, help: str | None = None):
 def report_columns(symbol: str) -> dict:
     return {
         "rule": None,
-        "description": st.column_config.TextColumn("Rule", width="medium"),
+        "description": st.column_config.TextColumn("Rule", width="large"),
         "enabled": st.column_config.CheckboxColumn("On"),
         "rows_removed": count("Rows removed"),
         "sales_removed": money(symbol, "Sales removed"),
@@ -115,6 +115,14 @@ def customer_columns(symbol: str) -> dict:
     }
 
 
+def kpi_view(kpis):
+    """The KPI table as shown: a segment whose customers all bought once has no days between
+    orders, said in words rather than as an empty cell or "None"."""
+    days = kpis["median_days_between_orders"]
+    words = days.map(lambda v: "one order each" if v != v else f"{v:,.0f}")
+    return kpis.assign(median_days_between_orders=words)
+
+
 def kpi_columns(symbol: str) -> dict:
     return {
         "segment": st.column_config.TextColumn("Segment"),
@@ -126,10 +134,9 @@ def kpi_columns(symbol: str) -> dict:
         "median_days_since_last_order": Number(
             "Days since last order", format="%,.0f", help="Median over the segment's customers."
         ),
-        "median_days_between_orders": Number(
+        "median_days_between_orders": st.column_config.TextColumn(
             "Days between orders",
-            format="%,.0f",
-            help="Median over customers with two orders or more (empty: everyone bought once).",
+            help="Median over customers with two orders or more.",
         ),
         "one_time_share": share("One-time buyers"),
     }

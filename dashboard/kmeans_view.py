@@ -52,7 +52,7 @@ def draw(
     )
     st.markdown("**Each segment in figures** (every customer)")
     st.dataframe(
-        ctx.kpis(ctx.customers(profiled), "segment"),
+        formats.kpi_view(ctx.kpis(ctx.customers(profiled), "segment")),
         hide_index=True,
         width="stretch",
         column_config=formats.kpi_columns(symbol),

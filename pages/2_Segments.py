@@ -38,7 +38,12 @@ if scored is not None:
     ranks = dict(zip(book["segment"], book["rank"], strict=True))
     st.subheader("Segments of the RFM grid")
     st.plotly_chart(seg.grid_sizes_figure(kpis, ranks), key="grid_sizes")
-    st.dataframe(kpis, hide_index=True, width="stretch", column_config=formats.kpi_columns(symbol))
+    st.dataframe(
+        formats.kpi_view(kpis),
+        hide_index=True,
+        width="stretch",
+        column_config=formats.kpi_columns(symbol),
+    )
     with st.expander("The segment grid: which scores make which segment"):
         scores_view.rules(ctx.settings)
 

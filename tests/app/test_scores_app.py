@@ -103,3 +103,15 @@ def test_the_download_page_offers_the_scoring_query_in_each_dialect(app):
     import sqlglot
 
     sqlglot.parse_one(app.code[0].value, read="bigquery")
+
+
+def test_no_none_in_the_segment_tables(app):
+    app.switch_page("pages/2_Segments.py").run()
+    assert not app.exception
+    for table in app.dataframe:
+        frame = table.value
+        if "median_days_between_orders" in frame:
+            days = frame["median_days_between_orders"]
+            assert days.notna().all() and "None" not in set(days.astype(str))
+            one_order = frame["one_time_share"] == 1
+            assert (days[one_order] == "one order each").all()
