@@ -50,7 +50,7 @@ def main() -> None:
         page.get_by_text("Cleaning report").wait_for()
         settle(page)
         start = time.perf_counter()
-        page.locator('input[type="file"]').set_input_files(str(RETAIL_II))
+        page.locator('input[type="file"]').first.set_input_files(str(RETAIL_II))
         page.get_by_text("In use: online_retail_II.xlsx", exact=False).wait_for()
         page.get_by_text("Cleaning report").wait_for()
         settle(page)

@@ -65,7 +65,7 @@ async def session(browser, url: str, path: Path, segments: bool) -> tuple[float,
     try:
         await page.goto(url)
         await page.get_by_text("Customer segments from your transactions").wait_for()
-        await page.locator('input[type="file"]').set_input_files(str(path))
+        await page.locator('input[type="file"]').first.set_input_files(str(path))
         await page.get_by_text(f"Data: {path.name}", exact=False).wait_for()
         await page.get_by_text("Cleaning report").wait_for()
         await page.locator('[data-testid="stMetricValue"]').first.wait_for()

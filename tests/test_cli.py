@@ -194,3 +194,42 @@ def test_stderr_holds_nothing_but_the_tool_s_own_lines(tmp_path):
         )
         assert proc.returncode == 0, proc.stderr
         assert proc.stderr == "", args
+
+
+def test_apply_recipe_reads_the_file_as_the_fit_did(tmp_path):
+    """The fit chose the e-mail column as the customer key (--map); the recipe remembers it,
+    so next month's file of the same export is keyed by e-mail without repeating --map."""
+    rows = ["Client,Email,Invoice,Date,Amount"]
+    # Client ids are recycled across people; e-mail addresses are not: by e-mail there are
+    # three customers, by client id two.
+    for i, (client, email, day, amount) in enumerate([
+        ("C1", "a@x.com", "2024-01-02", 10.0), ("C1", "b@x.com", "2024-01-05", 20.0),
+        ("C2", "c@x.com", "2024-02-01", 30.0), ("C1", "a@x.com", "2024-03-01", 15.0),
+    ]):  # fmt: skip
+        rows.append(f"{client},{email},{i + 1},{day},{amount}")
+    march = tmp_path / "march.csv"
+    march.write_text("\n".join(rows) + "\n")
+    april = tmp_path / "april.csv"
+    april.write_text("\n".join(rows) + "\n")
+    recipe = tmp_path / "r.json"
+    out = tmp_path / "fit.csv"
+    args = [str(march), "--map", "customer_id=Email", "--method", "scores", "--no-value"]
+    assert main([*args, "--recipe", str(recipe), "--out", str(out)]) == 0
+    labelled = tmp_path / "april_labelled.csv"
+    assert main([str(april), "--apply-recipe", str(recipe), "--out", str(labelled)]) == 0
+    got = pd.read_csv(labelled)
+    assert sorted(got["customer_id"]) == ["a@x.com", "b@x.com", "c@x.com"]
+
+
+@pytest.mark.parametrize("option", [["--summary", "s.csv"], ["--recipe", "r2.json"],
+                                    ["--k", "4"], ["--compare-at", "2024-01-01"]])  # fmt: skip
+def test_an_option_that_cannot_apply_to_a_recipe_is_refused(demo_csv, tmp_path, capsys, option):
+    recipe = tmp_path / "r.json"
+    assert main([str(demo_csv), "--k", "3", "--no-value", "--recipe", str(recipe),
+                 "--out", str(tmp_path / "a.csv")]) == 0  # fmt: skip
+    capsys.readouterr()
+    args = [str(demo_csv), "--apply-recipe", str(recipe), "--out", str(tmp_path / "b.csv")]
+    option = [option[0], *(str(tmp_path / o) if "." in o else o for o in option[1:])]
+    assert main([*args, *option]) == 2
+    err = capsys.readouterr().err
+    assert f"{option[0]} cannot be used with --apply-recipe" in err

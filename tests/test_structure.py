@@ -161,3 +161,34 @@ def test_show_orders_prints_an_order_s_file_rows_lines_and_total(tmp_path, capsy
     # S1: two rows in the file (the second continues it), two lines, 100 + 2 x 50.
     assert "Order S1: 2 rows in the file -> 2 lines read, total 200.00" in out
     assert "Order S2: 1 row in the file -> 1 line read, total 30.00" in out
+
+
+def test_the_wheel_holds_every_module_declares_its_dependencies_and_a_command(tmp_path):
+    """Built from this checkout as pip builds it: every module of the package (subpackages
+    included), runtime dependencies declared, pyspark only in an extra, a console command."""
+    import subprocess
+    import sys
+    import zipfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+         "-w", str(tmp_path), str(root)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    wheel = next(tmp_path.glob("segmentation-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        meta = next(archive.read(n).decode() for n in names if n.endswith("METADATA"))
+        entry = next(archive.read(n).decode() for n in names if n.endswith("entry_points.txt"))
+    modules = {str(p.relative_to(root)) for p in (root / "segmentation").rglob("*.py")}
+    assert modules <= names
+    requires = [line for line in meta.splitlines() if line.startswith("Requires-Dist:")]
+    plain = [r for r in requires if "extra ==" not in r]
+    assert any(r.startswith("Requires-Dist: pandas") for r in plain)
+    assert any(r.startswith("Requires-Dist: scikit-learn") for r in plain)
+    assert not any("pyspark" in r for r in plain)
+    assert any("pyspark" in r and 'extra == "spark"' in r for r in requires)
+    assert "segmentation = segmentation.cli:main" in entry
