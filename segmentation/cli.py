@@ -446,12 +446,9 @@ def run(argv: list[str] | None = None) -> None:
         while_reading=_prepare_while_reading,
         statuses=statuses,
     )
-    import pandas as pd
 
     from .pipeline import apply_recipe, load_recipe, reading_of, recipe_to_json, segment
 
-    pd.set_option("display.width", 160)
-    pd.set_option("display.max_columns", 20)
     if recipe is not None:
         saved = [c for c in (reading.contacts if reading else ()) if c in loaded.contacts.kinds]
         if args.contacts is None and saved:  # the fit's contact fields, where the file has them

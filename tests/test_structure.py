@@ -192,3 +192,15 @@ def test_the_wheel_holds_every_module_declares_its_dependencies_and_a_command(tm
     assert not any("pyspark" in r for r in plain)
     assert any("pyspark" in r and 'extra == "spark"' in r for r in requires)
     assert "segmentation = segmentation.cli:main" in entry
+
+
+def test_no_start_up_tricks_or_global_options_in_the_core():
+    """No os._exit (outputs flushed, interpreter torn down normally) and no global pandas
+    options set by the command line (a library user's display is theirs)."""
+    from pathlib import Path
+
+    core = Path(__file__).resolve().parents[1] / "segmentation"
+    for path in core.rglob("*.py"):
+        text = path.read_text()
+        assert "os._exit" not in text, path
+        assert "pd.set_option" not in text, path
