@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench cli exports
+.PHONY: run test check lint bench cli exports
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ cli: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q
+
+# The tests a developer runs while working: no browser, no Spark, no real data, nothing slow.
+check: $(VENV)/.installed
+	$(PY) -m pytest -q -m "not e2e and not spark and not realdata and not slow"
 
 # The real-export cases beside the project (../shared/exports): no WRONG and no CRASH.
 exports: $(VENV)/.installed

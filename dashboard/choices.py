@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 import segmentation as seg
-from segmentation.currencies import CODES
 
 from . import state as S
 
@@ -100,4 +99,4 @@ def contact_choice(fields: seg.ContactFields) -> list[str]:
 
 # The currency chooser's list: nothing said first, then the most used, then every ISO code.
 COMMON = ("EUR", "USD", "GBP", "JPY", "CNY", "INR", "CAD", "AUD", "CHF", "SEK", "BRL", "MXN")
-CURRENCIES = ("", *COMMON, *sorted(CODES - set(COMMON)))
+CURRENCIES = ("", *COMMON, *sorted(seg.CURRENCY_CODES - set(COMMON)))

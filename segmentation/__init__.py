@@ -90,6 +90,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "parsing": ("ParseOptions", "parse_ids", "to_transactions"),
     "words": ("count",),
+    "currencies": ("CURRENCY_CODES",),
     "mailing": ("MAILING_COLUMNS", "mailing_lists", "mailing_zip"),
     "playbook": ("PLAYBOOK", "playbook_rows", "playbook_table", "with_names"),
     "pipeline": (

@@ -325,6 +325,14 @@ def build_score_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=ENGINES, default="auto", help="auto: DuckDB for large files")
     p.add_argument("--out", help="labelled customers: .csv, .xlsx or .parquet")
     p.add_argument("--spark-master", help="Spark master URL (default local[*])")
+    p.add_argument(
+        "--spark-conf",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a Spark setting for your cluster (repeatable), e.g. spark.executor.memory=8g",
+    )
+    p.add_argument("--verbose", action="store_true", help="show the engines' own logs and warnings")
     p.add_argument("--memory-limit", help="DuckDB's memory limit, e.g. 2GB (it spills beyond)")
     p.add_argument(
         "--sql",
@@ -335,6 +343,19 @@ def build_score_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _spark_conf(items: list[str]) -> dict[str, str]:
+    conf: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip().startswith("spark.") or not value.strip():
+            raise SegmentationError(
+                f"--spark-conf '{item}' is not KEY=VALUE with a Spark key "
+                "(spark.executor.memory=8g)."
+            )
+        conf[key.strip()] = value.strip()
+    return conf
+
+
 def run_score(argv: list[str]) -> None:
     import time
 
@@ -342,6 +363,7 @@ def run_score(argv: list[str]) -> None:
     from .scoring import score
 
     args = build_score_parser().parse_args(argv)
+    spark_conf = _spark_conf(args.spark_conf)  # settings are checked before any file is read
     recipe = load_recipe(read_text_file(args.apply_recipe))
     if args.sql:
         from .sql import compile_recipe
@@ -354,7 +376,14 @@ def run_score(argv: list[str]) -> None:
         raise SegmentationError(f"Cannot open '{args.file}': no such file or folder.")
     start = time.perf_counter()
     engine, customers = score(
-        args.file, recipe, args.engine, args.out, args.spark_master, args.memory_limit
+        args.file,
+        recipe,
+        args.engine,
+        args.out,
+        args.spark_master,
+        args.memory_limit,
+        spark_conf,
+        args.verbose,
     )
     print(
         f"Scored {customers:,} customers of {args.file} with {engine} in "

@@ -21,6 +21,7 @@ _BY_MINOR_UNITS = {
 }
 MINOR_UNITS = {code: n for n, codes in _BY_MINOR_UNITS.items() for code in codes.split()}
 CODES = frozenset(MINOR_UNITS)
+CURRENCY_CODES = CODES  # the public name
 
 # Currencies written without minor units in practice although ISO gives them two.
 WRITTEN_WHOLE = frozenset({"IDR", "HUF", "IRR"})

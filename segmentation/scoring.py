@@ -7,6 +7,12 @@ or a cluster). The SQL engines run the query of :mod:`segmentation.sql`.
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
+import warnings
+from collections.abc import Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -122,10 +128,20 @@ def duckdb_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def spark_session(master: str | None = None):
+QUIET_LOGS = Path(__file__).with_name("log4j2-quiet.properties")
+
+
+def spark_session(
+    master: str | None = None, conf: Mapping[str, str] | None = None, verbose: bool = False
+):
+    """A Spark session: ``master`` (default ``local[*]``), the user's ``conf`` (their cluster's
+    settings win over ours), quiet unless ``verbose``: no console progress bars, Spark's and
+    Py4J's logs at ERROR from the JVM's start."""
+    import logging
+
     from pyspark.sql import SparkSession
 
-    return (
+    builder = (
         SparkSession.builder.master(master or "local[*]")
         .appName("customer-segments")
         .config("spark.ui.enabled", "false")
@@ -133,8 +149,39 @@ def spark_session(master: str | None = None):
         .config("spark.sql.shuffle.partitions", "8")
         # pandas writes nanosecond timestamps, which Spark reads only as numbers (see below)
         .config("spark.sql.legacy.parquet.nanosAsLong", "true")
-        .getOrCreate()
     )
+    if not verbose:
+        logging.getLogger("py4j").setLevel(logging.ERROR)
+        quiet = f"-Dlog4j2.configurationFile={QUIET_LOGS.as_uri()}"
+        builder = builder.config("spark.ui.showConsoleProgress", "false")
+        builder = builder.config("spark.driver.extraJavaOptions", quiet)
+        builder = builder.config("spark.executor.extraJavaOptions", quiet)
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
+    if verbose:
+        return builder.getOrCreate()
+    with _jvm_output_to(SPARK_LOG):  # the JVM's own start-up lines are not the user's
+        spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+SPARK_LOG = Path(tempfile.gettempdir()) / "segmentation-spark.log"
+
+
+@contextmanager
+def _jvm_output_to(path: Path):
+    """Standard error pointed at ``path`` while a child process (Spark's JVM) starts: the
+    child keeps writing there (its warnings, Spark's logs), this process gets its own back."""
+    sys.stderr.flush()
+    with open(path, "ab") as log:
+        saved = os.dup(2)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def score_spark(path: str | Path, recipe: Recipe, spark, summary: bool = False) -> Any:
@@ -205,6 +252,8 @@ def score(
     out: str | Path | None = None,
     spark_master: str | None = None,
     memory_limit: str | None = None,
+    spark_conf: Mapping[str, str] | None = None,
+    verbose: bool = False,
 ) -> tuple[str, int]:
     """Score ``path`` and write ``out``; returns the engine used and the customers scored.
 
@@ -215,7 +264,12 @@ def score(
     (out of memory, a file it cannot read) is a ``SegmentationError`` with its first line."""
     engine = choose_engine(engine, path)
     try:
-        return _score(path, recipe, engine, out, spark_master, memory_limit)
+        with warnings.catch_warnings():  # libraries' warnings are not the user's to read
+            if not verbose:
+                warnings.simplefilter("ignore")
+            return _score(
+                path, recipe, engine, out, spark_master, memory_limit, spark_conf, verbose
+            )
     except MemoryError as exc:
         raise SegmentationError(
             "The file is too large for this machine's memory with this engine: try --engine "
@@ -233,7 +287,9 @@ def score(
         raise SegmentationError(f"The {engine} engine stopped: {first}") from exc
 
 
-def _score(path, recipe, engine, out, spark_master, memory_limit) -> tuple[str, int]:
+def _score(
+    path, recipe, engine, out, spark_master, memory_limit, spark_conf=None, verbose=False
+) -> tuple[str, int]:
     if out is not None and Path(out).suffix.lower() not in OUTPUTS:
         raise SettingsError(f"Output '{out}' must end in {', '.join(OUTPUTS)}.")
     parquet = out is not None and Path(out).suffix.lower() == ".parquet"
@@ -252,7 +308,7 @@ def _score(path, recipe, engine, out, spark_master, memory_limit) -> tuple[str, 
             return engine, int(duckdb.sql(written).fetchall()[0][0])
         frame = with_value(relation.df(), recipe, summary)
     else:
-        spark = spark_session(spark_master)
+        spark = spark_session(spark_master, spark_conf, verbose)
         result = score_spark(path, recipe, spark)
         if parquet and recipe.value is None:
             result.write.mode("overwrite").parquet(str(out))

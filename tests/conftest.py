@@ -73,3 +73,13 @@ DEMO_CUSTOMER_FILE = [
     "Accepts Marketing",
     "snapshot_date",
 ]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Markers by what a test needs: ``spark`` (a JVM), ``e2e`` (a browser), ``realdata``
+    (../shared/data); ``make check`` leaves them out."""
+    for item in items:
+        if "spark" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.spark)
+        if "shared_data" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.realdata)

@@ -5,6 +5,9 @@ refused clearly."""
 import json
 import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,6 +22,7 @@ from segmentation.scoring import score_duckdb, score_pandas, score_spark, spark_
 from segmentation.sql import DIALECTS, compile_recipe
 
 SKIP_SPARK = os.environ.get("REQUIRE_SPARK") != "1"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -292,3 +296,29 @@ def test_the_sql_path_decides_from_the_reading_codes_not_the_notes_wording(fitte
     codes[at] = "some_future_decision"
     with pytest.raises(SettingsError, match="score with --engine pandas"):
         compile_recipe(Recipe.from_dict(data))
+
+
+def test_spark_scoring_is_quiet_on_stderr(fitted, spark, tmp_path):
+    """No progress bars, no JVM log lines, no library warnings: the tool's own line only."""
+    data, recipe = fitted
+    saved = tmp_path / "recipe.json"
+    saved.write_text(recipe.to_json())
+    proc = subprocess.run(
+        [sys.executable, "-m", "segmentation", "score", str(data), "--apply-recipe", str(saved),
+         "--engine", "spark", "--spark-master", "local[1]", "--out", str(tmp_path / "s.csv")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert proc.stdout.startswith("Scored ") and len(proc.stdout.splitlines()) == 1
+
+
+def test_spark_conf_reaches_the_session_and_a_bad_one_is_refused(spark, capsys):
+    from segmentation.cli import _spark_conf
+
+    conf = _spark_conf(["spark.sql.shuffle.partitions=3"])
+    session = spark_session("local[2]", conf)
+    assert session.conf.get("spark.sql.shuffle.partitions") == "3"
+    session.conf.set("spark.sql.shuffle.partitions", "8")
+    assert main(["score", "x.parquet", "--apply-recipe", "r.json", "--spark-conf", "memory"]) == 2
+    assert "--spark-conf 'memory' is not KEY=VALUE" in capsys.readouterr().err

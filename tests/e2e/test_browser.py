@@ -63,7 +63,7 @@ def open_file_chooser(page):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for _ in range(3):
-        tab_to(page, page.locator('[data-testid="stFileUploaderDropzone"] button'))
+        tab_to(page, page.locator('[data-testid="stFileUploaderDropzone"] button').first)
         try:
             with page.expect_file_chooser(timeout=10_000) as chooser:
                 page.keyboard.press("Enter")

@@ -325,6 +325,14 @@ def build_score_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=ENGINES, default="auto", help="auto: DuckDB for large files")
     p.add_argument("--out", help="labelled customers: .csv, .xlsx or .parquet")
     p.add_argument("--spark-master", help="Spark master URL (default local[*])")
+    p.add_argument(
+        "--spark-conf",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a Spark setting for your cluster (repeatable), e.g. spark.executor.memory=8g",
+    )
+    p.add_argument("--verbose", action="store_true", help="show the engines' own logs and warnings")
     p.add_argument("--memory-limit", help="DuckDB's memory limit, e.g. 2GB (it spills beyond)")
     p.add_argument(
         "--sql",
@@ -335,6 +343,19 @@ def build_score_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _spark_conf(items: list[str]) -> dict[str, str]:
+    conf: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip().startswith("spark.") or not value.strip():
+            raise SegmentationError(
+                f"--spark-conf '{item}' is not KEY=VALUE with a Spark key "
+                "(spark.executor.memory=8g)."
+            )
+        conf[key.strip()] = value.strip()
+    return conf
+
+
 def run_score(argv: list[str]) -> None:
     import time
 
@@ -342,6 +363,7 @@ def run_score(argv: list[str]) -> None:
     from .scoring import score
 
     args = build_score_parser().parse_args(argv)
+    spark_conf = _spark_conf(args.spark_conf)  # settings are checked before any file is read
     recipe = load_recipe(read_text_file(args.apply_recipe))
     if args.sql:
         from .sql import compile_recipe
@@ -354,7 +376,14 @@ def run_score(argv: list[str]) -> None:
         raise SegmentationError(f"Cannot open '{args.file}': no such file or folder.")
     start = time.perf_counter()
     engine, customers = score(
-        args.file, recipe, args.engine, args.out, args.spark_master, args.memory_limit
+        args.file,
+        recipe,
+        args.engine,
+        args.out,
+        args.spark_master,
+        args.memory_limit,
+        spark_conf,
+        args.verbose,
     )
     print(
         f"Scored {customers:,} customers of {args.file} with {engine} in "
@@ -362,20 +391,45 @@ def run_score(argv: list[str]) -> None:
     )
 
 
+# What a recipe leaves to the user: how to read the file and where to write the labels.
+RECIPE_OPTIONS = frozenset({
+    "help", "file", "demo", "sheet", "map", "dayfirst", "decimal", "currency", "encoding",
+    "show_orders", "sale_status", "not_sale_status", "refund_status", "contacts",
+    "consented_only", "out", "segment_files", "apply_recipe",
+})  # fmt: skip
+
+
+def _refuse_with_recipe(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """An option the recipe decides (or that describes a fit) is refused, never ignored."""
+    for action in parser._actions:
+        if action.dest in RECIPE_OPTIONS or not action.option_strings:
+            continue
+        if getattr(args, action.dest, action.default) != action.default:
+            raise SegmentationError(
+                f"{action.option_strings[0]} cannot be used with --apply-recipe: the recipe "
+                "decides how the file is labelled, and a fit's outputs need a fit."
+            )
+
+
 def run(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "score":  # a file named score is ./score
         run_score(argv[1:])
         return
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    recipe = None
+    if args.apply_recipe:  # read first: a broken recipe fails before the (long) file read
+        from .pipeline import load_recipe
+
+        _refuse_with_recipe(parser, args)
+        recipe = load_recipe(read_text_file(args.apply_recipe))
     # Every setting is checked before the (possibly long) read: mistakes fail at once.
     settings = settings_from_args(args)
     for path in (args.out, args.summary):
         _check_output(path)
     _check_output(args.segment_files, (".zip",))
     _check_output(args.report, (".html", ".htm"))
-    if args.apply_recipe and args.report:
-        raise SegmentationError("--report describes a fit; it cannot be used with --apply-recipe.")
     for path in (args.movement, args.movers):
         _check_output(path, (".csv",))
     if args.compare_at and args.compare_with:
@@ -387,6 +441,15 @@ def run(argv: list[str] | None = None) -> None:
     roles = {}
     for item in args.map:
         roles.update(_pairs(item, "--map"))
+    reading = recipe.reading if recipe is not None else None
+    if reading is not None:  # the file is read as the fit read its own; options given win
+        roles = {**reading.role_columns, **roles}
+        sheet = sheet if sheet is not None else reading.sheet
+        args.dayfirst = args.dayfirst if args.dayfirst is not None else reading.dayfirst
+        args.decimal = args.decimal or reading.decimal
+        args.currency = args.currency or reading.currency
+        args.encoding = args.encoding or reading.encoding
+        statuses = [*reading.statuses, *statuses]
     previous = None
     if args.compare_with:  # every file the user gives is read before anything is written
         from .movement import read_previous
@@ -412,15 +475,15 @@ def run(argv: list[str] | None = None) -> None:
         while_reading=_prepare_while_reading,
         statuses=statuses,
     )
-    import pandas as pd
 
     from .pipeline import apply_recipe, load_recipe, reading_of, recipe_to_json, segment
 
-    pd.set_option("display.width", 160)
-    pd.set_option("display.max_columns", 20)
-    if args.apply_recipe:
-        recipe = load_recipe(read_text_file(args.apply_recipe))
-        contacts = _contacts(loaded, args.contacts)
+    if recipe is not None:
+        saved = [c for c in (reading.contacts if reading else ()) if c in loaded.contacts.kinds]
+        if args.contacts is None and saved:  # the fit's contact fields, where the file has them
+            contacts = loaded.contacts.values[saved]
+        else:
+            contacts = _contacts(loaded, args.contacts)
         customers, report = apply_recipe(loaded.transactions, recipe, contacts)
         print("Reading\n" + loaded.notes.summary())
         print(report.summary())
