@@ -1,0 +1,110 @@
+"""Spark on a real standalone cluster: a master and a 2-core worker started from the installed
+pyspark (its ``bin/spark-class``), the scoring command pointed at ``spark://127.0.0.1:PORT``,
+the same customers as pandas to the cent. CI runs it (REQUIRE_SPARK=1)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from segmentation.scoring import score_pandas
+from tests.test_scoring import ROOT, SKIP_SPARK, as_text, fitted  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.spark
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """``spark://127.0.0.1:PORT`` with one worker of 2 cores; both stopped afterwards."""
+    if shutil.which("java") is None:
+        if SKIP_SPARK:
+            pytest.skip("no Java runtime (apt-get install openjdk-17-jre-headless)")
+        pytest.fail("Spark tests required (REQUIRE_SPARK=1) but there is no Java runtime")
+    import pyspark
+
+    home = Path(pyspark.__file__).parent
+    spark_class = str(home / "bin" / "spark-class")
+    logs = tmp_path_factory.mktemp("cluster")
+    env = {**os.environ, "SPARK_HOME": str(home), "SPARK_LOCAL_IP": "127.0.0.1"}
+    port = _free_port()
+    master_log = logs / "master.log"
+    master = subprocess.Popen(
+        [spark_class, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+         "--port", str(port), "--webui-port", str(_free_port())],
+        env=env, stdout=open(master_log, "w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [spark_class, "org.apache.spark.deploy.worker.Worker", f"spark://127.0.0.1:{port}",
+         "--host", "127.0.0.1", "--cores", "2", "--memory", "2g",
+         "--webui-port", str(_free_port()), "--work-dir", str(logs / "work")],
+        env=env, stdout=open(logs / "worker.log", "w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.time() + 90
+        while "Registering worker" not in master_log.read_text():
+            if time.time() > deadline or master.poll() is not None or worker.poll() is not None:
+                pytest.fail(f"the standalone cluster did not start (see {logs})")
+            time.sleep(0.5)
+        yield f"spark://127.0.0.1:{port}"
+    finally:
+        for process in (worker, master):
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def scored_on(cluster: str, data: Path, recipe, tmp_path: Path) -> pd.DataFrame:
+    """The scoring command on the cluster, as a user runs it; its CSV as text."""
+    saved = tmp_path / "recipe.json"
+    saved.write_text(recipe.to_json())
+    out = tmp_path / "cluster.csv"
+    proc = subprocess.run(
+        [sys.executable, "-m", "segmentation", "score", str(data), "--apply-recipe", str(saved),
+         "--engine", "spark", "--spark-master", cluster,
+         "--spark-conf", "spark.driver.host=127.0.0.1", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # quiet on a cluster too
+    return pd.read_csv(out, dtype=str, keep_default_na=False).sort_values("customer_id")
+
+
+def assert_same_as_pandas(got: pd.DataFrame, data: Path, recipe) -> None:
+    expected = as_text(score_pandas(data, recipe))
+    assert list(got.columns) == list(expected.columns)
+    assert got["customer_id"].tolist() == expected["customer_id"].tolist()
+    cents = got["monetary"].map(lambda v: f"{float(v):.2f}")
+    assert cents.tolist() == expected["monetary"].tolist()
+    for column in ("cluster", "segment", "action", "rfm_score", "rfm_segment", "rfm_action"):
+        assert got[column].tolist() == expected[column].tolist(), column
+
+
+def test_the_cluster_scores_the_edge_cases_as_pandas_does(cluster, fitted, tmp_path):  # noqa: F811
+    data, recipe = fitted
+    assert_same_as_pandas(scored_on(cluster, data, recipe, tmp_path), data, recipe)
+
+
+def test_the_cluster_scores_online_retail_as_pandas_does(cluster, shared_data, tmp_path):
+    from segmentation.cli import main
+    from segmentation.pipeline import load_recipe
+
+    data = shared_data / "online_retail" / "online_retail.parquet"
+    recipe_path = tmp_path / "fit.json"
+    assert main([str(data), "--recipe", str(recipe_path), "--no-value"]) == 0
+    recipe = load_recipe(recipe_path.read_text())
+    got = scored_on(cluster, data, recipe, tmp_path)
+    assert len(got) == 4_317
+    assert_same_as_pandas(got, data, recipe)
