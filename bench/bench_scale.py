@@ -37,7 +37,7 @@ def timed(args: list[str]) -> tuple[float, float, int, str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000_000)
-    parser.add_argument("--engines", default="duckdb,pandas,spark")
+    parser.add_argument("--engines", default="duckdb,pandas,spark,spark-cluster")
     parser.add_argument("--memory-limit")
     parser.add_argument("--data", help="folder for the generated file (kept between runs)")
     args = parser.parse_args()
@@ -63,6 +63,21 @@ def main() -> None:
         print(f"{args.rows:,} rows, {data.stat().st_size / 1e6:,.0f} MB parquet")
         for engine in args.engines.split(","):
             out = Path(work) / f"labelled_{engine}.parquet"
+            if engine == "spark-cluster":  # a standalone master and a 2-core worker
+                sys.path.insert(0, str(ROOT))
+                from tests.spark_cluster import standalone_cluster
+
+                with standalone_cluster(Path(work) / "cluster") as url:
+                    command = [
+                        *(py, "-m", "segmentation", "score", str(data)),
+                        *("--apply-recipe", str(recipe), "--engine", "spark"),
+                        *("--spark-master", url, "--spark-conf", "spark.driver.host=127.0.0.1"),
+                        *("--out", str(out)),
+                    ]
+                    seconds, peak, code, last = timed(command)
+                status = "ok" if code == 0 else f"failed (exit {code}): {last}"
+                print(f"{engine:7} {seconds:7.1f} s  peak {peak:7,.0f} MB  {status}")
+                continue
             command = [
                 py,
                 "-m",

@@ -4,27 +4,19 @@ the same customers as pandas to the cent. CI runs it (REQUIRE_SPARK=1)."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from segmentation.scoring import score_pandas
+from tests.spark_cluster import standalone_cluster
 from tests.test_scoring import ROOT, SKIP_SPARK, as_text, fitted  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.spark
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -34,36 +26,11 @@ def cluster(tmp_path_factory):
         if SKIP_SPARK:
             pytest.skip("no Java runtime (apt-get install openjdk-17-jre-headless)")
         pytest.fail("Spark tests required (REQUIRE_SPARK=1) but there is no Java runtime")
-    import pyspark
-
-    home = Path(pyspark.__file__).parent
-    spark_class = str(home / "bin" / "spark-class")
-    logs = tmp_path_factory.mktemp("cluster")
-    env = {**os.environ, "SPARK_HOME": str(home), "SPARK_LOCAL_IP": "127.0.0.1"}
-    port = _free_port()
-    master_log = logs / "master.log"
-    master = subprocess.Popen(
-        [spark_class, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-         "--port", str(port), "--webui-port", str(_free_port())],
-        env=env, stdout=open(master_log, "w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    worker = subprocess.Popen(
-        [spark_class, "org.apache.spark.deploy.worker.Worker", f"spark://127.0.0.1:{port}",
-         "--host", "127.0.0.1", "--cores", "2", "--memory", "2g",
-         "--webui-port", str(_free_port()), "--work-dir", str(logs / "work")],
-        env=env, stdout=open(logs / "worker.log", "w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
     try:
-        deadline = time.time() + 90
-        while "Registering worker" not in master_log.read_text():
-            if time.time() > deadline or master.poll() is not None or worker.poll() is not None:
-                pytest.fail(f"the standalone cluster did not start (see {logs})")
-            time.sleep(0.5)
-        yield f"spark://127.0.0.1:{port}"
-    finally:
-        for process in (worker, master):
-            process.terminate()
-            process.wait(timeout=30)
+        with standalone_cluster(tmp_path_factory.mktemp("cluster")) as url:
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 def scored_on(cluster: str, data: Path, recipe, tmp_path: Path) -> pd.DataFrame:
