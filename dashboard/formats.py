@@ -16,6 +16,11 @@ def count(label: str, help: str | None = None):
     return Number(label, format="%,d", help=help)
 
 
+def whole(label: str, help: str | None = None):
+    """A figure shown without decimals (expected purchases, purchases made)."""
+    return Number(label, format="%,.0f", help=help)
+
+
 def share(label: str, help: str | None = None):
     return Number(label, format="percent", help=help)
 

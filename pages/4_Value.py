@@ -126,12 +126,8 @@ for by, title in (("segment", "K-Means segments"), ("rfm_segment", "RFM grid seg
         column_config={
             by: st.column_config.TextColumn("Segment"),
             "customers": formats.count("Customers"),
-            "expected_purchases_90d": st.column_config.NumberColumn(
-                "Purchases, next 90 days", format="%,.0f"
-            ),
-            "expected_purchases_365d": st.column_config.NumberColumn(
-                "Purchases, next 365 days", format="%,.0f"
-            ),
+            "expected_purchases_90d": formats.whole("Purchases, next 90 days"),
+            "expected_purchases_365d": formats.whole("Purchases, next 365 days"),
             "value_90d": formats.money(symbol, "Revenue, next 90 days"),
             "value_365d": formats.money(symbol, "Revenue, next 365 days"),
             f"revenue_last_{h}d": formats.money(symbol, f"Revenue, last {h} days"),
@@ -151,12 +147,8 @@ for by, title in (("segment", "K-Means segments"), ("rfm_segment", "RFM grid seg
                 column_config={
                     "segment": st.column_config.TextColumn("Segment on " + tested.cut),
                     "customers": formats.count("Customers"),
-                    "predicted_purchases": st.column_config.NumberColumn(
-                        "Purchases forecast", format="%,.0f"
-                    ),
-                    "actual_purchases": st.column_config.NumberColumn(
-                        "Purchases made", format="%,.0f"
-                    ),
+                    "predicted_purchases": formats.whole("Purchases forecast"),
+                    "actual_purchases": formats.whole("Purchases made"),
                     "predicted_revenue": formats.money(symbol, "Revenue forecast"),
                     "actual_revenue": formats.money(symbol, "Revenue made"),
                     "purchases_error": st.column_config.TextColumn("Purchases off by"),
