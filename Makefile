@@ -5,16 +5,21 @@ PY := $(VENV)/bin/python
 
 .PHONY: run test check lint bench cli exports
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+# The dashboard's install (requirements.txt: no pyspark); the tests add requirements-dev.txt.
+$(VENV)/.runtime: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py
 
-cli: $(VENV)/.installed
+cli: $(VENV)/.runtime
 	$(PY) -m segmentation --demo
 
 test: $(VENV)/.installed
