@@ -29,10 +29,7 @@ st.file_uploader(
     help="Columns needed: customer id, invoice date, and quantity + unit price (or a line amount).",
 )
 in_use = st.empty()  # the uploader cannot show the file in use: this line does
-in_use.caption(
-    f"In use: **{st.session_state[S.DATA_NAME]}** "
-    f"({len(st.session_state[S.DATA_BYTES]) / 1e6:,.1f} MB)"
-)
+uploads.show_in_use(in_use)
 if S.UPLOAD_ERROR in st.session_state:
     st.error(
         st.session_state[S.UPLOAD_ERROR] + f" Still using **{st.session_state[S.DATA_NAME]}**."
@@ -103,19 +100,7 @@ if st.session_state.get(S.map_key("currency"), S.NO_COLUMN) != S.NO_COLUMN:
         help="When the currency column holds several currencies, type the one to keep (EUR).",
     )
 else:  # the file may not say its currency: the user can
-    try:
-        said = cache.reading_notes(choices.source_choice(), data).currency
-    except seg.SegmentationError:
-        said = None
-    if said is None or st.session_state.get(S.CURRENCY):
-        c3.selectbox(
-            "Currency of the amounts",
-            choices.CURRENCIES,
-            key=S.CURRENCY,
-            format_func=lambda c: c or "not said: amounts without a sign",
-            help="The file does not say which currency its amounts are in: choose it to see "
-            "its sign on every page, the report and the downloads.",
-        )
+    choices.currency_chooser(c3, data)
 
 st.subheader("Cleaning")
 labels = {rule.key: rule.label for rule in seg.RULES if rule.key != "refunds"}
@@ -177,10 +162,7 @@ except seg.SegmentationError as exc:
 else:
     cleaned, notes = ctx.cleaned(), ctx.notes()
 report = cleaned.report
-in_use.caption(
-    f"In use: **{st.session_state[S.DATA_NAME]}** "
-    f"({len(st.session_state[S.DATA_BYTES]) / 1e6:,.1f} MB, {report.rows_in:,} rows)"
-)
+uploads.show_in_use(in_use, report.rows_in)
 symbol = notes.currency_symbol
 st.subheader("Cleaning report")
 m1, m2, m3, m4 = st.columns(4)

@@ -6,6 +6,7 @@ import streamlit as st
 
 import segmentation as seg
 
+from . import cache
 from . import state as S
 
 # Choice boxes hold strings ("auto" included): a None option would show as a placeholder.
@@ -95,6 +96,23 @@ def contact_choice(fields: seg.ContactFields) -> list[str]:
     if chosen is None:
         return fields.default
     return [c for c in chosen if c in fields.kinds]
+
+
+def currency_chooser(container, data: bytes) -> None:
+    """A currency box when the file does not say its currency (or the user chose one)."""
+    try:
+        said = cache.reading_notes(source_choice(), data).currency
+    except seg.SegmentationError:
+        said = None
+    if said is None or st.session_state.get(S.CURRENCY):
+        container.selectbox(
+            "Currency of the amounts",
+            CURRENCIES,
+            key=S.CURRENCY,
+            format_func=lambda c: c or "not said: amounts without a sign",
+            help="The file does not say which currency its amounts are in: choose it to see "
+            "its sign on every page, the report and the downloads.",
+        )
 
 
 # The currency chooser's list: nothing said first, then the most used, then every ISO code.

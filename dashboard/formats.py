@@ -6,6 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 Number = st.column_config.NumberColumn
+# The customer file's label column of each method, and the method's name on the pages.
+METHOD_COLUMNS = (("segment", "K-Means"), ("rfm_segment", "RFM grid"))
 
 
 def money(symbol: str, label: str, help: str | None = None):

@@ -7,7 +7,7 @@ import streamlit as st
 
 import segmentation as seg
 
-from . import cache, choices, pages
+from . import cache, choices, formats, pages
 from . import state as S
 from .context import Context
 
@@ -45,7 +45,7 @@ def draw(ctx: Context) -> None:
     except seg.SegmentationError as exc:
         pages.show_error(exc)
         return
-    for column, method in (("segment", "K-Means"), ("rfm_segment", "RFM grid")):
+    for column, method in formats.METHOD_COLUMNS:
         if column in customers:
             counts = customers[column].value_counts()
             st.caption(

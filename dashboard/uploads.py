@@ -121,3 +121,10 @@ def pending_panel() -> None:
             key="discard_pending",
             on_click=lambda: st.session_state.pop(S.PENDING, None),
         )
+
+
+def show_in_use(line, rows: int | None = None) -> None:
+    """The file in use, its size and (once read) its rows, on the placeholder ``line``."""
+    size = f"{len(st.session_state[S.DATA_BYTES]) / 1e6:,.1f} MB"
+    counted = f", {seg.count(rows, 'row')}" if rows is not None else ""
+    line.caption(f"In use: **{st.session_state[S.DATA_NAME]}** ({size}{counted})")

@@ -1,11 +1,10 @@
 """Value: who is still buying, what each customer and segment is likely to bring, and the
 valuable customers who have probably left."""
 
-import pandas as pd
 import streamlit as st
 
 import segmentation as seg
-from dashboard import cache, context, formats, names, pages
+from dashboard import cache, context, formats, names, pages, value_view
 from dashboard import state as S
 
 MODELS = {
@@ -79,9 +78,7 @@ customers["expected_purchases_90d"] = (
 # "Still buying" is the score that ranked who bought again best in the backtest.
 still = "p_alive"
 if tested is not None and "p_buying_again" in customers:
-    alive_auc = tested.scores.get(f"{value.purchases.name} chance of being alive", 0.0)
-    if tested.scores.get(seg.LEARNED, 0.0) > alive_auc:
-        still = "p_buying_again"
+    still = tested.still_buying(value.purchases.name)
 STILL_WORDS = {
     "p_alive": f"the {value.purchases.name} chance of being alive",
     "p_buying_again": "the chance of buying again, learned from the period before",
@@ -99,62 +96,15 @@ h = value.horizon
 customers[f"revenue_last_{h}d"] = value.recent_revenue.reindex(customers["customer_id"]).to_numpy()
 at_cut = None
 if tested is not None:  # the segments as they stood at the backtest's cut
-    day = str((pd.Timestamp(tested.cut) + pd.Timedelta(days=1)).date())
     recipe = seg.recipe_to_json(ctx.recipe(profiled.names))
-    at_cut = cache.earlier_labels(ctx.source, recipe, day, ctx.data)
+    at_cut = cache.earlier_labels(ctx.source, recipe, tested.after_cut, ctx.data)
 
 st.subheader("Expected revenue per segment")
 for by, title in (("segment", "K-Means segments"), ("rfm_segment", "RFM grid segments")):
-    if by not in customers:
-        continue
-    st.markdown(f"**{title}**")
-    table = seg.segment_value(customers, by)
-    st.dataframe(
-        table,
-        column_order=[
-            by,
-            "customers",
-            "expected_purchases_90d",
-            "value_90d",
-            "expected_purchases_365d",
-            "value_365d",
-            f"revenue_last_{h}d",
-            still,
-        ],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            by: st.column_config.TextColumn("Segment"),
-            "customers": formats.count("Customers"),
-            "expected_purchases_90d": formats.whole("Purchases, next 90 days"),
-            "expected_purchases_365d": formats.whole("Purchases, next 365 days"),
-            "value_90d": formats.money(symbol, "Revenue, next 90 days"),
-            "value_365d": formats.money(symbol, "Revenue, next 365 days"),
-            f"revenue_last_{h}d": formats.money(symbol, f"Revenue, last {h} days"),
-            still: formats.share("Still buying (mean)"),
-        },
-    )
-    for line in seg.above_own_past(table, by, h, symbol):
-        st.warning(line, icon=":material/warning:")
-    if at_cut is not None and by in at_cut:
-        found = tested.by_segment(at_cut.set_index("customer_id")[by], value.purchases.name)
-        with st.expander(f"How far off the forecast was per segment (backtest from {tested.cut})"):
-            errors = ["purchases_error", "revenue_error"]
-            st.dataframe(
-                found.assign(**{c: found[c].map(seg.off_by) for c in errors}),
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "segment": st.column_config.TextColumn("Segment on " + tested.cut),
-                    "customers": formats.count("Customers"),
-                    "predicted_purchases": formats.whole("Purchases forecast"),
-                    "actual_purchases": formats.whole("Purchases made"),
-                    "predicted_revenue": formats.money(symbol, "Revenue forecast"),
-                    "actual_revenue": formats.money(symbol, "Revenue made"),
-                    "purchases_error": st.column_config.TextColumn("Purchases off by"),
-                    "revenue_error": st.column_config.TextColumn("Revenue off by"),
-                },
-            )
+    if by in customers:
+        value_view.segment_value(customers, by, title, value, still, symbol)
+        if at_cut is not None and by in at_cut:
+            value_view.segment_backtest(tested, at_cut, by, value.purchases.name, symbol)
 off = ""
 if tested is not None:
     row = tested.totals.loc[value.purchases.name]

@@ -4,7 +4,7 @@ segment summary, recipe, cleaning report."""
 import streamlit as st
 
 import segmentation as seg
-from dashboard import context, formats, names, pages, sql_view
+from dashboard import context, formats, mailing_view, names, pages, sql_view
 from dashboard import state as S
 
 CSV_FORMATS = {
@@ -44,7 +44,7 @@ if ctx.sampled:
     )
 k = ctx.k
 stem = f"k{k}" if result.profiled is not None else "rfm"
-for column, method in (("segment", "K-Means"), ("rfm_segment", "RFM grid")):
+for column, method in formats.METHOD_COLUMNS:
     if column in customers:
         st.caption(
             f"{method}: {len(customers):,} customers in {customers[column].nunique()} segments: "
@@ -165,37 +165,7 @@ with right:
         key="dl_report",
         icon=":material/download:",
     )
-st.subheader("Lists for your mailing tool")
-methods = [
-    (c, m) for c, m in (("segment", "K-Means"), ("rfm_segment", "RFM grid")) if c in customers
-]
-by = methods[0][0]
-if len(methods) > 1:
-    by = st.radio(
-        "Segments of", [c for c, _ in methods], format_func=dict(methods).get, horizontal=True,
-        key="mailing_by",
-    )  # fmt: skip
-kinds = ctx.contact_fields().kinds
-mail, left_out = seg.mailing_lists(customers, kinds, by, consent_column)
-listed = sum(len(part) for part in mail.values())
-why = "; ".join(f"{count:,} with {reason}" for reason, count in left_out.items())
-st.caption(
-    f"One CSV per segment with the columns Mailchimp and Klaviyo import: "
-    f"{', '.join(seg.MAILING_COLUMNS)}; the segment and its action are the tags. "
-    f"{listed:,} customer{'s' if listed != 1 else ''} listed"
-    + (f" (left out: {why})." if why else ".")
-    + ("" if consent_column else " The file says nothing about consent: list only people who "
-       "agreed to hear from you.")
-)  # fmt: skip
-st.download_button(
-    "Mailing lists, one per segment (zip of CSV files)",
-    lambda: seg.mailing_zip(mail),
-    f"mailing_lists_{stem}.zip",
-    "application/zip",
-    key="dl_mailing",
-    icon=":material/download:",
-    disabled=not listed,
-)
+mailing_view.draw(customers, ctx.contact_fields().kinds, consent_column, stem)
 st.caption(
     "Text that a spreadsheet would run as a formula (starting =, +, -, @) is prefixed "
     "with an apostrophe in every export; phone numbers stay as written."

@@ -70,6 +70,17 @@ class Backtest:
     def best_score(self) -> str:
         return str(self.scores.idxmax())
 
+    @property
+    def after_cut(self) -> str:
+        """The first day of the forecast period: the snapshot of the segments at the cut."""
+        return str((pd.Timestamp(self.cut) + pd.Timedelta(days=1)).date())
+
+    def still_buying(self, model: str) -> str:
+        """The customer file's column to show as "still buying": the learned chance of buying
+        again when it ranked who bought again better than ``model``'s chance of being alive."""
+        alive = self.scores.get(f"{model} chance of being alive", 0.0)
+        return "p_buying_again" if self.scores.get(LEARNED, 0.0) > alive else "p_alive"
+
     def verdict(self, model: str | None = None) -> str:
         """In words; ``model`` names the purchase model in use (so that one name is used
         everywhere), else the backtest's best."""

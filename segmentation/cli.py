@@ -513,13 +513,11 @@ def run(argv: list[str] | None = None) -> None:
     if value is not None:
         at_cut = None
         if tested is not None:  # segments as they stood at the cut: nothing after it is seen
-            from datetime import date, timedelta
-
             from .movement import earlier_labels
             from .recipe import Recipe
 
-            day = str(date.fromisoformat(tested.cut) + timedelta(days=1))
-            at_cut = earlier_labels(loaded.transactions, Recipe.from_dict(result.recipe()), day)
+            recipe = Recipe.from_dict(result.recipe())
+            at_cut = earlier_labels(loaded.transactions, recipe, tested.after_cut)
         _print_segment_value(customers, value, tested, at_cut, loaded.notes.currency_symbol)
     moved = None
     if args.compare_at or args.compare_with:

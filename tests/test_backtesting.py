@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from segmentation.backtesting import backtest
+from segmentation.backtesting import LEARNED, backtest
 
 DAY0 = pd.Timestamp("2024-01-01")
 # (customer, day, revenue). The data spans days 0 to 100, so the horizon is cut to half of
@@ -97,3 +97,17 @@ def test_the_automatic_model_is_chosen_on_the_backtest_s_own_period():
     value = seg.value_stage(cleaned.transactions, cleaned.snapshot, 365)
     assert f"fitted up to {tested.cut}" in value.chosen_because
     assert value.purchases.name == tested.best_forecast
+
+
+def test_the_day_after_the_cut_and_the_score_shown_as_still_buying():
+    found = backtest(frame(), horizon=365)
+    assert found.after_cut == "2024-02-21"  # the cut is day 50: 2024-02-20
+    scores = found.scores.copy()
+    better = scores.copy()
+    better["BG/NBD chance of being alive"], better[LEARNED] = 0.6, 0.7
+    worse = better.copy()
+    worse[LEARNED] = 0.5
+    from dataclasses import replace
+
+    assert replace(found, scores=better).still_buying("BG/NBD") == "p_buying_again"
+    assert replace(found, scores=worse).still_buying("BG/NBD") == "p_alive"
