@@ -103,7 +103,7 @@ def our_stages(path: Path) -> dict[str, float]:
         to_csv_bytes,
         to_xlsx_bytes,
     )
-    from segmentation.rfm import RFM_COLUMNS
+    from segmentation.method.rfm import RFM_COLUMNS
 
     t: dict[str, float] = {}
     s = time.perf_counter()

@@ -47,7 +47,7 @@ def main() -> None:
     if not data.exists():
         start = time.perf_counter()
         subprocess.run(
-            [py, "-m", "segmentation.demo", "--rows", str(args.rows), "--out", str(data)],
+            [py, "-m", "segmentation", "demo", "--rows", str(args.rows), "--out", str(data)],
             cwd=ROOT,
             check=True,
         )

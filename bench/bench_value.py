@@ -75,7 +75,7 @@ def run_case(case: str) -> None:
         found = v.value_stage(result.cleaned.transactions, result.cleaned.snapshot)
         customers = len(found.summary)
     elif case == "backtest":
-        from segmentation.backtesting import backtest
+        from segmentation.outcomes.backtesting import backtest
 
         tx = synthetic_transactions(2_000_000)  # about half are known at the cut
         start = time.perf_counter()

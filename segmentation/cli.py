@@ -1,17 +1,27 @@
-"""Command line: ``python -m segmentation FILE`` prints the cleaning report, the elbow table
-and the segment profiles, and writes the labelled customers, summary and recipe."""
+"""Command line, one subcommand per job:
+
+    segmentation fit FILE ...        read, clean, segment; print the reports; write the labelled
+                                     customers, summary, report and recipe
+    segmentation score FILE --apply-recipe R ...
+                                     label a file with a saved recipe (pandas, DuckDB or Spark),
+                                     reading it as the fit read its own
+    segmentation demo --out FILE     write the demo shop's transactions (or --rows N of them)
+
+``python -m segmentation FILE ...`` is ``fit`` (``score`` when ``--apply-recipe`` is given); a
+file named like a subcommand is written as a path (``./score``). An option that cannot apply
+to a subcommand is refused in one line, never ignored."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from dataclasses import fields
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
+from .columns.loading import load_transactions
+from .columns.states import parse_decisions
 from .errors import SegmentationError
-from .loading import load_transactions
 from .reading import read_text_file, source_bytes
 from .settings import (
     FREQUENCY_MODES,
@@ -24,7 +34,6 @@ from .settings import (
     CleaningOptions,
     Settings,
 )
-from .states import parse_decisions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,7 +52,7 @@ ALIASES = {"recency": "recency_days", "r": "recency_days", "f": "frequency", "m"
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line and exit 2, like every user error
+    def error(self, message: str) -> NoReturn:  # one line and exit 2, like every user error
         raise SegmentationError(message)
 
 
@@ -68,10 +77,12 @@ def parse_transforms(text: str) -> str | dict[str, str]:
     return pairs
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m segmentation", description=__doc__)
-    p.add_argument("file", nargs="?", help="transactions file: xlsx, xls, csv, txt or parquet")
-    p.add_argument("--demo", action="store_true", help="use the built-in demo data")
+COMMANDS = ("fit", "score", "demo")
+
+
+def _reading_options() -> _Parser:
+    """How to read the file (a recipe's saved reading options fill what is not given)."""
+    p = _Parser(add_help=False)
     p.add_argument("--sheet", help="workbook sheet (default: every sheet with the same columns)")
     p.add_argument(
         "--map",
@@ -87,11 +98,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--currency", help="the currency to keep when the file holds several")
     p.add_argument("--encoding", help="text encoding (default: detected from the whole file)")
     p.add_argument(
-        "--show-orders",
-        action="store_true",
-        help="print three orders as read: the file's rows, the lines read, the total",
-    )
-    p.add_argument(
         "--sale-status",
         metavar="VALUE,...",
         help="state values that are sales (VALUE or COLUMN=VALUE, comma-separated)",
@@ -105,6 +111,46 @@ def build_parser() -> argparse.ArgumentParser:
         "--refund-status",
         metavar="VALUE,...",
         help="state values that are refunds or credit notes (VALUE or COLUMN=VALUE)",
+    )
+    return p
+
+
+def _customer_file_options() -> _Parser:
+    """Where the labelled customers go, with which contact fields."""
+    p = _Parser(add_help=False)
+    p.add_argument(
+        "--contacts",
+        help="contact columns for the customer file, comma-separated, or 'none' "
+        "(default: e-mail, name, country and marketing consent where found)",
+    )
+    p.add_argument(
+        "--consented-only",
+        action="store_true",
+        help="per-segment files hold only customers who accept marketing",
+    )
+    p.add_argument(
+        "--out", help="labelled customers: .csv, .xlsx (a sheet per segment) or .parquet"
+    )
+    p.add_argument("--segment-files", help="one CSV per segment, in a .zip")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    top = _Parser(
+        prog="segmentation",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
+    commands = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parents = [_reading_options(), _customer_file_options()]
+    p = commands.add_parser("fit", parents=parents, help="segment a transactions file")
+    p.add_argument("file", nargs="?", help="transactions file: xlsx, xls, csv, txt or parquet")
+    p.add_argument("--demo", action="store_true", help="use the built-in demo data")
+    p.add_argument(
+        "--show-orders",
+        action="store_true",
+        help="print three orders as read: the file's rows, the lines read, the total",
     )
     p.add_argument(
         "--refunds",
@@ -150,20 +196,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="K-Means segments, classic RFM scores with the segment grid, or both (default)",
     )
     p.add_argument("--rules", help="segment grid rules (.csv with the columns of the default)")
-    p.add_argument(
-        "--contacts",
-        help="contact columns for the customer file, comma-separated, or 'none' "
-        "(default: e-mail, name, country and marketing consent where found)",
-    )
-    p.add_argument(
-        "--consented-only",
-        action="store_true",
-        help="per-segment files hold only customers who accept marketing",
-    )
-    p.add_argument(
-        "--out", help="labelled customers: .csv, .xlsx (a sheet per segment) or .parquet"
-    )
-    p.add_argument("--segment-files", help="one CSV per segment, in a .zip")
     p.add_argument("--report", help="a self-contained HTML report (.html)")
     p.add_argument(
         "--compare-at",
@@ -203,8 +235,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--movers", help="one row per customer whose segment changed (.csv)")
     p.add_argument("--summary", help="cluster summary .csv")
     p.add_argument("--recipe", help="save the recipe (.json)")
-    p.add_argument("--apply-recipe", help="label FILE with a saved recipe instead of fitting")
-    return p
+
+    _score_options(commands.add_parser("score", parents=parents, help=SCORE_HELP))
+    d = commands.add_parser("demo", help="write the demo shop's transactions")
+    d.add_argument("--out", required=True, help="a .csv (the demo shop) or, with --rows, .parquet")
+    d.add_argument("--rows", type=int, help="write this many generated transactions (parquet)")
+    d.add_argument("--seed", type=int, default=7, help="the generator's seed (7)")
+    return top
 
 
 def _rule_fields() -> list[str]:
@@ -234,7 +271,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     k = _k(args.k, base.k)
     rules = None
     if args.rules:
-        from .scores import read_rules
+        from .method.scores import read_rules
 
         rules = read_rules(args.rules)
     return Settings(
@@ -275,13 +312,13 @@ def _write_bytes(path: str, data: bytes) -> None:
 
 
 def _write(path: str, frame: pd.DataFrame, sheet: str, extra: dict | None = None) -> None:
-    from .export import to_csv_bytes, to_xlsx_bytes
+    from .outcomes.export import to_csv_bytes, to_xlsx_bytes
 
     suffix = Path(path).suffix.lower()
     if suffix == ".xlsx":
         _write_bytes(path, to_xlsx_bytes({sheet: frame, **(extra or {})}))
     elif suffix == ".parquet":
-        from .scoring import write_frame
+        from .engines.scoring import write_frame
 
         write_frame(frame, path)
     else:
@@ -306,24 +343,23 @@ def _contacts(loaded, text: str | None) -> pd.DataFrame | None:
     return fields.values[chosen] if chosen else None
 
 
-def _prepare_while_reading() -> None:
-    """Import the modelling code and warm up scikit-learn while the file is parsed (calamine
-    releases the GIL): about a second of a large workbook's run overlaps the parse."""
-    importlib.import_module("segmentation.pipeline")
-    importlib.import_module("segmentation.clustering").warm_up()
+SCORE_HELP = "label a file with a saved recipe, on an engine"
+# Options the pandas engine applies itself; the SQL engines read as the recipe says.
+PANDAS_ONLY = ("sheet", "map", "dayfirst", "decimal", "currency", "encoding", "sale_status",
+               "not_sale_status", "refund_status", "contacts", "consented_only",
+               "segment_files")  # fmt: skip
 
 
-def build_score_parser() -> argparse.ArgumentParser:
-    from .scoring import ENGINES
+def _score_options(p: argparse.ArgumentParser) -> None:
+    from .engines.scoring import ENGINES
 
-    p = _Parser(
-        prog="python -m segmentation score",
-        description="Label every customer of a file with a saved recipe, on an engine.",
+    p.description = (
+        "Label every customer of a file with a saved recipe, on an engine: the file is read as "
+        "the fit read its own (options given here win, on the pandas engine)."
     )
     p.add_argument("file", nargs="?", help="transactions: parquet (file or folder), csv, xlsx")
     p.add_argument("--apply-recipe", required=True, help="the recipe (.json) saved by a fit")
     p.add_argument("--engine", choices=ENGINES, default="auto", help="auto: DuckDB for large files")
-    p.add_argument("--out", help="labelled customers: .csv, .xlsx or .parquet")
     p.add_argument("--spark-master", help="Spark master URL (default local[*])")
     p.add_argument(
         "--spark-conf",
@@ -340,7 +376,6 @@ def build_score_parser() -> argparse.ArgumentParser:
         help="print the scoring query for a warehouse (duckdb, spark, bigquery, snowflake, "
         "postgres) over a table named transactions, instead of scoring",
     )
-    return p
 
 
 def _spark_conf(items: list[str]) -> dict[str, str]:
@@ -356,17 +391,46 @@ def _spark_conf(items: list[str]) -> dict[str, str]:
     return conf
 
 
-def run_score(argv: list[str]) -> None:
+def run(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):  # python -m segmentation FILE
+        recipe = any(a == "--apply-recipe" or a.startswith("--apply-recipe=") for a in argv)
+        argv.insert(0, "score" if recipe else "fit")
+    args, unknown = build_parser().parse_known_args(argv)
+    if unknown:  # refused, never ignored
+        option = next((u for u in unknown if u.startswith("-")), unknown[0])
+        if args.command == "score":
+            raise SegmentationError(
+                f"{option} cannot be used with --apply-recipe: the recipe decides how the file "
+                "is labelled, and a fit's outputs need a fit."
+            )
+        raise SegmentationError(f"unrecognized arguments: {' '.join(unknown)}")
+    {"fit": run_fit, "score": run_score, "demo": run_demo}[args.command](args)
+
+
+def _roles(args: argparse.Namespace) -> dict[str, str]:
+    roles: dict[str, str] = {}
+    for item in args.map:
+        roles.update(_pairs(item, "--map"))
+    return roles
+
+
+def _statuses(args: argparse.Namespace) -> tuple[tuple[str, str, str], ...]:
+    return parse_decisions(args.sale_status, args.not_sale_status, args.refund_status)
+
+
+def run_score(args: argparse.Namespace) -> None:
+    """Label a file with a saved recipe: one path for every engine; the pandas engine reads
+    the file as the fit read its own (options given win) and prints how it read it."""
     import time
 
-    from .pipeline import load_recipe
-    from .scoring import score
+    from .engines.scoring import choose_engine, read_as_fitted, score
+    from .outcomes.labelling import apply_recipe, load_recipe
 
-    args = build_score_parser().parse_args(argv)
     spark_conf = _spark_conf(args.spark_conf)  # settings are checked before any file is read
     recipe = load_recipe(read_text_file(args.apply_recipe))
     if args.sql:
-        from .sql import compile_recipe
+        from .engines.sql import compile_recipe
 
         print(compile_recipe(recipe, args.sql))
         return
@@ -374,56 +438,77 @@ def run_score(argv: list[str]) -> None:
         raise SegmentationError("Give the file to score (or --sql DIALECT to print the query).")
     if not Path(args.file).exists():
         raise SegmentationError(f"Cannot open '{args.file}': no such file or folder.")
+    engine = choose_engine(args.engine, args.file)
+    given = [n for n in PANDAS_ONLY if getattr(args, n) not in (None, False, [])]
+    if engine != "pandas" and given:
+        raise SegmentationError(
+            f"--{given[0].replace('_', '-')} applies to the pandas engine only: the {engine} "
+            "engine reads the file as the recipe says (or use --engine pandas)."
+        )
+    _check_output(args.out)
+    _check_output(args.segment_files, (".zip",))
     start = time.perf_counter()
-    engine, customers = score(
-        args.file,
-        recipe,
-        args.engine,
-        args.out,
-        args.spark_master,
-        args.memory_limit,
-        spark_conf,
-        args.verbose,
-    )
+    if engine == "pandas":
+        loaded = read_as_fitted(
+            args.file,
+            recipe,
+            sheet=args.sheet,
+            roles=_roles(args),
+            dayfirst=args.dayfirst,
+            decimal=args.decimal,
+            currency=args.currency,
+            encoding=args.encoding,
+            statuses=_statuses(args),
+        )
+        fitted = recipe.reading.contacts if recipe.reading else ()
+        saved = [c for c in fitted if c in loaded.contacts.kinds]
+        if args.contacts is None and saved:  # the fit's contact fields, where the file has them
+            contacts = loaded.contacts.values[saved]
+        else:
+            contacts = _contacts(loaded, args.contacts)
+        customers, report = apply_recipe(loaded.transactions, recipe, contacts)
+        print("Reading\n" + loaded.notes.summary())
+        print(report.summary())
+        for column in ("segment", "rfm_segment"):
+            if column in customers:
+                print(customers[column].value_counts().to_string())
+        _write_customers(args, customers, loaded, contacts)
+        count = len(customers)
+    else:
+        engine, count = score(
+            args.file,
+            recipe,
+            engine,
+            args.out,
+            args.spark_master,
+            args.memory_limit,
+            spark_conf,
+            args.verbose,
+        )
     print(
-        f"Scored {customers:,} customers of {args.file} with {engine} in "
+        f"Scored {count:,} customers of {args.file} with {engine} in "
         f"{time.perf_counter() - start:.1f} s" + (f"; wrote {args.out}" if args.out else "")
     )
 
 
-# What a recipe leaves to the user: how to read the file and where to write the labels.
-RECIPE_OPTIONS = frozenset({
-    "help", "file", "demo", "sheet", "map", "dayfirst", "decimal", "currency", "encoding",
-    "show_orders", "sale_status", "not_sale_status", "refund_status", "contacts",
-    "consented_only", "out", "segment_files", "apply_recipe",
-})  # fmt: skip
+def run_demo(args: argparse.Namespace) -> None:
+    """The demo shop as a CSV (what the dashboard shows), or ``--rows`` generated
+    transactions written to parquet in chunks (for the scale benchmarks)."""
+    from .demo import demo_csv_bytes, write_large
 
-
-def _refuse_with_recipe(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """An option the recipe decides (or that describes a fit) is refused, never ignored."""
-    for action in parser._actions:
-        if action.dest in RECIPE_OPTIONS or not action.option_strings:
-            continue
-        if getattr(args, action.dest, action.default) != action.default:
-            raise SegmentationError(
-                f"{action.option_strings[0]} cannot be used with --apply-recipe: the recipe "
-                "decides how the file is labelled, and a fit's outputs need a fit."
-            )
-
-
-def run(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "score":  # a file named score is ./score
-        run_score(argv[1:])
+    suffix = Path(args.out).suffix.lower()
+    if args.rows is None:
+        _check_output(args.out, (".csv",))
+        _write_bytes(args.out, demo_csv_bytes(seed=args.seed))
+        print(f"Wrote the demo shop's transactions to {args.out}")
         return
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    recipe = None
-    if args.apply_recipe:  # read first: a broken recipe fails before the (long) file read
-        from .pipeline import load_recipe
+    if args.rows < 1 or suffix != ".parquet":
+        raise SegmentationError("--rows needs 1 or more rows and a .parquet --out.")
+    chunk = min(25_000, args.rows // 10 + 1)  # customers generated at a time
+    print(f"Wrote {write_large(args.rows, args.out, args.seed, chunk):,} rows to {args.out}")
 
-        _refuse_with_recipe(parser, args)
-        recipe = load_recipe(read_text_file(args.apply_recipe))
+
+def run_fit(args: argparse.Namespace) -> None:
     # Every setting is checked before the (possibly long) read: mistakes fail at once.
     settings = settings_from_args(args)
     for path in (args.out, args.summary):
@@ -436,23 +521,10 @@ def run(argv: list[str] | None = None) -> None:
         raise SegmentationError("Give --compare-at or --compare-with, not both.")
     if (args.movement or args.movers) and not (args.compare_at or args.compare_with):
         raise SegmentationError("--movement and --movers need --compare-at or --compare-with.")
-    sheet: str | int | None = args.sheet
-    statuses = parse_decisions(args.sale_status, args.not_sale_status, args.refund_status)
-    roles = {}
-    for item in args.map:
-        roles.update(_pairs(item, "--map"))
-    reading = recipe.reading if recipe is not None else None
-    if reading is not None:  # the file is read as the fit read its own; options given win
-        roles = {**reading.role_columns, **roles}
-        sheet = sheet if sheet is not None else reading.sheet
-        args.dayfirst = args.dayfirst if args.dayfirst is not None else reading.dayfirst
-        args.decimal = args.decimal or reading.decimal
-        args.currency = args.currency or reading.currency
-        args.encoding = args.encoding or reading.encoding
-        statuses = [*reading.statuses, *statuses]
+    roles, statuses = _roles(args), _statuses(args)
     previous = None
     if args.compare_with:  # every file the user gives is read before anything is written
-        from .movement import read_previous
+        from .outcomes.movement import read_previous
 
         previous = read_previous(*source_bytes(args.compare_with))
     if args.file:
@@ -466,32 +538,18 @@ def run(argv: list[str] | None = None) -> None:
     loaded = load_transactions(
         source,
         name,
-        sheet=sheet,
+        sheet=args.sheet,
         roles=roles,
         dayfirst=args.dayfirst,
         decimal=args.decimal,
         currency=args.currency,
         encoding=args.encoding,
-        while_reading=_prepare_while_reading,
         statuses=statuses,
     )
 
-    from .pipeline import apply_recipe, load_recipe, reading_of, recipe_to_json, segment
+    from .outcomes.labelling import reading_of, recipe_to_json
+    from .pipeline import segment
 
-    if recipe is not None:
-        saved = [c for c in (reading.contacts if reading else ()) if c in loaded.contacts.kinds]
-        if args.contacts is None and saved:  # the fit's contact fields, where the file has them
-            contacts = loaded.contacts.values[saved]
-        else:
-            contacts = _contacts(loaded, args.contacts)
-        customers, report = apply_recipe(loaded.transactions, recipe, contacts)
-        print("Reading\n" + loaded.notes.summary())
-        print(report.summary())
-        for column in ("segment", "rfm_segment"):
-            if column in customers:
-                print(customers[column].value_counts().to_string())
-        _write_customers(args, customers, loaded, contacts)
-        return
     contacts = _contacts(loaded, args.contacts)
     result = segment(loaded.transactions, settings)
     print(f"Read {loaded.name}: columns {loaded.roles.used()}")
@@ -513,15 +571,15 @@ def run(argv: list[str] | None = None) -> None:
     if value is not None:
         at_cut = None
         if tested is not None:  # segments as they stood at the cut: nothing after it is seen
-            from .movement import earlier_labels
-            from .recipe import Recipe
+            from .method.recipe import Recipe
+            from .outcomes.movement import earlier_labels
 
             recipe = Recipe.from_dict(result.recipe())
             at_cut = earlier_labels(loaded.transactions, recipe, tested.after_cut)
         _print_segment_value(customers, value, tested, at_cut, loaded.notes.currency_symbol)
     moved = None
     if args.compare_at or args.compare_with:
-        from .movement import movements
+        from .outcomes.movement import movements
 
         moved = movements(result, loaded.transactions, args.compare_at, previous, contacts)
         if not moved:
@@ -533,7 +591,7 @@ def run(argv: list[str] | None = None) -> None:
     if moved:
         _movement(args, loaded, moved, previous)
     if args.report:
-        from .report import html_report
+        from .outcomes.report import html_report
 
         page = html_report(result, loaded.name, loaded.notes, loaded.notes.currency_symbol)
         _write_bytes(args.report, page.encode("utf-8"))
@@ -585,7 +643,7 @@ def _print_scores(result) -> None:
 
 def _write_customers(args, customers: pd.DataFrame, loaded, contacts) -> None:
     """The customer file (with a sheet per segment in Excel) and the per-segment zip."""
-    from .export import segment_lists, segment_zip
+    from .outcomes.export import segment_lists, segment_zip
 
     consent_column = None
     if args.consented_only:
@@ -604,8 +662,8 @@ def _write_customers(args, customers: pd.DataFrame, loaded, contacts) -> None:
 
 def _value(args, result):
     """Fit the value models; a data set they cannot describe is said, not fatal."""
-    from .backtesting import backtest, off_by
-    from .value import STRONG_CORRELATION, holdout_check
+    from .outcomes.backtesting import backtest, off_by
+    from .outcomes.value import STRONG_CORRELATION, holdout_check
 
     if args.value_horizon < 1:
         raise SegmentationError("--value-horizon must be 1 day or more.")
@@ -650,7 +708,7 @@ def _parameters(model) -> str:
 
 
 def _print_segment_value(customers, value, tested, at_cut, symbol: str) -> None:
-    from .value import above_own_past, segment_value
+    from .outcomes.value import above_own_past, segment_value
 
     h = value.horizon
     recent = value.recent_revenue.reindex(customers["customer_id"]).to_numpy()
@@ -674,7 +732,7 @@ def _print_segment_value(customers, value, tested, at_cut, symbol: str) -> None:
 
 def _backtest_table(found):
     """The backtest's per-segment table in plain words."""
-    from .backtesting import off_by
+    from .outcomes.backtesting import off_by
 
     shown = found[["segment", "customers", "predicted_purchases", "actual_purchases"]].copy()
     shown[["predicted_purchases", "actual_purchases"]] = shown[
@@ -686,7 +744,7 @@ def _backtest_table(found):
 
 
 def _movement(args, loaded, found, previous) -> None:
-    from .movement import matrix_table, movers_table
+    from .outcomes.movement import matrix_table, movers_table
 
     symbol = loaded.notes.currency_symbol
     for move in found:
@@ -703,7 +761,7 @@ def _movement(args, loaded, found, previous) -> None:
 
 
 def _print_stability(result) -> None:
-    from .stability import prediction_strength
+    from .method.stability import prediction_strength
 
     settings = result.settings
     found = result.stability()

@@ -128,6 +128,9 @@ def demo_transactions(
     return out
 
 
+NONE = np.array(None, dtype=object)  # a missing value numpy broadcasts
+
+
 def _with_contacts(frame: pd.DataFrame, n_customers: int, seed: int) -> pd.DataFrame:
     """E-mail, name and marketing consent per customer (their own generator, so the
     transactions are those of the demo without contacts)."""
@@ -145,9 +148,9 @@ def _with_contacts(frame: pd.DataFrame, n_customers: int, seed: int) -> pd.DataF
     base = np.char.add(local[c], np.char.add(".", c.astype(str)))
     domain = np.where(moved[c] & late, "@newmail.example", "@example.com")
     return frame.assign(
-        Email=np.where(known, np.char.add(base, domain), None),
-        Name=np.where(known, np.char.add(np.char.add(first[c], " "), last[c]), None),
-        **{"Accepts Marketing": np.where(known, accepts[c], None)},
+        Email=np.where(known, np.char.add(base, domain), NONE),
+        Name=np.where(known, np.char.add(np.char.add(first[c], " "), last[c]), NONE),
+        **{"Accepts Marketing": np.where(known, accepts[c], NONE)},
     )
 
 
@@ -179,22 +182,3 @@ def write_large(rows: int, out: str, seed: int = 7, chunk_customers: int = 25_00
         if writer is not None:
             writer.close()
     return written
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m segmentation.demo --rows N --out FILE.parquet``."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m segmentation.demo", description=__doc__)
-    parser.add_argument("--rows", type=int, required=True, help="transactions to write")
-    parser.add_argument("--out", required=True, help="a .parquet file")
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args(argv)
-    if not args.out.endswith(".parquet") or args.rows < 1:
-        parser.error("--out must be a .parquet file and --rows 1 or more")
-    print(f"wrote {write_large(args.rows, args.out, args.seed):,} rows to {args.out}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -13,58 +13,52 @@ only what a change touches: a k change refits the final model alone.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import metadata
-from typing import Any
+from typing import Any, TypeVar
 
-import numpy as np
 import pandas as pd
 
-from .cleaning import CleaningOptions, CleaningReport, clean_transactions
-from .clustering import (
+from .errors import SettingsError
+from .method.cleaning import CleaningOptions, CleaningReport, clean_transactions
+from .method.clustering import (
     Segments,
-    assign_segments,
     elbow_metrics,
     fit_segments,
     standardize,
     suggest_k,
 )
-from .errors import DataError
-from .export import customer_file, customers_table, metrics_table
-from .kpis import customer_activity, segment_kpis
-from .playbook import playbook_table, with_names
-from .profiles import (
+from .method.profiles import (
     check_names,
     cluster_profile,
     name_segments,
     relative_importance,
     segment_kinds,
 )
-from .recipe import RECIPE_VERSION, Recipe
-from .rfm import RFM_COLUMNS, compute_rfm, snapshot_date
-from .sampling import sample_transactions
-from .scores import (
-    crosstab,
-    fit_edges,
-    rules_table,
-    score_customers,
-    segment_by_rules,
+from .method.results import Cleaned, Elbow, Profiled, Scored, Transformed
+from .method.rfm import RFM_COLUMNS, compute_rfm, snapshot_date
+from .method.sampling import sample_transactions
+from .method.scores import crosstab, fit_edges, grid_segments, rules_table
+from .method.transforms import RFMTransformer
+from .outcomes.export import customer_file, customers_table, metrics_table
+from .outcomes.kpis import customer_activity, segment_kpis
+from .outcomes.labelling import (
+    label_with_model,
+    recipe_from_parts,
 )
+from .outcomes.playbook import playbook_table, with_names
 from .settings import (
     METRICS,
     PRESETS,
     TUTORIAL,
     ModelOptions,
     RFMOptions,
-    ScoreEdges,
     ScoreOptions,
     Settings,
     TransformChoice,
+    transform_choice,
 )
-from .transforms import RFMTransformer
 
 __all__ = [
     "PRESETS",
@@ -86,65 +80,6 @@ __all__ = [
     "segment",
     "transform_stage",
 ]
-
-
-@dataclass(frozen=True)
-class Cleaned:
-    """Cleaned transactions (the RFM columns), the cleaning report, and the snapshot day of
-    the whole cleaned data (a sample is measured to it too)."""
-
-    transactions: pd.DataFrame
-    report: CleaningReport
-    snapshot: pd.Timestamp
-
-
-@dataclass(frozen=True)
-class Transformed:
-    """The fitted per-metric transforms and the standardized matrix K-Means works on."""
-
-    transformer: RFMTransformer
-    scaled: pd.DataFrame
-    scaler_mean: tuple[float, ...]
-    scaler_scale: tuple[float, ...]
-
-    @property
-    def skewness(self) -> pd.DataFrame:
-        """Skewness of each metric under each transform, on the data it was fitted on."""
-        return self.transformer.skewness_
-
-
-@dataclass(frozen=True)
-class Elbow:
-    """Quality metrics for each k and the k the elbow suggests."""
-
-    metrics: pd.DataFrame
-    suggested_k: int
-
-    @property
-    def k_max(self) -> int:
-        return int(self.metrics["k"].max())
-
-
-@dataclass(frozen=True)
-class Profiled:
-    """Names, profile, relative importance and the labelled customers of one segmentation."""
-
-    names: dict[int, str]
-    profile: pd.DataFrame
-    importance: pd.DataFrame
-    customers: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class Scored:
-    """Classic RFM scores and grid segments: the thresholds used (fitted on the customers the
-    model saw, or given), the rule table, and per customer ``r_score, f_score, m_score,
-    rfm_score, rfm_segment`` (index ``customer_id``)."""
-
-    edges: ScoreEdges
-    fitted: bool
-    rules: pd.DataFrame
-    scores: pd.DataFrame
 
 
 def clean_stage(tx: pd.DataFrame, cleaning: CleaningOptions) -> Cleaned:
@@ -202,9 +137,7 @@ def score_stage(fit_rfm: pd.DataFrame, rfm: pd.DataFrame, options: ScoreOptions)
     ``fit_rfm`` (the customers the model saw), and name them by the rule table."""
     edges = options.edges or fit_edges(fit_rfm)
     rules = rules_table(options.rules)
-    scores = score_customers(rfm, edges)
-    scores["rfm_segment"] = segment_by_rules(scores, rules)
-    return Scored(edges, options.edges is None, rules, scores)
+    return Scored(edges, options.edges is None, rules, grid_segments(rfm, edges, rules))
 
 
 def label_stage(
@@ -218,7 +151,7 @@ def label_stage(
     the fitted transforms and scaler, the nearest centroid. Without a sample, the fit's own
     labels are every customer's."""
     everyone = rfm_stage(cleaned, options.everyone)
-    return _label(
+    return label_with_model(
         everyone,
         transformed.transformer,
         transformed.scaler_mean,
@@ -228,17 +161,14 @@ def label_stage(
     )
 
 
-def _label(
-    rfm: pd.DataFrame,
-    transformer: RFMTransformer,
-    mean: Sequence[float],
-    scale: Sequence[float],
-    centroids: pd.DataFrame,
-    names: Mapping[int, str],
-) -> pd.DataFrame:
-    """Customers labelled by a fitted model: transform, scale, nearest centroid."""
-    scaled = (transformer.transform(rfm) - np.asarray(mean)) / np.asarray(scale)
-    return customers_table(rfm, assign_segments(scaled, centroids), names)
+T = TypeVar("T")
+
+
+def _kmeans(part: T | None) -> T:
+    """A K-Means part of a result; a run of the scores alone has none."""
+    if part is None:
+        raise SettingsError("This run has no K-Means segments (its method is 'scores').")
+    return part
 
 
 @dataclass(frozen=True)
@@ -262,24 +192,24 @@ class SegmentationResult:
 
     @property
     def transformer(self) -> RFMTransformer:
-        return self.transformed.transformer
+        return _kmeans(self.transformed).transformer
 
     @property
     def scaled(self) -> pd.DataFrame:
-        return self.transformed.scaled
+        return _kmeans(self.transformed).scaled
 
     @property
     def suggested_k(self) -> int:
-        return self.elbow.suggested_k
+        return _kmeans(self.elbow).suggested_k
 
     @property
     def names(self) -> dict[int, str]:
-        return self.profiled.names
+        return _kmeans(self.profiled).names
 
     @property
     def kinds(self) -> dict[int, str]:
         """Each cluster's kind: the playbook row its action and rank come from."""
-        return segment_kinds(self.segments.centroids)
+        return segment_kinds(_kmeans(self.segments).centroids)
 
     @property
     def playbook(self) -> pd.DataFrame:
@@ -289,11 +219,11 @@ class SegmentationResult:
 
     @property
     def profile(self) -> pd.DataFrame:
-        return self.profiled.profile
+        return _kmeans(self.profiled).profile
 
     @property
     def importance(self) -> pd.DataFrame:
-        return self.profiled.importance
+        return _kmeans(self.profiled).importance
 
     @property
     def customers(self) -> pd.DataFrame:
@@ -316,8 +246,9 @@ class SegmentationResult:
         )
 
     def value(self, horizon: int = 365, rate: float = 0.0, model: str = "auto"):
-        """Customer value ahead (see :mod:`segmentation.value`), fitted on every customer."""
-        from .value import value_stage
+        """Customer value ahead (see :mod:`segmentation.outcomes.value`), fitted on every
+        customer."""
+        from .outcomes.value import value_stage
 
         return value_stage(self.cleaned.transactions, self.cleaned.snapshot, horizon, rate, model)
 
@@ -333,11 +264,11 @@ class SegmentationResult:
 
     @cached_property
     def activity(self) -> pd.DataFrame:
-        """Orders, first and last purchase per customer (see :mod:`segmentation.kpis`)."""
+        """Orders, first and last purchase per customer (see :mod:`segmentation.outcomes.kpis`)."""
         return customer_activity(self.cleaned.transactions)
 
     def kpis(self, by: str = "segment") -> pd.DataFrame:
-        """Per-segment figures (see :mod:`segmentation.kpis`) of the K-Means segments
+        """Per-segment figures (see :mod:`segmentation.outcomes.kpis`) of the K-Means segments
         (``by="segment"``) or the grid segments (``"rfm_segment"``), over every customer."""
         return segment_kpis(self.customers, self.activity, by)
 
@@ -350,8 +281,8 @@ class SegmentationResult:
         return build_recipe(self, value, reading)
 
     def stability(self, progress=None):
-        """How far these segments can be trusted (see :mod:`segmentation.stability`)."""
-        from .stability import stability_stage
+        """How far these segments can be trusted (see :mod:`segmentation.method.stability`)."""
+        from .method.stability import stability_stage
 
         s = self.settings
         return stability_stage(
@@ -386,7 +317,7 @@ def segment(
     everyone = rfm if settings.sample_size is None else None
     transformed = elbow = k = segments = profiled = None
     if settings.kmeans:
-        transformed = transform_stage(rfm, settings.transforms)
+        transformed = transform_stage(rfm, transform_choice(settings.transforms))
         elbow = elbow_stage(transformed, settings.model_options)
         k = settings.k or elbow.suggested_k
         segments = fit_stage(transformed, rfm, k, settings.model_options)
@@ -420,17 +351,6 @@ def segment(
     )
 
 
-# --------------------------------------------------------------------------- recipes
-def _versions() -> dict[str, str]:
-    out = {}
-    for pkg in ("pandas", "numpy", "scipy", "scikit-learn", "fastexcel"):
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
-
-
 def build_recipe(
     result: SegmentationResult, value=None, reading: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -445,129 +365,3 @@ def build_recipe(
         value,
         reading,
     )
-
-
-def reading_of(loaded, contacts: Sequence[str] = (), **options: Any) -> dict[str, Any]:
-    """How a file was read, for the recipe: the column of each role, the reading notes, the
-    contact fields chosen and the reading options (sheet, dayfirst, decimal, currency,
-    encoding), so another file of the same export is read the same way."""
-    return {
-        "roles": loaded.roles.used(),
-        "notes": [list(item) for item in loaded.notes.items],
-        "codes": list(loaded.notes.codes),
-        "contacts": list(contacts),
-        **{k: v for k, v in options.items() if v is not None},
-    }
-
-
-def recipe_from_parts(
-    settings: Settings,
-    rfm_attrs: Mapping[str, Any],
-    transformed: Transformed | None,
-    centroids: pd.DataFrame | None,
-    names: Mapping[int, str] | None,
-    scored: Scored | None = None,
-    value=None,
-    reading: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """A recipe from the fitted pieces (what the dashboard holds in its caches): the K-Means
-    parts when the method has them, the score thresholds and rules when it has scores."""
-    recipe: dict[str, Any] = {
-        "recipe_version": RECIPE_VERSION,
-        "settings": settings.to_dict(),
-        "snapshot_rule": "day after the last invoice date"
-        if settings.snapshot is None
-        else f"fixed: {settings.snapshot}",
-        "snapshot_used": rfm_attrs.get("snapshot"),
-        "frequency": rfm_attrs.get("frequency"),
-        "method": settings.method,
-    }
-    if transformed is not None and centroids is not None:
-        recipe |= {
-            "transforms": transformed.transformer.to_dict(),
-            "scaler": {
-                "mean": [float(v) for v in transformed.scaler_mean],
-                "scale": [float(v) for v in transformed.scaler_scale],
-                "columns": list(METRICS),
-            },
-            "k": len(centroids),
-            "centroids": centroids.to_numpy().tolist(),
-            "names": {str(c): n for c, n in (names or {}).items()},
-        }
-    if scored is not None:
-        recipe["scores"] = {
-            "edges": scored.edges.to_dict(),
-            "rules": scored.rules.to_dict(orient="records"),
-        }
-    book = playbook_table(settings.playbook)
-    if names and centroids is not None:  # each display name with its kind's row
-        book = with_names(book, names, segment_kinds(centroids))
-    recipe["playbook"] = book.to_dict(orient="records")
-    if value is not None:
-        recipe["value"] = value.to_dict()
-    if reading is not None:
-        recipe["reading"] = dict(reading)
-    recipe["versions"] = _versions()
-    return recipe
-
-
-def recipe_to_json(recipe: Mapping[str, Any]) -> str:
-    return json.dumps(recipe, indent=2, default=str)
-
-
-def load_recipe(text: str | bytes) -> Recipe:
-    """Read and check a recipe file (see :class:`~segmentation.recipe.Recipe`)."""
-    return Recipe.from_json(text)
-
-
-def apply_recipe(
-    tx: pd.DataFrame,
-    recipe: Recipe,
-    contacts: pd.DataFrame | None = None,
-    snapshot: str | None = None,
-) -> tuple[pd.DataFrame, CleaningReport]:
-    """Label the customers of new transactions with a saved recipe (no refitting).
-
-    The same cleaning rules, frequency, transforms (with their fitted parameters), scaler,
-    centroids, score thresholds, rules and playbook are used; the snapshot follows the
-    recipe's rule unless ``snapshot`` is given (any day after the file's last purchase).
-    ``contacts`` (index ``customer_id``) travel beside the labels.
-    """
-    if not isinstance(recipe, Recipe):
-        raise TypeError("apply_recipe takes a Recipe (see Recipe.from_json).")
-    cleaned, report = clean_transactions(tx, recipe.cleaning, keep=RFM_COLUMNS)
-    if cleaned.empty:
-        raise DataError("No transactions are left to label (before the snapshot, after cleaning).")
-    rfm = compute_rfm(cleaned, snapshot or recipe.snapshot, recipe.frequency)
-    part = recipe.kmeans
-    if part is not None:
-        transformer = RFMTransformer.from_dict(
-            {
-                m: {"method": t.method, "param": t.param}
-                for m, t in zip(METRICS, part.transforms, strict=True)
-            }
-        )
-        labelled = _label(
-            rfm,
-            transformer,
-            list(part.mean),
-            list(part.scale),
-            pd.DataFrame([list(c) for c in part.centroids], columns=list(METRICS)),
-            dict(enumerate(part.names)),
-        )
-    else:
-        labelled = metrics_table(rfm)
-    scores = None
-    if recipe.scores is not None:
-        options = ScoreOptions(recipe.scores.edges, recipe.scores.rules)
-        scores = score_stage(rfm, rfm, options).scores
-    playbook = playbook_table(recipe.playbook or None)
-    predictions = None
-    if recipe.value is not None:
-        from .value import predict_with_saved
-
-        predictions = predict_with_saved(cleaned, rfm.attrs["snapshot"], recipe.value.as_saved())
-    customers = customer_file(
-        labelled, scores, playbook, str(rfm.attrs["snapshot"]), contacts, predictions
-    )
-    return customers, report

@@ -113,7 +113,7 @@ class ModelOptions:
 class ScoreEdges:
     """Lower edges of RFM scores 2-5 per metric (recency: of scores 4, 3, 2, 1, in days), and
     whether fixed frequency thresholds replaced collapsed quintiles (see
-    :mod:`segmentation.scores`)."""
+    :mod:`segmentation.method.scores`)."""
 
     recency: tuple[float, ...]
     frequency: tuple[float, ...]
@@ -216,7 +216,7 @@ class Settings:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["transforms"] = dict(self.transforms)
+        data["transforms"] = dict(transform_choice(self.transforms))
         data["score_edges"] = self.score_edges.to_dict() if self.score_edges else None
         data["rules"] = [list(r) for r in self.rules] if self.rules else None
         data["playbook"] = [list(r) for r in self.playbook] if self.playbook else None

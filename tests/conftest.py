@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from tests.data.make_bad_files import workbook as xlsx_bytes  # noqa: F401 - shared helper
+
+# ``make check`` (QUICK_TESTS=1) runs each property test on a tenth of its examples.
+QUICK = os.environ.get("QUICK_TESTS") == "1"
+
+
+def examples(n: int) -> int:
+    """Hypothesis examples for a property test: ``n`` in ``make test``, a tenth (at least 10)
+    in ``make check``."""
+    return max(10, n // 10) if QUICK else n
+
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from segmentation.backtesting import LEARNED, backtest
+from segmentation.outcomes.backtesting import LEARNED, backtest
 
 DAY0 = pd.Timestamp("2024-01-01")
 # (customer, day, revenue). The data spans days 0 to 100, so the horizon is cut to half of

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from segmentation.cleaning import CleaningOptions, clean_transactions
 from segmentation.errors import DataError
+from segmentation.method.cleaning import CleaningOptions, clean_transactions
 
 
 def test_default_rules_report_rows_and_revenue(small_tx):
@@ -83,9 +83,9 @@ def test_nothing_left_names_the_rules(small_tx):
 
 
 def test_duplicate_rule_agrees_with_pandas_on_messy_data():
+    from segmentation.columns.parsing import to_transactions
+    from segmentation.columns.roles import detect_roles
     from segmentation.demo import demo_transactions
-    from segmentation.parsing import to_transactions
-    from segmentation.roles import detect_roles
 
     raw = demo_transactions(n_customers=300, seed=2)
     tx, _ = to_transactions(raw, detect_roles(list(raw.columns)))

@@ -86,6 +86,7 @@ def test_user_errors_exit_2_with_one_line(args, message, demo_csv, capsys):
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_process_has_no_traceback_on_bad_file(tmp_path):
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"not a workbook at all")
@@ -170,6 +171,7 @@ def test_consent_needs_a_consent_column(demo_csv, tmp_path, capsys):
     assert "No contact column 'Phone'" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_stderr_holds_nothing_but_the_tool_s_own_lines(tmp_path):
     """Library warnings (an optimiser's overflow, a workbook parser's log) never reach the
     user: a good run prints nothing on stderr, on the demo and on a file written the world's
@@ -233,3 +235,52 @@ def test_an_option_that_cannot_apply_to_a_recipe_is_refused(demo_csv, tmp_path, 
     assert main([*args, *option]) == 2
     err = capsys.readouterr().err
     assert f"{option[0]} cannot be used with --apply-recipe" in err
+
+
+def test_fit_is_the_default_subcommand_and_gives_the_same_files(demo_csv, tmp_path):
+    args = ["--k", "3", "--no-value", "--method", "both"]
+    assert main(["fit", str(demo_csv), *args, "--out", str(tmp_path / "a.csv")]) == 0
+    assert main([str(demo_csv), *args, "--out", str(tmp_path / "b.csv")]) == 0
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def test_score_on_pandas_takes_the_reading_and_customer_file_options(demo_csv, tmp_path, capsys):
+    # One path for a recipe: `score` with the pandas engine reads the file as `FILE
+    # --apply-recipe` did (notes printed) and writes the per-segment zip, consent respected.
+    recipe = tmp_path / "r.json"
+    assert main([str(demo_csv), "--k", "3", "--no-value", "--recipe", str(recipe),
+                 "--out", str(tmp_path / "fit.csv")]) == 0  # fmt: skip
+    capsys.readouterr()
+    lists = tmp_path / "lists.zip"
+    args = ["score", str(demo_csv), "--apply-recipe", str(recipe), "--engine", "pandas"]
+    assert main([*args, "--segment-files", str(lists), "--out", str(tmp_path / "s.csv")]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("Reading\n") and "Scored 400 customers" in printed
+    import zipfile
+
+    with zipfile.ZipFile(lists) as archive:  # a list per K-Means and per grid segment
+        sizes = [len(pd.read_csv(archive.open(n))) for n in archive.namelist()]
+    assert sum(sizes) == 2 * 400
+    fitted = pd.read_csv(tmp_path / "fit.csv", dtype={"customer_id": str})
+    scored = pd.read_csv(tmp_path / "s.csv", dtype={"customer_id": str})
+    assert scored["segment"].tolist() == fitted["segment"].tolist()
+
+
+def test_an_option_the_sql_engines_cannot_apply_is_refused(demo_csv, tmp_path, capsys):
+    recipe = tmp_path / "r.json"
+    assert main([str(demo_csv), "--k", "3", "--no-value", "--recipe", str(recipe)]) == 0
+    capsys.readouterr()
+    args = ["score", str(demo_csv), "--apply-recipe", str(recipe), "--engine", "duckdb"]
+    assert main([*args, "--contacts", "Email"]) == 2
+    assert "--contacts applies to the pandas engine only" in capsys.readouterr().err
+
+
+def test_demo_writes_the_dashboard_s_demo_shop_or_rows_of_generated_data(tmp_path, capsys):
+    from segmentation.demo import demo_csv_bytes
+
+    assert main(["demo", "--out", str(tmp_path / "demo.csv")]) == 0
+    assert (tmp_path / "demo.csv").read_bytes() == demo_csv_bytes()
+    assert main(["demo", "--rows", "1234", "--out", str(tmp_path / "big.parquet")]) == 0
+    assert len(pd.read_parquet(tmp_path / "big.parquet")) == 1234
+    assert main(["demo", "--rows", "10", "--out", str(tmp_path / "big.csv")]) == 2
+    assert "--rows needs" in capsys.readouterr().err

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from segmentation.scoring import score_pandas
+from segmentation.engines.scoring import score_pandas
 from tests.spark_cluster import standalone_cluster
 from tests.test_scoring import ROOT, SKIP_SPARK, as_text, fitted  # noqa: F401 - a fixture
 
@@ -66,7 +66,7 @@ def test_the_cluster_scores_the_edge_cases_as_pandas_does(cluster, fitted, tmp_p
 
 def test_the_cluster_scores_online_retail_as_pandas_does(cluster, shared_data, tmp_path):
     from segmentation.cli import main
-    from segmentation.pipeline import load_recipe
+    from segmentation.outcomes.labelling import load_recipe
 
     data = shared_data / "online_retail" / "online_retail.parquet"
     recipe_path = tmp_path / "fit.json"

@@ -2,14 +2,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation.clustering import (
+from segmentation.errors import SettingsError
+from segmentation.method.clustering import (
     assign_segments,
     elbow_metrics,
     fit_segments,
     standardize,
     suggest_k,
 )
-from segmentation.errors import SettingsError
 
 CENTRES = np.array([[0.0, 0.0, 0.0], [6.0, 6.0, 6.0], [-6.0, 6.0, -6.0]])
 
@@ -59,7 +59,7 @@ def test_elbow_stops_at_number_of_customers(blobs):
 
 
 def test_knee_point_of_a_hand_built_curve():
-    from segmentation.clustering import knee_point
+    from segmentation.method.clustering import knee_point
 
     k = np.arange(1, 11)
     sse = np.array([100, 40, 20, 15, 12, 10, 9, 8, 7, 6])

@@ -5,9 +5,9 @@ import io
 
 import pandas as pd
 
-from segmentation.contacts import consent, detect_kinds, is_phone, kind_by_name
-from segmentation.export import neutralize_formulas, to_csv_bytes
-from segmentation.loading import load_transactions
+from segmentation.columns.contacts import consent, detect_kinds, is_phone, kind_by_name
+from segmentation.columns.loading import load_transactions
+from segmentation.outcomes.export import neutralize_formulas, to_csv_bytes
 from segmentation.pipeline import Settings, segment
 
 # Customer 1 changed e-mail in March; the April row has no e-mail (the March one stays).
@@ -89,7 +89,7 @@ def test_phone_pattern():
 
 
 def test_a_name_column_of_order_numbers_is_no_name():
-    from segmentation.contacts import detect_kinds
+    from segmentation.columns.contacts import detect_kinds
 
     sample = pd.DataFrame({"Name": ["#1001", "#1002", "#1003"], "Billing Name": ["A B", "C", "D"]})
     assert detect_kinds(sample, ["Name", "Billing Name"]) == {"Name": None, "Billing Name": "name"}

@@ -6,9 +6,10 @@ from babel.dates import format_date, format_datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from segmentation.dates import parse_dates
-from segmentation.datewords import LOCALES
+from segmentation.columns.dates import parse_dates
+from segmentation.columns.datewords import LOCALES
 from segmentation.errors import DataError
+from tests.conftest import examples
 
 
 def dates(values: pd.Series, **options) -> pd.Series:
@@ -140,7 +141,7 @@ def test_a_day_that_does_not_exist_is_refused_not_moved():
         dates(pd.Series(["31 avril 2024", "1 mai 2024"]))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.sampled_from(LOCALES),
     st.sampled_from(["long", "full", "datetime"]),

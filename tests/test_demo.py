@@ -1,7 +1,7 @@
+from segmentation.columns.loading import load_transactions
+from segmentation.columns.parsing import to_transactions
+from segmentation.columns.roles import detect_roles
 from segmentation.demo import demo_csv_bytes, demo_transactions
-from segmentation.loading import load_transactions
-from segmentation.parsing import to_transactions
-from segmentation.roles import detect_roles
 
 
 def test_demo_is_seeded_and_messy():

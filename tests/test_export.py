@@ -3,7 +3,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from segmentation.export import (
+from segmentation.outcomes.export import (
     CUSTOMER_COLUMNS,
     customers_table,
     neutralize_formulas,
@@ -87,7 +87,7 @@ HEADER = '=HYPERLINK("http://evil.example","Click")'
 def test_headers_sheet_names_and_zip_entries_carry_no_formula():
     import zipfile
 
-    from segmentation.export import segment_zip
+    from segmentation.outcomes.export import segment_zip
 
     frame = pd.DataFrame({"customer_id": ["A", "B"], HEADER: ["x", "y"]})
     csv_header = to_csv_bytes(frame).decode("utf-8-sig").splitlines()[0]

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from segmentation import SegmentationError, Settings, load_transactions, segment
-from segmentation.export import to_csv_bytes, to_xlsx_bytes
+from segmentation.outcomes.export import to_csv_bytes, to_xlsx_bytes
 from tests.data.make_bad_files import FORMULAS, HEADER, cases, write_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,6 +68,7 @@ def expected_rfm(lines: list[str]) -> pd.DataFrame:
     return out.sort_index()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(CASES))
 def test_cli_exit_code_time_and_memory(name, corpus, tmp_path):
     case = CASES[name]

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from segmentation.kpis import KPI_COLUMNS, customer_activity, segment_kpis
-from segmentation.loading import load_transactions
+from segmentation.columns.loading import load_transactions
+from segmentation.outcomes.kpis import KPI_COLUMNS, customer_activity, segment_kpis
 from segmentation.pipeline import Settings, clean_stage, rfm_stage
 
 SHOP = b"""Invoice,Customer,Date,Quantity,Price

@@ -7,7 +7,7 @@ import zipfile
 
 import pandas as pd
 
-from segmentation.mailing import MAILING_COLUMNS, mailing_lists, mailing_zip
+from segmentation.outcomes.mailing import MAILING_COLUMNS, mailing_lists, mailing_zip
 
 # Mailchimp: "Email Address" is the one required column; "First Name" and "Last Name" are the
 # default audience fields; a "Tags" column holds comma-separated tags (Mailchimp's format

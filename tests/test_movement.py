@@ -4,9 +4,11 @@ expected label and matrix cell worked out by hand."""
 import pandas as pd
 import pytest
 
+from segmentation.columns.loading import load_transactions
 from segmentation.errors import DataError, SettingsError
-from segmentation.loading import load_transactions
-from segmentation.movement import (
+from segmentation.method.recipe import Recipe
+from segmentation.outcomes.labelling import apply_recipe, load_recipe, recipe_to_json
+from segmentation.outcomes.movement import (
     LEFT,
     NEW,
     earlier_labels,
@@ -15,8 +17,7 @@ from segmentation.movement import (
     movers_table,
     read_previous,
 )
-from segmentation.pipeline import Settings, apply_recipe, load_recipe, recipe_to_json, segment
-from segmentation.recipe import Recipe
+from segmentation.pipeline import Settings, segment
 from segmentation.settings import ScoreEdges
 
 # Recency edges 30/60/90/120 days (r 5 up to 30 days ... 1 beyond 120); fixed frequency
@@ -149,7 +150,7 @@ def test_both_methods_move_and_kmeans_labels_use_the_same_model():
 
 
 def test_a_previous_export_is_matched_by_customer_id_and_name(shop, tmp_path):
-    from segmentation.export import to_csv_bytes
+    from segmentation.outcomes.export import to_csv_bytes
 
     loaded, result = shop
     earlier = earlier_labels(loaded.transactions, Recipe.from_dict(result.recipe()), S0)
@@ -206,8 +207,8 @@ def test_command_line_writes_the_matrix_and_the_movers(tmp_path):
 
 def test_the_sankey_stays_legible_with_eleven_segments():
     """Flows under 1% of the customers stay in the matrix; a node under 3% keeps no label."""
-    from segmentation.charts import sankey_figure
-    from segmentation.movement import compare
+    from segmentation.outcomes.charts import sankey_figure
+    from segmentation.outcomes.movement import compare
 
     names = [f"S{i}" for i in range(11)]
     ids, before, now = [], [], []

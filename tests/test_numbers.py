@@ -3,8 +3,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from segmentation.columns.numbers import parse_numbers
 from segmentation.errors import DataError
-from segmentation.numbers import parse_numbers
+from tests.conftest import examples
 
 
 def test_parse_numbers_text_with_decimal_comma_and_errors():
@@ -78,7 +79,7 @@ def whole_below_1000_beside_three_decimals(texts: list[str], expected: list[floa
     return len(plain) >= 5 and max(plain) >= 100
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(column_in_one_convention())
 def test_money_in_any_convention_parses_back_or_is_refused(case):
     texts, expected, _ = case
@@ -90,7 +91,7 @@ def test_money_in_any_convention_parses_back_or_is_refused(case):
     assert parsed.tolist() == pytest.approx(expected, rel=1e-12, abs=1e-12), texts
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(column_in_one_convention())
 def test_the_writers_decimal_mark_reads_every_value_as_written(case):
     texts, expected, decimal = case

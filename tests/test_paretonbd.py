@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation.paretonbd import ParetoNBD, _loglik, fit_pareto
+from segmentation.outcomes.paretonbd import ParetoNBD, _loglik, fit_pareto
 
 PUBLISHED = (0.553, 10.578, 0.606, 11.669)  # r, alpha, s, beta (weeks)
 

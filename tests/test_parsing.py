@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation.parsing import parse_ids
+from segmentation.columns.parsing import parse_ids
 
 
 def test_parse_ids_keeps_text_and_cuts_float_rendering():
@@ -18,8 +18,8 @@ def test_excel_protected_text_ids_are_the_text_inside():
 
 
 def test_a_currency_chosen_for_a_file_that_does_not_say_is_its_currency():
+    from segmentation.columns.loading import load_transactions
     from segmentation.errors import DataError
-    from segmentation.loading import load_transactions
 
     text = b"Customer,Invoice,Date,Amount\nA,1,2024-01-02,10.50\nB,2,2024-01-03,4.00\n"
     plain = load_transactions(text, "shop.csv")

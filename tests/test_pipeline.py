@@ -4,11 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from segmentation.columns.parsing import to_transactions
+from segmentation.columns.roles import detect_roles
 from segmentation.demo import demo_transactions
 from segmentation.errors import SegmentationError, SettingsError
-from segmentation.parsing import to_transactions
-from segmentation.pipeline import Settings, apply_recipe, load_recipe, recipe_to_json, segment
-from segmentation.roles import detect_roles
+from segmentation.outcomes.labelling import apply_recipe, load_recipe, recipe_to_json
+from segmentation.pipeline import Settings, segment
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +68,7 @@ def test_bad_recipe_text():
 def test_a_sample_is_measured_to_the_whole_datas_snapshot():
     import pandas as pd
 
-    from segmentation.sampling import sample_transactions
+    from segmentation.method.sampling import sample_transactions
 
     days = {"a": 1, "b": 5, "c": 9, "d": 14, "e": 20, "f": 26, "z": 40}
     # Everyone buys on their day; a, c and e also buy 1 and 2 days before (frequency varies).
@@ -112,9 +113,9 @@ def test_a_rename_keeps_the_action_in_the_file_the_recipe_and_the_movement(demo_
     """Renaming the best K-Means segment changes only its words: its customers keep the
     action of its kind, a recipe applies it, and Movement's directions are those of the run
     without the rename, customer by customer."""
-    from segmentation.movement import movements
-    from segmentation.playbook import PLAYBOOK
-    from segmentation.recipe import Recipe
+    from segmentation.method.recipe import Recipe
+    from segmentation.outcomes.movement import movements
+    from segmentation.outcomes.playbook import PLAYBOOK
 
     plain = segment(demo_tx, Settings(k=4))
     renamed = segment(demo_tx, Settings(k=4), names={0: "VIP Fans"})

@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 
 from segmentation.errors import SettingsError
-from segmentation.playbook import PLAYBOOK, lookup, playbook_rows, playbook_table
-from segmentation.profiles import SEGMENT_PROTOTYPES
-from segmentation.scores import OTHERS, SEGMENT_RULES
+from segmentation.method.profiles import SEGMENT_PROTOTYPES
+from segmentation.method.scores import OTHERS, SEGMENT_RULES
+from segmentation.outcomes.playbook import PLAYBOOK, lookup, playbook_rows, playbook_table
 
 
 def test_every_segment_of_both_methods_has_an_action_and_a_rank():
@@ -41,7 +41,7 @@ def test_an_edited_playbook_round_trips_and_is_checked():
 
 
 def test_a_renamed_segment_keeps_its_kind_s_rank_description_and_action():
-    from segmentation.playbook import with_names
+    from segmentation.outcomes.playbook import with_names
 
     book = with_names(PLAYBOOK, {0: "VIP Fans", 1: "Long gone"}, {0: "Champions", 1: "Lost"})
     champions = PLAYBOOK.set_index("segment").loc["Champions"]

@@ -3,7 +3,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from segmentation.errors import SettingsError
-from segmentation.profiles import (
+from segmentation.method.profiles import (
     PROFILE_COLUMNS,
     carry_names,
     cluster_profile,
@@ -65,8 +65,8 @@ def test_names_from_centroid_positions():
 
 
 def test_kmeans_names_never_reuse_a_name_of_the_grid_or_the_playbook():
-    from segmentation.playbook import PLAYBOOK
-    from segmentation.scores import SEGMENT_RULES
+    from segmentation.method.scores import SEGMENT_RULES
+    from segmentation.outcomes.playbook import PLAYBOOK
 
     grid = set(SEGMENT_RULES["segment"]) | set(PLAYBOOK["segment"])
     for k in (2, 5, 11, 13):

@@ -16,6 +16,7 @@ from segmentation import (
     clean_transactions,
     segment,
 )
+from tests.conftest import examples
 
 CUSTOMERS = [*"abcdefghijklmn", None]
 START = pd.Timestamp("2024-01-01 09:00")
@@ -61,7 +62,7 @@ CLEANING = st.builds(
 )
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     tx=transactions(),
     k=st.sampled_from([None, 2, 3, 4]),
@@ -123,7 +124,7 @@ CELLS = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.binary(max_size=3000), name=st.sampled_from(NAMES))
 def test_random_bytes_only_raise_segmentation_error(data, name):
     from segmentation import load_transactions
@@ -134,7 +135,7 @@ def test_random_bytes_only_raise_segmentation_error(data, name):
         pass
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     rows=st.lists(st.lists(CELLS, min_size=1, max_size=6), min_size=1, max_size=12),
     sep=st.sampled_from([",", ";", "\t", "|"]),

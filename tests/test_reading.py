@@ -5,11 +5,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from segmentation.columns.loading import load_transactions
 from segmentation.errors import FileReadError
-from segmentation.loading import load_transactions
 from segmentation.reading import preview_table, read_table
 from segmentation.reading.header import find_header
-from tests.conftest import xlsx_bytes
+from tests.conftest import examples, xlsx_bytes
 
 HEADER = ["InvoiceNo", "InvoiceDate", "CustomerID", "Quantity", "UnitPrice"]
 
@@ -185,7 +185,7 @@ WESTERN_NAMES = (
 ).split("|")
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         # Names as people write them (a wrong code page shows as letters no language writes

@@ -10,8 +10,8 @@ from sklearn.cluster import KMeans
 from sklearn.preprocessing import StandardScaler
 
 from segmentation import TUTORIAL, CleaningOptions, Settings, load_transactions, segment
-from segmentation.cleaning import clean_transactions
-from segmentation.rfm import compute_rfm
+from segmentation.method.cleaning import clean_transactions
+from segmentation.method.rfm import compute_rfm
 from tests.plain import net_rfm_plain
 
 pytestmark = pytest.mark.realdata
@@ -151,7 +151,7 @@ def test_grid_segments_match_a_plain_reimplementation(shared_data, retail_xlsx):
 
 
 def test_movement_on_online_retail_counts_customers_like_plain_pandas(shared_data, retail_xlsx):
-    from segmentation.movement import NEW, movements
+    from segmentation.outcomes.movement import NEW, movements
 
     raw = pd.read_parquet(shared_data / "online_retail" / "online_retail.parquet")
     s0 = pd.Timestamp("2011-09-11")

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from sqlglot import exp
 
 from segmentation.cli import main
-from segmentation.recipe import Recipe, RecipeError
-from segmentation.sql import DIALECTS, compile_recipe
+from segmentation.engines.sql import DIALECTS, compile_recipe
+from segmentation.method.recipe import Recipe, RecipeError
+from tests.conftest import examples
 from tests.test_scoring import fitted  # noqa: F401  (the fitted shop and its recipe)
 
 STEAL = "0) UNION SELECT content FROM read_text('/etc/hostname') --"
@@ -149,7 +150,9 @@ LEAVES = ["centroids.0.0", "centroids.2.1", "scaler.mean.0", "scaler.scale.1",
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     st.sampled_from(LEAVES),
@@ -180,8 +183,8 @@ def test_a_pareto_nbd_value_part_is_kept_and_applied():
     its predictions are the model's own (P(alive) by the published expression)."""
     import pandas as pd
 
-    from segmentation.paretonbd import ParetoNBD
-    from segmentation.value import predict_summary
+    from segmentation.outcomes.paretonbd import ParetoNBD
+    from segmentation.outcomes.value import predict_summary
     from tests.test_paretonbd import reference
 
     saved = {
@@ -191,7 +194,7 @@ def test_a_pareto_nbd_value_part_is_kept_and_applied():
         "discount_rate": 0.0,
         "period_end": "1997-09-30",
     }
-    from segmentation.recipe import _value
+    from segmentation.method.recipe import _value
 
     part = _value(saved)
     assert part.as_saved()["purchases"] == saved["purchases"]

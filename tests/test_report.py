@@ -5,10 +5,10 @@ import re
 
 import pytest
 
+from segmentation.columns.loading import load_transactions
 from segmentation.demo import demo_csv_bytes
-from segmentation.loading import load_transactions
+from segmentation.outcomes.report import html_report
 from segmentation.pipeline import Settings, segment
-from segmentation.report import html_report
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def test_descriptions_come_from_each_segment_s_own_figures(loaded):
 
 
 def test_medians_are_rounded_as_in_the_customer_file(loaded):
-    from segmentation.export import rounded
+    from segmentation.outcomes.export import rounded
 
     result = segment(loaded.transactions, Settings(k=3))
     page = html_report(result, "demo.csv", loaded.notes, "£")

@@ -2,9 +2,9 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from segmentation.cleaning import clean_transactions
 from segmentation.errors import SettingsError
-from segmentation.rfm import compute_rfm
+from segmentation.method.cleaning import clean_transactions
+from segmentation.method.rfm import compute_rfm
 
 
 @pytest.fixture
@@ -52,8 +52,8 @@ def test_snapshot_before_last_purchase_is_refused(cleaned):
 
 
 def test_missing_dates_are_cleaned_or_refused(small_tx):
-    from segmentation.cleaning import CleaningOptions
     from segmentation.errors import DataError
+    from segmentation.method.cleaning import CleaningOptions
 
     tx = small_tx.copy()
     tx.loc[0, "invoice_date"] = pd.NaT

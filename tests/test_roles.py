@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
+from segmentation.columns.roles import ColumnRoles, detect_roles
 from segmentation.errors import ColumnError
-from segmentation.roles import ColumnRoles, detect_roles
 
 
 def test_detect_online_retail_names():

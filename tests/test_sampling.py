@@ -1,7 +1,7 @@
 import pytest
 
 from segmentation.errors import SettingsError
-from segmentation.sampling import sample_transactions
+from segmentation.method.sampling import sample_transactions
 
 
 def test_customer_sample_keeps_whole_histories(small_tx):

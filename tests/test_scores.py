@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from segmentation.errors import SettingsError
-from segmentation.scores import (
+from segmentation.method.scores import (
     FIXED_FREQUENCY_EDGES,
     SEGMENT_RULES,
     ScoreEdges,
@@ -120,7 +120,7 @@ LATER = b"""Invoice,Customer,Date,Amount
 
 
 def _load(data):
-    from segmentation.loading import load_transactions
+    from segmentation.columns.loading import load_transactions
 
     return load_transactions(data, "shop.csv").transactions
 
@@ -145,7 +145,8 @@ def test_pipeline_scores_and_names_by_hand():
 
 
 def test_saved_thresholds_score_next_months_file():
-    from segmentation.pipeline import Settings, apply_recipe, load_recipe, recipe_to_json, segment
+    from segmentation.outcomes.labelling import apply_recipe, load_recipe, recipe_to_json
+    from segmentation.pipeline import Settings, segment
 
     recipe = load_recipe(recipe_to_json(segment(_load(FIRST), Settings(method="scores")).recipe()))
     customers, _ = apply_recipe(_load(LATER), recipe)
@@ -156,7 +157,8 @@ def test_saved_thresholds_score_next_months_file():
 
 
 def test_edited_thresholds_are_used_and_saved():
-    from segmentation.pipeline import Settings, load_recipe, recipe_to_json, segment
+    from segmentation.outcomes.labelling import load_recipe, recipe_to_json
+    from segmentation.pipeline import Settings, segment
 
     edges = ScoreEdges((2, 3, 4, 5), (2, 3, 4, 6), (15, 25, 35, 45), fixed_frequency=True)
     result = segment(_load(FIRST), Settings(method="scores", score_edges=edges))
@@ -205,14 +207,14 @@ def test_a_broken_rules_file_is_a_clear_error(tmp_path, capsys):
 
 
 def test_crosstab_counts_pairs():
-    from segmentation.scores import crosstab
+    from segmentation.method.scores import crosstab
 
     table = crosstab(pd.Series(["A", "A", "B"]), pd.Series(["X", "Y", "Y"]))
     assert table.loc["A"].tolist() == [1, 1] and table.loc["B"].tolist() == [0, 1]
 
 
 def test_crosstab_follows_the_playbook_order():
-    from segmentation.scores import crosstab
+    from segmentation.method.scores import crosstab
 
     ranks = {"Champions": 1, "Lost": 11}
     table = crosstab(pd.Series(["Lost", "Mine", "Champions"]), pd.Series(["Lost"] * 3), ranks)

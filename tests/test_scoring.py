@@ -15,11 +15,11 @@ import pytest
 import sqlglot
 
 from segmentation.cli import main
+from segmentation.engines.scoring import score_duckdb, score_pandas, score_spark, spark_session
+from segmentation.engines.sql import DIALECTS, compile_recipe
 from segmentation.errors import SettingsError
-from segmentation.pipeline import load_recipe
-from segmentation.recipe import Recipe
-from segmentation.scoring import score_duckdb, score_pandas, score_spark, spark_session
-from segmentation.sql import DIALECTS, compile_recipe
+from segmentation.method.recipe import Recipe
+from segmentation.outcomes.labelling import load_recipe
 
 SKIP_SPARK = os.environ.get("REQUIRE_SPARK") != "1"
 ROOT = Path(__file__).resolve().parents[1]
@@ -266,8 +266,8 @@ def test_value_predictions_come_with_every_engine(fitted, spark, tmp_path):
 
 
 def test_the_sql_path_refuses_a_file_whose_price_was_a_line_total():
+    from segmentation.engines.sql import check_sql_recipe
     from segmentation.errors import SettingsError
-    from segmentation.sql import check_sql_recipe
 
     reading = {
         "roles": {"customer_id": "c", "invoice_date": "d", "quantity": "q", "unit_price": "p"},

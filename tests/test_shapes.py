@@ -19,8 +19,8 @@ from segmentation import (
     detect_shape,
     load_transactions,
 )
+from segmentation.columns.shapes import SHAPES, status_meaning
 from segmentation.settings import CleaningOptions
-from segmentation.shapes import SHAPES, status_meaning
 
 
 def load(text: str, name: str = "export.csv", **options):

@@ -12,7 +12,7 @@ from segmentation import (
     transform_choice,
     transform_stage,
 )
-from segmentation.stability import verdict
+from segmentation.method.stability import verdict
 
 NONE = transform_choice("none")
 

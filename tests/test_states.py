@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from segmentation import CleaningOptions, clean_transactions, compute_rfm, load_transactions
 from segmentation.cli import main
-from segmentation.states import StatusQuestion
-from segmentation.vocabulary import STATE_WORDS, state_meaning
+from segmentation.columns.states import StatusQuestion
+from segmentation.columns.vocabulary import STATE_WORDS, state_meaning
+from tests.conftest import examples
 
 
 def rfm_of(text: str, **options):
@@ -146,7 +147,7 @@ WORDS = [
 ]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     entry=st.sampled_from(WORDS),
     variant=st.sampled_from(["{}", "{} ", " {}", "UPPER", "Title"]),

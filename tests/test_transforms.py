@@ -4,7 +4,7 @@ import pytest
 from scipy import special, stats
 
 from segmentation.errors import DataError, SettingsError
-from segmentation.transforms import RFMTransformer, skewness_table
+from segmentation.method.transforms import RFMTransformer, skewness_table
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_skew_of_nearly_equal_values_is_nan_and_quiet():
     nothing, and the warning must not reach the user's stderr."""
     import warnings
 
-    from segmentation.transforms import skew
+    from segmentation.method.transforms import skew
 
     values = np.array([1e9, 1e9, 1e9 + 1e-6, 1e9])
     with warnings.catch_warnings():

@@ -10,7 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from segmentation.errors import DataError
-from segmentation.value import (
+from segmentation.outcomes.value import (
     PurchaseModel,
     SpendModel,
     customer_summary,
@@ -20,6 +20,7 @@ from segmentation.value import (
     holdout_check,
     value_stage,
 )
+from tests.conftest import examples
 
 
 @pytest.fixture(scope="module")
@@ -134,8 +135,8 @@ def test_discounting_lowers_value_and_zero_rate_is_the_plain_expectation():
 
 
 def test_value_stage_on_the_demo_shop():
+    from segmentation.columns.loading import load_transactions
     from segmentation.demo import demo_csv_bytes
-    from segmentation.loading import load_transactions
     from segmentation.pipeline import Settings, segment
 
     loaded = load_transactions(demo_csv_bytes(400, 5), "demo.csv")
@@ -170,7 +171,7 @@ def test_a_fit_that_runs_to_huge_parameters_stays_quiet():
     import warnings
 
     from segmentation.errors import DataError
-    from segmentation.value import _fit
+    from segmentation.outcomes.value import _fit
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -184,7 +185,7 @@ def test_a_fit_that_runs_to_huge_parameters_stays_quiet():
 def test_the_automatic_choice_is_made_on_the_held_out_period(cdnow):
     """On CDNOW the higher in-sample log-likelihood is MBG/NBD's, but BG/NBD's and Pareto/NBD's
     39-week forecasts are closer to what happened: the held-out period decides."""
-    from segmentation.value import choose_model
+    from segmentation.outcomes.value import choose_model
 
     tx, _ = cdnow
     calibration = customer_summary(tx, "1997-09-30")
@@ -233,7 +234,7 @@ def reference_expectation(model: PurchaseModel, t, x, t_x, T) -> float:
     return float(head * (1 - shrink * hyp) / (1 + odds))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     st.sampled_from(["bgnbd", "mbgnbd"]),
     st.floats(0.05, 10), st.floats(0.5, 500), st.floats(0.05, 10), st.floats(0.05, 10),
@@ -272,7 +273,7 @@ def test_a_ten_year_horizon_for_rare_and_daily_buyers_is_a_number_not_a_warning(
 
 
 def test_segments_forecast_above_their_own_past_are_flagged_in_words():
-    from segmentation.value import above_own_past
+    from segmentation.outcomes.value import above_own_past
 
     table = pd.DataFrame(
         {
@@ -292,7 +293,7 @@ def test_segments_forecast_above_their_own_past_are_flagged_in_words():
 
 
 def test_value_stage_gives_each_customer_its_revenue_in_the_last_horizon():
-    from segmentation.value import value_stage
+    from segmentation.outcomes.value import value_stage
 
     tx = pd.DataFrame(
         {

@@ -6,8 +6,10 @@ import io
 import re
 import struct
 import zipfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import FileReadError
 
@@ -90,11 +92,13 @@ def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
         raise FileReadError(
             f"A part of the workbook uses an unknown compression ({info.filename})."
         )
+    inflater: Any
     try:  # ISA-L inflates about 4x faster than zlib (0.08 s vs 0.33 s for Online Retail's sheet)
-        from isal.isal_zlib import decompressobj
+        from isal import isal_zlib
+
+        inflater = isal_zlib.decompressobj(-15)
     except ImportError:
-        from zlib import decompressobj
-    inflater = decompressobj(-15)
+        inflater = zlib.decompressobj(-15)
     total, head, checked = 0, b"", False
     for offset in range(0, len(raw), INFLATE_CHUNK):
         pending = raw[offset : offset + INFLATE_CHUNK]

@@ -44,7 +44,7 @@ def _value(data: ElementTree.Element | None) -> Any:
 def _sheets(data: bytes) -> dict[str, list[list[Any]]]:
     refuse_entities(data[:MAX_PROLOG], "its XML")
     root = ElementTree.fromstring(data)
-    sheets = {}
+    sheets: dict[str, list[list[Any]]] = {}
     for sheet in root.iter(f"{NS}Worksheet"):
         rows: list[list[Any]] = []
         for row in sheet.iter(f"{NS}Row"):

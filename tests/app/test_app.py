@@ -301,7 +301,7 @@ def test_a_workbook_with_a_summary_sheet_in_front_is_read_from_its_data_sheet(ap
 
 
 def test_a_rename_keeps_the_action_and_a_grid_name_is_refused(app):
-    from segmentation.playbook import PLAYBOOK
+    from segmentation.outcomes.playbook import PLAYBOOK
 
     app.switch_page("pages/2_Segments.py").run()
     app.text_input(key="segment_name_0").input("VIP Fans").run()

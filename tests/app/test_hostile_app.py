@@ -6,6 +6,8 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import APP
 from tests.data.make_bad_files import cases, csv_rows, good_rows
 
+pytestmark = pytest.mark.slow  # the core's hostile-file tests cover the same files quickly
+
 # In the app the k slider cannot exceed the customers, so that file simply works there; a file
 # without a needed column waits on the Data page for it to be chosen (a warning, not an error).
 EXPECT = {c.name: ("ok" if c.cli_args else c.expect) for c in cases()}

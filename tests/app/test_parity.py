@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from segmentation.cli import main
 from segmentation.demo import demo_transactions
@@ -37,6 +38,7 @@ def test_command_line_and_dashboard_give_the_same_segments(app, tmp_path):
     )  # the summary file is rounded: money and means to cents, shares to 4 places
 
 
+@pytest.mark.slow
 def test_stability_is_computed_on_demand_and_kept_per_k(app):
     app.switch_page("pages/2_Segments.py").run()
     assert not [c for c in app.get("plotly_chart") if c.proto.id.endswith("stability")]

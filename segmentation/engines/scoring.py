@@ -1,0 +1,331 @@
+"""Score a file with a saved recipe on an engine: pandas (this package's own reader), DuckDB
+(embedded; reads parquet or CSV directly, larger than memory) or Spark (PySpark, ``local[*]``
+or a cluster). The SQL engines run the query of :mod:`segmentation.engines.sql`.
+
+``python -m segmentation score DATA --apply-recipe recipe.json --engine E --out FILE``
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import warnings
+from collections.abc import Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..columns.loading import LoadedData, load_transactions
+from ..errors import SegmentationError, SettingsError
+from ..method.recipe import Reading, Recipe
+from ..outcomes.labelling import apply_recipe
+
+ENGINES = ("auto", "pandas", "duckdb", "spark")
+# Files above this size are scored with DuckDB when no engine is chosen: pandas holds a file
+# in memory several times over; DuckDB streams it.
+DUCKDB_ABOVE_MB = 200
+OUTPUTS = (".csv", ".xlsx", ".parquet")
+
+
+def choose_engine(engine: str, path: str | Path) -> str:
+    """The engine asked for; ``auto`` is DuckDB for parquet or CSV above ``DUCKDB_ABOVE_MB``,
+    pandas otherwise."""
+    if engine not in ENGINES:
+        raise SettingsError(f"Unknown engine '{engine}'. Choose from: {', '.join(ENGINES)}.")
+    if engine != "auto":
+        return engine
+    path = Path(path)
+    big = path.exists() and path.stat().st_size > DUCKDB_ABOVE_MB * 1_000_000
+    return "duckdb" if big and _format(path) in ("parquet", "csv") else "pandas"
+
+
+def _format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet" or path.is_dir():
+        return "parquet"
+    if suffix in (".csv", ".txt"):
+        return "csv"
+    return suffix.lstrip(".") or "unknown"
+
+
+def _sql_source(path: Path, engine: str) -> str:
+    kind = _format(path)
+    if kind not in ("parquet", "csv"):
+        raise SettingsError(
+            f"The {engine} engine reads parquet or CSV; '{path.name}' is {kind}: save it as "
+            "parquet or CSV, or score it with --engine pandas."
+        )
+    return kind
+
+
+def read_as_fitted(path: str | Path, recipe: Recipe, **given: Any) -> LoadedData:
+    """Read a file as the fit read its own: the recipe's reading options (roles, sheet, date
+    order, decimal mark, currency, encoding, state decisions); options given win."""
+    reading = recipe.reading or Reading(())
+    roles = {**reading.role_columns, **(given.pop("roles", None) or {})}
+    statuses = [*reading.statuses, *(given.pop("statuses", None) or ())]
+    options: dict[str, Any] = {
+        "sheet": reading.sheet,
+        "dayfirst": reading.dayfirst,
+        "decimal": reading.decimal,
+        "currency": reading.currency,
+        "encoding": reading.encoding,
+    }
+    options.update({k: v for k, v in given.items() if v is not None})
+    return load_transactions(path, roles=roles or None, statuses=statuses, **options)
+
+
+def score_pandas(path: str | Path, recipe: Recipe) -> pd.DataFrame:
+    """Read the file as the fit read it, then label it with the fit's contact fields (value
+    predictions included when the recipe has them)."""
+    loaded = read_as_fitted(path, recipe)
+    chosen = [c for c in (recipe.reading or Reading(())).contacts if c in loaded.contacts.kinds]
+    contacts = loaded.contacts.values[chosen] if chosen else None
+    customers, _ = apply_recipe(loaded.transactions, recipe, contacts)
+    return customers
+
+
+def _duckdb_source(path: Path, memory_limit: str | None):
+    """A DuckDB connection, the table expression that reads the file, and its float columns."""
+    import duckdb
+
+    kind = _sql_source(path, "duckdb")
+    con = duckdb.connect()
+    # Rows need no order until the final ORDER BY; without it DuckDB can spill more freely.
+    con.execute("SET preserve_insertion_order = false")
+    if memory_limit:
+        try:
+            con.execute(f"SET memory_limit = {duckdb_literal(memory_limit)}")
+        except duckdb.Error as exc:
+            raise SettingsError(f"--memory-limit '{memory_limit}' is not a size (2GB).") from exc
+    where = str(path / "*.parquet") if path.is_dir() else str(path)
+    reader = "read_parquet" if kind == "parquet" else "read_csv"
+    table = f"{reader}({duckdb_literal(where)})"
+    schema = con.sql(f"DESCRIBE SELECT * FROM {table}").df()
+    types = {
+        row.column_name: "float"
+        for row in schema.itertuples()
+        if row.column_type in ("DOUBLE", "FLOAT", "REAL")
+    }
+    return con, table, types
+
+
+def score_duckdb(
+    path: str | Path, recipe: Recipe, memory_limit: str | None = None
+) -> tuple[Any, Any]:
+    """The labelled customers as a DuckDB relation (nothing is collected), and a function
+    that gives the value models' customer summary from the same rows."""
+    from .sql import compile_recipe
+
+    con, table, types = _duckdb_source(Path(path), memory_limit)
+    relation = con.sql(compile_recipe(recipe, "duckdb", table, types))
+
+    def summary() -> pd.DataFrame:
+        query = compile_recipe(recipe, "duckdb", table, types, summary=True)
+        return con.sql(query).df().set_index("customer_id")
+
+    return relation, summary
+
+
+def duckdb_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+QUIET_LOGS = Path(__file__).with_name("log4j2-quiet.properties")
+
+
+def spark_session(
+    master: str | None = None, conf: Mapping[str, str] | None = None, verbose: bool = False
+):
+    """A Spark session: ``master`` (default ``local[*]``), the user's ``conf`` (their cluster's
+    settings win over ours), quiet unless ``verbose``: no console progress bars, Spark's and
+    Py4J's logs at ERROR from the JVM's start."""
+    import logging
+
+    from pyspark.sql import SparkSession
+
+    builder = (
+        SparkSession.builder.master(master or "local[*]")
+        .appName("customer-segments")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "8")
+        # pandas writes nanosecond timestamps, which Spark reads only as numbers (see below)
+        .config("spark.sql.legacy.parquet.nanosAsLong", "true")
+    )
+    if not verbose:
+        logging.getLogger("py4j").setLevel(logging.ERROR)
+        quiet = f"-Dlog4j2.configurationFile={QUIET_LOGS.as_uri()}"
+        builder = builder.config("spark.ui.showConsoleProgress", "false")
+        builder = builder.config("spark.driver.extraJavaOptions", quiet)
+        builder = builder.config("spark.executor.extraJavaOptions", quiet)
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
+    if verbose:
+        return builder.getOrCreate()
+    with _jvm_output_to(SPARK_LOG):  # the JVM's own start-up lines are not the user's
+        spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+SPARK_LOG = Path(tempfile.gettempdir()) / "segmentation-spark.log"
+
+
+@contextmanager
+def _jvm_output_to(path: Path):
+    """Standard error pointed at ``path`` while a child process (Spark's JVM) starts: the
+    child keeps writing there (its warnings, Spark's logs), this process gets its own back."""
+    sys.stderr.flush()
+    with open(path, "ab") as log:
+        saved = os.dup(2)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def score_spark(path: str | Path, recipe: Recipe, spark, summary: bool = False) -> Any:
+    """The labelled customers as a Spark DataFrame (nothing is collected); ``summary=True``
+    gives the value models' customer summary instead."""
+    from .sql import compile_recipe
+
+    path = Path(path)
+    kind = _sql_source(path, "spark")
+    if kind == "parquet":
+        frame = spark.read.parquet(str(path))
+    else:
+        frame = spark.read.option("header", True).option("inferSchema", True).csv(str(path))
+    date = recipe.reading.role_columns.get("invoice_date") if recipe.reading else None
+    if date in frame.columns and frame.schema[date].dataType.typeName() == "long":
+        from pyspark.sql import functions as F
+
+        # nanoseconds since the epoch (pandas' parquet timestamps) as a timestamp
+        nanos = F.col(f"`{date}`")
+        frame = frame.withColumn(date, F.timestamp_micros(F.floor(nanos / 1000)))
+    frame.createOrReplaceTempView("transactions")
+    types = {
+        f.name: "float" for f in frame.schema.fields if f.dataType.typeName() in ("double", "float")
+    }
+    return spark.sql(compile_recipe(recipe, "spark", "transactions", types, summary=summary))
+
+
+def with_value(frame: pd.DataFrame, recipe: Recipe, summary) -> pd.DataFrame:
+    """The value predictions of a recipe that has them, computed in Python from the customer
+    summary the engine made, placed where the customer file has them."""
+    if recipe.value is None:
+        return frame
+    from ..outcomes.value import predict_summary
+
+    predicted = predict_summary(summary(), recipe.value.as_saved())
+    at = (
+        list(frame.columns).index("rfm_action") + 1
+        if "rfm_action" in frame
+        else (list(frame.columns).index("action") + 1 if "action" in frame else 4)
+    )
+    ids = frame["customer_id"].to_numpy()
+    for offset, column in enumerate(predicted.columns):
+        frame.insert(at + offset, column, predicted[column].reindex(ids).to_numpy())
+    return frame
+
+
+def write_frame(frame: pd.DataFrame, out: str | Path) -> None:
+    """CSV (neutralised, UTF-8 with BOM), Excel or parquet, by the file's suffix."""
+    from ..outcomes.export import to_csv_bytes, to_xlsx_bytes
+
+    out = Path(out)
+    suffix = out.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            frame.to_parquet(out, index=False)
+        elif suffix == ".xlsx":
+            out.write_bytes(to_xlsx_bytes({"customers": frame}))
+        else:
+            out.write_bytes(to_csv_bytes(frame))
+    except OSError as exc:
+        raise SegmentationError(f"Cannot write '{out}': {exc.strerror or exc}.") from exc
+
+
+def score(
+    path: str | Path,
+    recipe: Recipe,
+    engine: str = "auto",
+    out: str | Path | None = None,
+    spark_master: str | None = None,
+    memory_limit: str | None = None,
+    spark_conf: Mapping[str, str] | None = None,
+    verbose: bool = False,
+) -> tuple[str, int]:
+    """Score ``path`` and write ``out``; returns the engine used and the customers scored.
+
+    DuckDB writes parquet straight from the query (nothing collected); Spark writes parquet
+    as a folder of part files (Spark's own layout). CSV and Excel, and every output of a
+    recipe with value models (their predictions are computed in Python from a customer
+    summary the engine makes), are collected and written as one file. An engine's failure
+    (out of memory, a file it cannot read) is a ``SegmentationError`` with its first line."""
+    engine = choose_engine(engine, path)
+    try:
+        with warnings.catch_warnings():  # libraries' warnings are not the user's to read
+            if not verbose:
+                warnings.simplefilter("ignore")
+            return _score(
+                path, recipe, engine, out, spark_master, memory_limit, spark_conf, verbose
+            )
+    except MemoryError as exc:
+        raise SegmentationError(
+            "The file is too large for this machine's memory with this engine: try --engine "
+            "duckdb, or a larger --memory-limit."
+        ) from exc
+    except Exception as exc:  # the engines' own errors (duckdb.Error, Spark's) as one line
+        if isinstance(exc, SegmentationError) or type(exc).__module__.split(".")[0] not in (
+            "duckdb",
+            "_duckdb",
+            "pyspark",
+            "py4j",
+        ):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SegmentationError(f"The {engine} engine stopped: {first}") from exc
+
+
+def _score(
+    path, recipe, engine, out, spark_master, memory_limit, spark_conf=None, verbose=False
+) -> tuple[str, int]:
+    if out is not None and Path(out).suffix.lower() not in OUTPUTS:
+        raise SettingsError(f"Output '{out}' must end in {', '.join(OUTPUTS)}.")
+    parquet = out is not None and Path(out).suffix.lower() == ".parquet"
+    if engine == "pandas":
+        frame = score_pandas(path, recipe)
+        if out is not None:
+            write_frame(frame, out)
+        return engine, len(frame)
+    if engine == "duckdb":
+        relation, summary = score_duckdb(path, recipe, memory_limit)
+        if parquet and recipe.value is None:  # straight from the query, nothing collected
+            import duckdb
+
+            relation.write_parquet(str(out))
+            written = f"SELECT COUNT(*) FROM read_parquet({duckdb_literal(str(out))})"
+            return engine, int(duckdb.execute(written).fetchall()[0][0])
+        frame = with_value(relation.df(), recipe, summary)
+    else:
+        spark = spark_session(spark_master, spark_conf, verbose)
+        result = score_spark(path, recipe, spark)
+        if parquet and recipe.value is None:
+            result.write.mode("overwrite").parquet(str(out))
+            return engine, result.count()
+        frame = with_value(
+            result.toPandas(),
+            recipe,
+            lambda: (
+                score_spark(path, recipe, spark, summary=True).toPandas().set_index("customer_id")
+            ),
+        )
+    if out is not None:
+        write_frame(frame, out)
+    return engine, len(frame)

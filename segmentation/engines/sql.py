@@ -1,0 +1,487 @@
+"""A saved recipe as one SQL query over a transactions table: "fit small, score big".
+
+The query repeats the method's scoring steps: the cleaning rules, RFM at the recipe's snapshot
+rule (money summed in millionths, each customer's sum rounded half up to the cent, so every
+engine gives the same cent), the fitted transforms with their lambdas, standardisation, the
+nearest centroid, the score thresholds and the segment grid, the playbook's actions, and the
+contact fields (the latest non-empty value per customer). It is written once in DuckDB's
+dialect and turned into Spark SQL, BigQuery, Snowflake or PostgreSQL by sqlglot, which parses
+and regenerates it.
+
+SQL tables have no row order, so the SQL path needs one order id per row: files whose order
+lines had to be filled from the line above, status columns, store-scoped or daily order
+numbers, several currencies or numbers written with decimal commas are refused with the
+reason (score them with ``--engine pandas``). Value predictions are not part of the query.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+from ..columns.roles import ROLES
+from ..errors import SettingsError
+from ..method.cleaning import NON_PRODUCT_CODES
+from ..method.recipe import Reading, Recipe
+from ..settings import METRICS
+
+DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "postgres")
+TABLE = "transactions"
+# Roles the SQL path can read, and reading notes it can reproduce.
+# Roles whose meaning needs more than one row (status vocabularies, per-store order numbers,
+# several currencies) are read by the pandas engine only.
+SQL_ROLES = set(ROLES) - {"status", "currency", "store"}
+# The reading decisions the SQL path repeats (codes of the reading notes); any other is
+# refused with its note.
+SQL_CODES = {
+    "topic:Sheets", "topic:Encoding", "topic:Delimiter", "topic:Header", "topic:Export",
+    "customer_key", "customer_key_email", "dates", "revenue_quantity_x_price",
+    "revenue_amount", "numbers_decimal_point", "rows_without_order_id",
+}  # fmt: skip
+REFUSALS = {
+    "revenue_price_is_line_total": "When fitting, the file's price was a line total ({note}); "
+    "the SQL engines multiply quantity by price: score with --engine pandas.",
+    "numbers_decimal_comma": "The file writes decimal commas; the SQL engines read numbers "
+    "with a decimal point (save it as parquet, or score with --engine pandas).",
+}
+
+
+def reading_codes(reading: Reading) -> tuple[str, ...]:
+    """The codes of a recipe's reading decisions; recipes saved before codes existed have
+    theirs derived from the notes' topics and wording, once, here."""
+    if reading.codes is not None:
+        return reading.codes
+    codes = []
+    for topic, text in reading.notes:
+        if topic == "Customer key":
+            codes.append(
+                "customer_key_email_fill" if "use '" in text
+                else "customer_key_email" if "e-mail" in text else "customer_key"
+            )  # fmt: skip
+        elif topic == "Revenue":
+            codes.append(
+                "revenue_price_is_line_total" if "is the line total" in text
+                or "already the line total" in text
+                else "revenue_quantity_x_price" if " x " in text else "revenue_amount"
+            )  # fmt: skip
+        elif topic == "Numbers":
+            codes.append(
+                "numbers_decimal_comma" if "decimal mark ','" in text else "numbers_decimal_point"
+            )
+        elif topic == "Order key" and "without an order id are each" in text:
+            codes.append("rows_without_order_id")
+        elif topic == "Dates":
+            codes.append("dates")
+        else:
+            codes.append(f"topic:{topic}")
+    return tuple(codes)
+
+
+def _q(name: str) -> str:
+    """A column name as a quoted identifier, written by sqlglot (quotes inside are escaped;
+    spaces and capitals survive every dialect)."""
+    return exp.to_identifier(str(name), quoted=True).sql(dialect="duckdb")
+
+
+class _Values:
+    """The recipe's values, kept out of the query's text: each is a named placeholder in the
+    text, which is parsed into a tree before the values enter it as literal nodes made by
+    sqlglot (numbers from finite floats, strings quoted by each dialect). No value of a recipe
+    can change the query's shape."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, exp.Expression] = {}
+
+    def _add(self, node: exp.Expression) -> str:
+        name = f"v{len(self.nodes)}"
+        self.nodes[name] = node
+        return f":{name}"
+
+    def num(self, value: Any) -> str:
+        number = float(value)
+        if not math.isfinite(number):
+            raise SettingsError(f"The recipe holds a number that is not finite ({value!r}).")
+        return self._add(exp.Literal.number(repr(number)))
+
+    def int(self, value: Any) -> str:
+        if isinstance(value, bool) or int(value) != value:
+            raise SettingsError(f"The recipe holds {value!r} where a whole number belongs.")
+        return self._add(exp.Literal.number(int(value)))
+
+    def text(self, value: Any) -> str:
+        return self._add(exp.Literal.string(str(value)))
+
+
+def check_sql_recipe(recipe: Recipe) -> None:
+    """Refuse, with the reason, a recipe whose reading the SQL path cannot reproduce."""
+    reading = recipe.reading
+    if reading is None:
+        raise SettingsError(
+            "This recipe does not record how its file was read (it predates version 4): "
+            "save it again, or score with --engine pandas."
+        )
+    roles = set(reading.role_columns)
+    extra = sorted(roles - SQL_ROLES)
+    if extra:
+        raise SettingsError(
+            f"The SQL engines cannot read the {', '.join(extra)} column(s) the way the fit did; "
+            "score this file with --engine pandas."
+        )
+    for (topic, decision), code in zip(reading.notes, reading_codes(reading), strict=True):
+        if code in REFUSALS:
+            raise SettingsError(REFUSALS[code].format(note=decision))
+        if code not in SQL_CODES:
+            raise SettingsError(
+                f"When fitting, the file needed '{topic}: {decision}'; SQL tables have no row "
+                "order to repeat that, and expect one order id per row: score with --engine "
+                "pandas."
+            )
+
+
+def _transform(method: str, param: float | None, x: str, v: _Values) -> str:
+    """A fitted transform in SQL. Box-Cox and Yeo-Johnson are written for any lambda with the
+    limits at zero as CASE branches, so the query's shape never depends on the value."""
+    if method == "none":
+        return x
+    if method == "log":
+        return f"LN({x})"
+    if method == "sqrt":
+        return f"SQRT({x})"
+    if method == "cbrt":
+        return f"CBRT({x})"
+    assert param is not None, "a power transform has its fitted parameter"
+    lam = float(param)
+    if method == "boxcox":
+        return _power_or_log(x, lam, v)
+    if method == "yeojohnson":
+        pos = _power_or_log(f"({x} + 1)", lam, v)
+        neg = _power_or_log(f"(1 - {x})", 2 - lam, v)
+        return f"CASE WHEN {x} >= 0 THEN {pos} ELSE -{neg} END"
+    raise SettingsError(f"Unknown transform '{method}' in the recipe.")
+
+
+def _power_or_log(x: str, lam: float, v: _Values) -> str:
+    """(x ** lam - 1) / lam, and its limit ln(x) at lam = 0."""
+    p = v.num(lam)
+    return f"(CASE WHEN {p} = 0 THEN LN({x}) ELSE (POWER({x}, {p}) - 1) / NULLIF({p}, 0) END)"
+
+
+def _case(pairs: list[tuple[str, str]], default: str = "NULL") -> str:
+    if not pairs:
+        return default
+    return "CASE " + " ".join(f"WHEN {w} THEN {t}" for w, t in pairs) + f" ELSE {default} END"
+
+
+def _customer_expr(roles: Mapping[str, str], reading: Reading, types) -> str:
+    column = _q(roles["customer_id"])
+    if types.get(roles["customer_id"]) == "float":  # 12346.0 is customer 12346
+        return f"CAST(CAST({column} AS BIGINT) AS VARCHAR)"
+    text = f"TRIM(CAST({column} AS VARCHAR))"
+    if "customer_key_email" in reading_codes(reading):
+        return f"LOWER({text})"
+    return text
+
+
+def compile_recipe(
+    recipe: Recipe,
+    dialect: str = "duckdb",
+    table: str = TABLE,
+    types: Mapping[str, str] | None = None,
+    contacts: list[str] | None = None,
+    summary: bool = False,
+) -> str:
+    """The scoring query of ``recipe`` in ``dialect``, over ``table`` (the file's columns).
+
+    ``types`` says which columns are floating point (``{"CustomerID": "float"}``): a float
+    customer id is cut to its whole number, as the pandas reader does. ``contacts`` are the
+    columns to carry (default: the recipe's). ``summary=True`` gives instead the value models'
+    customer summary (``customer_id, x, t_x, T, zbar``: purchase days, days from the first to
+    the last, days from the first to the period's end, mean spend of the repeat days)."""
+    if dialect not in DIALECTS:
+        raise SettingsError(f"Unknown SQL dialect '{dialect}'. Choose from: {', '.join(DIALECTS)}.")
+    check_sql_recipe(recipe)
+    v = _Values()
+    types = dict(types or {})
+    reading = recipe.reading
+    assert reading is not None  # checked above
+    roles = reading.role_columns
+    cleaning = recipe.cleaning
+    contacts = list(reading.contacts if contacts is None else contacts)
+
+    base = [f"{_customer_expr(roles, reading, types)} AS customer_id"]
+    inv = roles.get("invoice_id")
+    base.append(f"TRIM(CAST({_q(inv)} AS VARCHAR)) AS invoice_id" if inv else "NULL AS invoice_id")
+    base.append(f"CAST({_q(roles['invoice_date'])} AS TIMESTAMP) AS invoice_date")
+    if "quantity" in roles and "unit_price" in roles:
+        qty, price = (f"CAST({_q(roles[r])} AS DOUBLE)" for r in ("quantity", "unit_price"))
+        base += [f"{qty} AS quantity", f"{price} AS unit_price", f"{qty} * {price} AS revenue"]
+        counted, priced = "quantity", "unit_price"
+    else:
+        amount = f"CAST({_q(roles['amount'])} AS DOUBLE)"
+        base += ["NULL AS quantity", "NULL AS unit_price", f"{amount} AS revenue"]
+        counted, priced = "revenue", "revenue"
+    code = roles.get("stock_code")
+    base.append(
+        f"TRIM(CAST({_q(code)} AS VARCHAR)) AS stock_code" if code else "NULL AS stock_code"
+    )
+    for i, column in enumerate(contacts):
+        base.append(f"CAST({_q(column)} AS VARCHAR) AS contact_{i}")
+    distinct = "DISTINCT " if cleaning.duplicates else ""
+    source = f"SELECT {distinct}* FROM {table}"
+
+    refund = [f"COALESCE({counted} < 0, FALSE)"]
+    if inv:
+        refund.append("COALESCE(REGEXP_MATCHES(invoice_id, '^[Cc][0-9]+$'), FALSE)")
+    is_refund = "(" + " OR ".join(refund) + ")"
+    mode = cleaning.refunds
+    keep = []
+    if cleaning.missing_customer:
+        keep.append("customer_id IS NOT NULL")
+    if cleaning.missing_date:
+        keep.append("invoice_date IS NOT NULL")
+    if mode == "drop":
+        keep.append(f"NOT {is_refund}")
+    if cleaning.nonpositive_quantity and counted == "quantity":
+        keep.append(f"quantity IS NOT NULL AND quantity <> 0 AND (quantity > 0 OR {is_refund})")
+    if cleaning.nonpositive_price:
+        if priced == "unit_price":
+            keep.append("unit_price IS NOT NULL AND unit_price > 0")
+        else:
+            keep.append(f"revenue IS NOT NULL AND revenue <> 0 AND (revenue > 0 OR {is_refund})")
+    if cleaning.non_product:
+        codes = ", ".join(v.text(c) for c in sorted(NON_PRODUCT_CODES))
+        keep.append(
+            f"(stock_code IS NULL OR (UPPER(stock_code) NOT IN ({codes}) AND NOT "
+            "REGEXP_MATCHES(stock_code, '^(gift_[0-9]+_[0-9]+|DCGS[A-Za-z0-9_]*)$')))"
+        )
+    where = " AND ".join(keep) or "TRUE"
+    signed = "-ABS(revenue)" if mode != "keep" else "revenue"
+    refund_flag = is_refund if mode != "keep" else "FALSE"
+
+    frequency = recipe.frequency or ("invoices" if inv else "days")
+    # Distinct orders (or days) are counted from a DISTINCT of (customer, order) pairs, which
+    # an engine can spill to disk, rather than COUNT(DISTINCT) inside the customer grouping.
+    if frequency == "invoices":
+        order_key, extra = (
+            "invoice_id",
+            "SUM(CASE WHEN NOT refund AND invoice_id IS NULL THEN 1 ELSE 0 END)",
+        )
+    elif frequency == "days":
+        order_key, extra = "CAST(invoice_date AS DATE)", "0"
+    else:
+        order_key, extra = None, "SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END)"
+    snapshot = recipe.snapshot
+    snap = (
+        f"CAST({v.text(snapshot)} AS DATE)"
+        if snapshot
+        else "CAST(CAST(MAX(invoice_date) AS DATE) + INTERVAL 1 DAY AS DATE)"
+    )
+
+    ctes = [
+        f"src AS (SELECT {', '.join(base)} FROM ({source}) AS raw_rows)",
+        "lines AS (SELECT *, CASE WHEN revenue IS NULL OR NOT revenue BETWEEN -1e300 AND 1e300 "
+        f"THEN 0 ELSE (CASE WHEN {refund_flag} THEN {signed} ELSE revenue END) END AS money, "
+        f"{refund_flag} AS refund FROM src WHERE {where})",
+        "kept AS (SELECT *, FLOOR(money * 1000000 + 0.5) AS micros FROM lines)",
+    ]
+    if mode == "net":
+        ctes.append(
+            "paying AS (SELECT customer_id FROM kept GROUP BY customer_id "
+            "HAVING FLOOR(SUM(micros) / 10000 + 0.5) > 0 "
+            "AND SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END) > 0)"
+        )
+        ctes.append("scored_rows AS (SELECT kept.* FROM kept JOIN paying USING (customer_id))")
+    else:
+        ctes.append("scored_rows AS (SELECT * FROM kept)")
+    ctes.append(f"snap AS (SELECT {snap} AS snapshot FROM scored_rows)")
+    if summary:
+        return _transpile(_summary_query(ctes), dialect, v)
+    ctes.append(
+        "per_customer AS (SELECT customer_id, "
+        "MAX(CASE WHEN NOT refund THEN CAST(invoice_date AS DATE) END) AS last_purchase, "
+        f"{extra} AS loose, FLOOR(SUM(micros) / 10000 + 0.5) AS cents "
+        "FROM scored_rows GROUP BY customer_id "
+        "HAVING SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END) > 0)"
+    )
+    if order_key:
+        ctes.append(
+            f"orders AS (SELECT customer_id, COUNT(*) AS n FROM (SELECT DISTINCT customer_id, "
+            f"{order_key} AS order_key FROM scored_rows WHERE NOT refund AND {order_key} IS NOT "
+            "NULL) AS pairs GROUP BY customer_id)"
+        )
+        ctes.append(
+            "rfm AS (SELECT per_customer.customer_id, last_purchase, cents, loose + "
+            "COALESCE(orders.n, 0) AS frequency FROM per_customer LEFT JOIN orders ON "
+            "orders.customer_id = per_customer.customer_id)"
+        )
+    else:
+        ctes.append(
+            "rfm AS (SELECT customer_id, last_purchase, cents, loose AS frequency "
+            "FROM per_customer)"
+        )
+    ctes.append(
+        "metrics AS (SELECT customer_id, "
+        "CAST(DATE_DIFF('day', last_purchase, snap.snapshot) AS BIGINT) AS recency_days, "
+        "CAST(frequency AS BIGINT) AS frequency, CAST(cents AS DOUBLE) / 100 AS monetary, "
+        "CAST(snap.snapshot AS VARCHAR) AS snapshot_date FROM rfm CROSS JOIN snap)"
+    )
+    layers, outputs = _labels(recipe, v)
+    ctes += layers
+    finals = ["labelled.customer_id", "recency_days", "frequency", "monetary", *outputs]
+    joins = ""
+    if contacts and dialect in ("duckdb", "spark"):
+        # One grouping for every field: the value of the latest dated row that has one
+        # (ARG_MAX, MAX_BY in Spark), which an engine can spill to disk.
+        latest = ", ".join(
+            f"ARG_MAX(contact_{i}, CASE WHEN contact_{i} IS NOT NULL AND TRIM(contact_{i}) <> "
+            f"'' THEN invoice_date END) AS contact_{i}"
+            for i in range(len(contacts))
+        )
+        ctes.append(f"contacts AS (SELECT customer_id, {latest} FROM src GROUP BY customer_id)")
+        joins = " LEFT JOIN contacts ON contacts.customer_id = labelled.customer_id"
+        finals += [f"contacts.contact_{i} AS {_q(c)}" for i, c in enumerate(contacts)]
+    for i, column in enumerate(contacts if dialect not in ("duckdb", "spark") else []):
+        ctes.append(
+            f"contact_{i} AS (SELECT customer_id, value FROM (SELECT customer_id, "
+            f"contact_{i} AS value, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY "
+            f"invoice_date DESC) AS n FROM src WHERE contact_{i} IS NOT NULL AND "
+            f"TRIM(contact_{i}) <> '') AS ranked WHERE n = 1)"
+        )
+        joins += f" LEFT JOIN contact_{i} ON contact_{i}.customer_id = labelled.customer_id"
+        finals.append(f"contact_{i}.value AS {_q(column)}")
+    finals.append("snapshot_date")
+    select = ", ".join(finals)
+    query = (
+        "WITH " + ", ".join(ctes) + f" SELECT {select} FROM labelled{joins} "
+        "ORDER BY labelled.customer_id"
+    )
+    return _transpile(query, dialect, v)
+
+
+def _transpile(query: str, dialect: str, values: _Values) -> str:
+    """Parse the query's text (ours alone: the recipe's values are placeholders), then put the
+    values in as literal nodes, and write the tree in ``dialect``."""
+    tree = sqlglot.parse_one(query, read="duckdb")
+    tree = exp.replace_placeholders(tree, **values.nodes)
+    if tree.find(exp.Placeholder) is not None:
+        raise SettingsError("Internal error: a value of the recipe found no place in the query.")
+    return tree.sql(dialect=dialect, pretty=True)
+
+
+def _summary_query(ctes: list[str]) -> str:
+    ctes = [
+        *ctes,
+        "days AS (SELECT customer_id, CAST(invoice_date AS DATE) AS day, SUM(money) AS spend "
+        "FROM scored_rows WHERE NOT refund GROUP BY customer_id, CAST(invoice_date AS DATE))",
+        "spans AS (SELECT customer_id, MIN(day) AS first_day, MAX(day) AS last_day, "
+        "COUNT(*) - 1 AS x, SUM(spend) AS total FROM days GROUP BY customer_id)",
+        "firsts AS (SELECT days.customer_id, days.spend AS first_spend FROM days JOIN spans ON "
+        "days.customer_id = spans.customer_id AND days.day = spans.first_day)",
+    ]
+    return (
+        "WITH " + ", ".join(ctes) + " SELECT spans.customer_id, CAST(x AS BIGINT) AS x, "
+        "CAST(DATE_DIFF('day', first_day, last_day) AS DOUBLE) AS t_x, "
+        "CAST(DATE_DIFF('day', first_day, snap.snapshot) - 1 AS DOUBLE) AS T, "
+        "CASE WHEN x > 0 THEN (total - first_spend) / x ELSE 0 END AS zbar "
+        "FROM spans JOIN firsts ON firsts.customer_id = spans.customer_id CROSS JOIN snap "
+        "ORDER BY spans.customer_id"
+    )
+
+
+def _labels(recipe: Recipe, v: _Values) -> tuple[list[str], list[str]]:
+    """Label layers over ``metrics`` as CTEs (each step computed once), and the output
+    columns in the order of the customer file."""
+    playbook = {segment: action for segment, _, _, action in recipe.playbook}
+    layers, outputs = [], []
+    step = "metrics"
+
+    def add(name: str, columns: list[str]) -> None:
+        nonlocal step
+        layers.append(f"{name} AS (SELECT *, {', '.join(columns)} FROM {step})")
+        step = name
+
+    def action(column: str, names) -> str:
+        # One branch per name, with or without an action: the query's shape never depends on
+        # which names the playbook knows.
+        pairs = [(f"{column} = {v.text(n)}", v.text(playbook.get(n, ""))) for n in names]
+        return _case(pairs, "''")
+
+    part = recipe.kmeans
+    if part is not None:
+        add(
+            "standardized",
+            [
+                f"(({_transform(t.method, t.param, m, v)}) - {v.num(part.mean[i])}) / "
+                f"{v.num(part.scale[i])} AS z_{i}"
+                for i, (m, t) in enumerate(zip(METRICS, part.transforms, strict=True))
+            ],
+        )
+        add(
+            "distances",
+            [
+                " + ".join(f"POWER(z_{i} - {v.num(c[i])}, 2)" for i in range(len(METRICS)))
+                + f" AS d_{k}"
+                for k, c in enumerate(part.centroids)
+            ],
+        )
+        k = part.k
+        nearest = f"LEAST({', '.join(f'd_{j}' for j in range(k))})" if k > 1 else "d_0"
+        add(
+            "clustered",
+            [_case([(f"d_{j} = {nearest}", str(j)) for j in range(k)], "0") + " AS cluster"],
+        )
+        add(
+            "named",
+            [
+                _case([(f"cluster = {v.int(c)}", v.text(n)) for c, n in enumerate(part.names)])
+                + " AS segment"
+            ],
+        )
+        add("acted", [action("segment", part.names) + " AS action"])
+        outputs += ["cluster", "segment", "action"]
+    if recipe.scores is not None:
+        edges = recipe.scores.edges
+
+        def above(x: str, values, strict: bool = True) -> str:
+            op = ">" if strict else ">="
+            return " + ".join(f"CASE WHEN {x} {op} {v.num(e)} THEN 1 ELSE 0 END" for e in values)
+
+        strict_f = not edges.fixed_frequency
+        add(
+            "scores",
+            [
+                f"CAST(5 - ({above('recency_days', edges.recency)}) AS BIGINT) AS r_score",
+                f"CAST(1 + {above('frequency', edges.frequency, strict_f)} AS BIGINT) AS f_score",
+                f"CAST(1 + {above('monetary', edges.monetary)} AS BIGINT) AS m_score",
+            ],
+        )
+        rules = recipe.scores.rules
+        grid = _case(
+            [
+                (
+                    f"r_score BETWEEN {v.int(r0)} AND {v.int(r1)} AND "
+                    f"f_score BETWEEN {v.int(f0)} AND {v.int(f1)} AND "
+                    f"m_score BETWEEN {v.int(m0)} AND {v.int(m1)}",
+                    v.text(name),
+                )
+                for name, r0, r1, f0, f1, m0, m1 in rules
+            ],
+            v.text("Others"),
+        )
+        add(
+            "graded",
+            [
+                "CAST(r_score AS VARCHAR) || CAST(f_score AS VARCHAR) || "
+                "CAST(m_score AS VARCHAR) AS rfm_score",
+                f"{grid} AS rfm_segment",
+            ],
+        )
+        names = [rule[0] for rule in rules] + ["Others"]
+        add("advised", [action("rfm_segment", names) + " AS rfm_action"])
+        outputs += ["r_score", "f_score", "m_score", "rfm_score", "rfm_segment", "rfm_action"]
+    layers.append(f"labelled AS (SELECT * FROM {step})")
+    return layers, outputs
