@@ -139,7 +139,8 @@ if c2.toggle(
 ):
     if S.SNAPSHOT not in st.session_state:  # start from the snapshot in use
         try:
-            cleaned = cache.cleaned(choices.source_choice(), choices.cleaning_choice(), _data=data)
+            settings = seg.Settings(cleaning=choices.cleaning_choice())
+            cleaned = cache.run(choices.source_choice(), settings, data).cleaned()
             st.session_state[S.SNAPSHOT] = cleaned.snapshot.date()
         except seg.SegmentationError:
             pass  # the message is shown below
@@ -155,12 +156,12 @@ except seg.SegmentationError as exc:
         states_view.draw(exc.states, expanded=True)
         st.stop()
     try:  # the report often says why (every customer bought once, nothing left, ...)
-        cleaned = cache.cleaned(source, cleaning, _data=data)
+        cleaned = cache.run(source, seg.Settings(cleaning=cleaning), data).cleaned()
         notes = cache.reading_notes(source, data)
     except seg.SegmentationError:
         st.stop()
 else:
-    cleaned, notes = ctx.cleaned(), ctx.notes()
+    cleaned, notes = ctx.run.cleaned(), ctx.notes()
 report = cleaned.report
 uploads.show_in_use(in_use, report.rows_in)
 symbol = notes.currency_symbol

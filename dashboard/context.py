@@ -1,31 +1,40 @@
-"""The user's choices and the pipeline's cached stages, as one value the pages read."""
+"""The user's choices and the file's run with them, as one value the pages read."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 import segmentation as seg
 
-from . import cache, choices, link, sidebar
+from . import cache, choices, link, names, sidebar
 from . import state as S
 
 
 @dataclass(frozen=True)
 class Context:
-    """The data, the settings (k included) and the elbow; each stage on demand, cached."""
+    """The data, the user's choices and the file's :class:`segmentation.Run` with them (k
+    included): the pages ask the run for every stage."""
 
     source: S.SourceChoice
-    settings: seg.Settings
     data: bytes
-    elbow: seg.Elbow
+    run: seg.Run
+
+    @property
+    def settings(self) -> seg.Settings:
+        return self.run.settings
+
+    @property
+    def elbow(self) -> seg.Elbow:
+        return self.run.elbow()
 
     @property
     def k(self) -> int:
-        return int(self.settings.k or self.elbow.suggested_k)
+        return self.run.k
 
     @property
     def key(self) -> tuple:
@@ -34,51 +43,18 @@ class Context:
         s = self.settings
         return (self.source, replace(s, method="both", score_edges=None, rules=None, playbook=None))
 
-    def _upstream(self) -> tuple:
-        s = self.settings
-        return (self.source, s.cleaning, s.rfm_options, s.transforms)
-
-    def notes(self) -> seg.ReadingNotes:
-        return cache.reading_notes(self.source, self.data)
-
-    def cleaned(self) -> seg.Cleaned:
-        return cache.cleaned(self.source, self.settings.cleaning, _data=self.data)
-
-    def rfm(self) -> pd.DataFrame:
-        return cache.rfm(self.source, self.settings.cleaning, self.settings.rfm_options, self.data)
-
-    def transformed(self) -> seg.Transformed:
-        return cache.transformed(*self._upstream(), self.data)
-
-    def segments(self) -> seg.Segments:
-        return cache.segments(*self._upstream(), self.settings.model_options, self.k, self.data)
+    def named(self) -> seg.Run:
+        """The run with the user's segment names (K-Means' own where they gave none)."""
+        if not self.settings.kmeans:
+            return self.run
+        return self.run.named(names.names_for(self, self.run.segments()))
 
     @property
     def sampled(self) -> bool:
         return self.settings.sample_size is not None
 
-    def customers(self, profiled: seg.Profiled) -> pd.DataFrame:
-        """Every customer with a segment: the fit's own labels, or, when the model saw a
-        sample, every customer labelled by that model."""
-        if not self.sampled:
-            return profiled.customers
-        return cache.labelled(
-            *self._upstream(),
-            self.settings.model_options,
-            self.k,
-            tuple(sorted(profiled.names.items())),
-            self.data,
-        )
-
-    def scored(self) -> seg.Scored:
-        s = self.settings
-        return cache.scored(self.source, s.cleaning, s.rfm_options, s.score_options, self.data)
-
-    def activity(self) -> pd.DataFrame:
-        return cache.activity(self.source, self.settings.cleaning, self.data)
-
-    def kpis(self, customers: pd.DataFrame, by: str) -> pd.DataFrame:
-        return seg.segment_kpis(customers, self.activity(), by)
+    def notes(self) -> seg.ReadingNotes:
+        return cache.reading_notes(self.source, self.data)
 
     def contact_fields(self) -> seg.ContactFields:
         return cache.contact_fields(self.source, self.data)
@@ -90,65 +66,9 @@ class Context:
         return fields.values[chosen] if chosen else None
 
     def value(self) -> seg.Value:
-        """The value models (the Value page's choices), fitted on every customer."""
-        return cache.value(
-            self.source,
-            self.settings.cleaning,
-            float(st.session_state.get(S.DISCOUNT_RATE, 0.0)),
-            st.session_state.get(S.VALUE_MODEL, "auto"),
-            self.data,
-        )
-
-    def result(self, profiled: seg.Profiled) -> seg.SegmentationResult:
-        """The stages of the chosen method as one result (what the command line gets)."""
-        s = self.settings
-        everyone = cache.rfm(self.source, s.cleaning, s.rfm_options.everyone, self.data)
-        return seg.SegmentationResult(
-            settings=s,
-            cleaned=self.cleaned(),
-            rfm=self.rfm(),
-            transformed=self.transformed() if s.kmeans else None,
-            elbow=self.elbow if s.kmeans else None,
-            k=self.k if s.kmeans else None,
-            segments=self.segments() if s.kmeans else None,
-            profiled=profiled if s.kmeans else None,
-            labelled=self.customers(profiled) if s.kmeans else seg.metrics_table(everyone),
-            scored=self.scored() if s.scores else None,
-        )
-
-    def transform_grid(self):
-        return cache.transform_grid(*self._upstream(), self.data)
-
-    def distribution(self, metric: str):
-        fitted = self.transformed().transformer
-        s = self.settings
-        return cache.distribution(
-            self.source,
-            s.cleaning,
-            s.rfm_options,
-            metric,
-            fitted.methods_[metric],
-            fitted.params_[metric],
-            self.data,
-        )
-
-    def prediction_strength(self) -> pd.DataFrame:
-        return cache.prediction_strength(*self._upstream(), self.settings.model_options, self.data)
-
-    def stability(self, progress) -> seg.Stability:
-        """Bootstrap refits in chunks (each cached), calling ``progress(share)`` between."""
-        s, chunk = self.settings, 5
-        parts = []
-        for start in range(0, s.resamples, chunk):
-            stop = min(start + chunk, s.resamples)
-            parts.append(
-                cache.bootstrap_jaccard(
-                    *self._upstream(), s.model_options, self.k, start, stop, self.data
-                )
-            )
-            progress(stop / s.resamples)
-        agreement = cache.seed_agreement(*self._upstream(), s.model_options, self.k, self.data)
-        return seg.summarize_stability(np.vstack(parts), agreement, s.resamples)
+        """The value models with the Value page's choices, fitted on every customer."""
+        rate = float(st.session_state.get(S.DISCOUNT_RATE, 0.0))
+        return self.run.value(365, rate, st.session_state.get(S.VALUE_MODEL, "auto"))
 
     def reading(self) -> dict:
         """How the file was read, for the recipe (the SQL engines repeat it)."""
@@ -170,16 +90,37 @@ class Context:
             },
         }
 
-    def recipe(self, names: dict[int, str]) -> dict:
+    def recipe(self, run: seg.Run) -> dict:
+        return run.recipe(reading=self.reading())
+
+    def _figure(self, key: tuple, draw: Callable[[], go.Figure]) -> go.Figure:
+        """A chart of this run's data, kept with its stages (drawn again only when the
+        settings it shows change)."""
         s = self.settings
-        return seg.recipe_from_parts(
-            s,
-            self.rfm().attrs,
-            self.transformed() if s.kmeans else None,
-            self.segments().centroids if s.kmeans else None,
-            names if s.kmeans else None,
-            self.scored() if s.scores else None,
-            reading=self.reading(),
+        return self.run.memo.get(("figure", s.cleaning, s.rfm_options, *key), draw)
+
+    def distribution(self, metric: str) -> go.Figure:
+        """One metric before and after its transform (a change to one metric redraws one)."""
+        fitted = self.run.transformed().transformer
+        method, param = fitted.methods_[metric], fitted.params_[metric]
+
+        def draw() -> go.Figure:
+            values = self.run.rfm()[metric]
+            after = seg.apply_transform(method, values.to_numpy(dtype="float64"), param)
+            return seg.distribution_figure(
+                values, pd.Series(after, index=values.index), metric, method
+            )
+
+        return self._figure(("distribution", metric, method, param), draw)
+
+    def transform_grid(self) -> go.Figure:
+        """Every transform of every metric, with the parameters the transform stage found."""
+        fitted = self.run.transformed().transformer
+        return self._figure(
+            ("transform_grid", tuple(fitted.methods_.items())),
+            lambda: seg.transform_grid_figure(
+                self.run.rfm(), fitted.skewness_, fitted.methods_, fitted.candidates_
+            ),
         )
 
 
@@ -213,17 +154,16 @@ def _pipeline(data: bytes, source: S.SourceChoice, cleaning: seg.CleaningOptions
         st.session_state[S.READ_FOR] = source
     if status:
         status.write("Cleaning…")
-    cleaned = cache.cleaned(source, cleaning, _data=data)
+    run = cache.run(source, seg.Settings(cleaning=cleaning), data)
+    cleaned = run.cleaned()
     with st.sidebar:
         k_box = st.container()  # drawn after the advanced settings it depends on
         draft = choices.settings(sidebar.advanced(cleaned))
+        run = run.with_settings(draft)
         if status:
             status.write("Computing recency, frequency and monetary value…")
-            cache.rfm(source, cleaning, draft.rfm_options, data)
+            run.rfm()
             status.write("Choosing k (elbow over k = 1..10)…")
-        elbow = cache.elbow(
-            source, cleaning, draft.rfm_options, draft.transforms, draft.model_options, data
-        )
         with k_box:
-            k = sidebar.k_slider(elbow, source.digest)
-    return Context(source, replace(draft, k=k), data, elbow)
+            k = sidebar.k_slider(run.elbow(), source.digest)
+    return Context(source, data, run.with_settings(replace(draft, k=k)))

@@ -3,7 +3,6 @@ how far they can be trusted."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 import segmentation as seg
@@ -13,10 +12,9 @@ from . import state as S
 from .context import Context
 
 
-def draw(
-    ctx: Context, table: pd.DataFrame, scaled: pd.DataFrame, segments: seg.Segments, symbol: str
-) -> seg.Profiled:
-    """Draw the K-Means sections; returns the named, profiled segments."""
+def draw(ctx: Context, symbol: str) -> seg.Run:
+    """Draw the K-Means sections; returns the run with the segments' names."""
+    segments, scaled = ctx.run.segments(), ctx.run.transformed().scaled
     st.subheader("How many segments?")
     elbow = ctx.elbow.metrics.set_index("k")
     silhouette = elbow["silhouette"].get(ctx.k)
@@ -34,7 +32,8 @@ def draw(
         "Give two segments the same name to merge them."
     )
     labels = names.name_inputs(ctx, segments)
-    profiled = seg.profile_stage(table, segments, labels)
+    run = ctx.run.named(labels)
+    profiled = run.profiled()
     profile = profiled.profile
 
     st.subheader("What each segment is")
@@ -52,7 +51,7 @@ def draw(
     )
     st.markdown("**Each segment in figures** (every customer)")
     st.dataframe(
-        formats.kpi_view(ctx.kpis(ctx.customers(profiled), "segment")),
+        formats.kpi_view(seg.segment_kpis(run.labelled(), run.activity(), "segment")),
         hide_index=True,
         width="stretch",
         column_config=formats.kpi_columns(symbol),
@@ -117,7 +116,7 @@ def draw(
     done = st.session_state.setdefault(S.STABILITY, {})
     if ctx.key not in done and st.button("Check stability", key=S.STABILITY_RUN):
         bar = st.progress(0.0, text="Refitting on resamples…")
-        done[ctx.key] = ctx.stability(lambda share: bar.progress(share, text="Refitting…"))
+        done[ctx.key] = run.stability(lambda share: bar.progress(share, text="Refitting…"))
         bar.empty()
     if ctx.key in done:
         found = done[ctx.key]
@@ -131,11 +130,11 @@ def draw(
             f"(adjusted Rand index; lowest {found.seed_agreement_min:.0%})."
         )
         st.markdown("**Prediction strength per k** (0.8 or more supports that k; information only)")
-        strength = ctx.prediction_strength()
+        strength = run.prediction_strength()
         st.plotly_chart(seg.prediction_strength_figure(strength, ctx.k), key="strength")
         supported = strength.loc[strength["prediction_strength"] >= 0.8, "k"]
         st.caption(
             f"Supported up to k = {int(supported.max())}; at your k = {ctx.k}: "
             f"{strength.set_index('k')['prediction_strength'].get(ctx.k, float('nan')):.2f}."
         )
-    return profiled
+    return run

@@ -22,7 +22,7 @@ TITLES = {"segment": "K-Means segments", "rfm_segment": "RFM grid segments"}
 
 def earlier_date(ctx: Context, snapshot: str) -> tuple[str, int]:
     """The days-back slider (default 90, at most the data's span less a week)."""
-    first = ctx.cleaned().transactions["invoice_date"].min().normalize()
+    first = ctx.run.cleaned().transactions["invoice_date"].min().normalize()
     span = int((pd.Timestamp(snapshot) - first).days)
     if span < 8:
         raise seg.DataError(

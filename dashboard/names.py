@@ -3,12 +3,16 @@ refits (a new k, transform or sample), and equal names merge segments."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 import segmentation as seg
 
 from . import state as S
-from .context import Context
+
+if TYPE_CHECKING:
+    from .context import Context
 
 
 def _saved(ctx: Context) -> dict[str, tuple[float, float, float]]:
@@ -19,8 +23,9 @@ def _saved(ctx: Context) -> dict[str, tuple[float, float, float]]:
 def _carried(ctx: Context, segments: seg.Segments) -> dict[int, str]:
     """The user's names of the segments this refit found again."""
     auto = seg.name_segments(segments.centroids)
-    profile = seg.cluster_profile(ctx.rfm(), segments.labels, auto)
-    return seg.carry_names(_saved(ctx), profile, ctx.rfm())
+    rfm = ctx.run.rfm()
+    profile = seg.cluster_profile(rfm, segments.labels, auto)
+    return seg.carry_names(_saved(ctx), profile, rfm)
 
 
 def names_for(ctx: Context, segments: seg.Segments) -> dict[int, str]:
@@ -42,7 +47,7 @@ def name_inputs(ctx: Context, segments: seg.Segments) -> dict[int, str]:
     """One text box per segment, filled with its name; what the user types is remembered with
     the segment's profile, so the name follows the segment when it is found again."""
     auto = seg.name_segments(segments.centroids)
-    rfm = ctx.rfm()
+    rfm = ctx.run.rfm()
     profile = seg.cluster_profile(rfm, segments.labels, auto).set_index("cluster")
     saved = _saved(ctx)
     missing = any(S.name_key(c) not in st.session_state for c in auto)  # page was left

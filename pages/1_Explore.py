@@ -27,8 +27,8 @@ for col, (metric, key) in zip(cols, S.TRANSFORM.items(), strict=True):
 
 try:
     ctx = context.run()
-    table = ctx.rfm()
-    fitted = ctx.transformed().transformer
+    table = ctx.run.rfm()
+    fitted = ctx.run.transformed().transformer
 except seg.SegmentationError as exc:
     pages.show_error(exc)
     st.stop()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import segmentation as seg
-from dashboard import context, formats, kmeans_view, names, pages, scores_view
+from dashboard import context, formats, kmeans_view, pages, scores_view
 
 pages.setup_page("Segments")
 st.title("Segments")
@@ -11,11 +11,8 @@ scores_view.method_radio()
 
 try:
     ctx = context.run()
-    table = ctx.rfm()
-    scaled = ctx.transformed().scaled
-    segments = ctx.segments()
     symbol = ctx.notes().currency_symbol
-    scored = ctx.scored() if ctx.settings.scores else None
+    scored = ctx.run.scored() if ctx.settings.scores else None
 except seg.SegmentationError as exc:
     pages.show_error(exc)
     st.stop()
@@ -23,17 +20,17 @@ except seg.SegmentationError as exc:
 kmeans = ctx.settings.kmeans
 if kmeans:
     st.header("K-Means segments")
-    profiled = kmeans_view.draw(ctx, table, scaled, segments, symbol)
+    run = kmeans_view.draw(ctx, symbol)
 else:
-    profiled = seg.profile_stage(table, segments, names.names_for(ctx, segments))
-result = ctx.result(profiled)
+    run = ctx.run
+result = run.result()
 customers = result.customers
 
 if scored is not None:
     st.header("RFM scores")
     st.subheader("Score thresholds")
     scores_view.thresholds(scored)
-    kpis = ctx.kpis(customers, "rfm_segment")
+    kpis = result.kpis("rfm_segment")
     book = result.playbook
     ranks = dict(zip(book["segment"], book["rank"], strict=True))
     st.subheader("Segments of the RFM grid")

@@ -4,7 +4,7 @@ file downloaded earlier; lists of who moved down, moved up or is new."""
 import streamlit as st
 
 import segmentation as seg
-from dashboard import cache, context, movement_view, names, pages
+from dashboard import context, movement_view, pages
 from dashboard import state as S
 
 COMPARE = {"date": "an earlier date of this file", "file": "a customer file downloaded earlier"}
@@ -23,21 +23,18 @@ st.radio(
 
 try:
     ctx = context.run()
-    segments = ctx.segments()
-    profiled = seg.profile_stage(ctx.rfm(), segments, names.names_for(ctx, segments))
-    result = ctx.result(profiled)
+    run = ctx.named()
+    result = run.result()
     now = result.customer_file(ctx.contacts())
     symbol = ctx.notes().currency_symbol
     snapshot = now["snapshot_date"].iloc[0]
     if st.session_state[S.COMPARE_WITH] == "date":
         s0, days = movement_view.earlier_date(ctx, snapshot)
-        before = cache.earlier_labels(
-            ctx.source, seg.recipe_to_json(ctx.recipe(profiled.names)), s0, ctx.data
-        )
+        before = run.earlier_labels(s0)
     else:
         before = movement_view.previous_file()
         s0 = str(before["snapshot_date"].iloc[0])
-    revenue = cache.period_revenue(ctx.source, ctx.settings.cleaning, s0, ctx.data)
+    revenue = run.period_revenue(s0)
     found = seg.compare_all(before, now, result.playbook, revenue)
 except seg.SegmentationError as exc:
     pages.show_error(exc)

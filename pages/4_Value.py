@@ -4,7 +4,7 @@ valuable customers who have probably left."""
 import streamlit as st
 
 import segmentation as seg
-from dashboard import cache, context, formats, names, pages, value_view
+from dashboard import context, formats, pages, value_view
 from dashboard import state as S
 
 MODELS = {
@@ -46,23 +46,17 @@ c3.slider(
 
 try:
     ctx = context.run()
-    segments = ctx.segments()
-    profiled = seg.profile_stage(ctx.rfm(), segments, names.names_for(ctx, segments))
+    run = ctx.named()
     value = ctx.value()
-    check = cache.holdout(  # the model in use: one model name everywhere on the page
-        ctx.source,
-        ctx.settings.cleaning,
-        float(st.session_state[S.HOLDOUT_FRACTION]),
-        value.purchases.model,
-        ctx.data,
-    )
-    customers = ctx.result(profiled).customer_file(ctx.contacts(), value.predictions)
+    # the model in use: one model name everywhere on the page
+    check = run.holdout(float(st.session_state[S.HOLDOUT_FRACTION]), value.purchases.model)
+    customers = run.result().customer_file(ctx.contacts(), value.predictions)
     symbol = ctx.notes().currency_symbol
 except seg.SegmentationError as exc:
     pages.show_error(exc)
     st.stop()
 try:  # the forecast is never shown without how far off it was on this data
-    tested = cache.backtest(ctx.source, ctx.settings.cleaning, ctx.data)
+    tested = run.backtest(365)
 except seg.SegmentationError as exc:
     tested = None
     st.warning(f"The forecasts could not be checked on this data: {exc}")
@@ -96,8 +90,7 @@ h = value.horizon
 customers[f"revenue_last_{h}d"] = value.recent_revenue.reindex(customers["customer_id"]).to_numpy()
 at_cut = None
 if tested is not None:  # the segments as they stood at the backtest's cut
-    recipe = seg.recipe_to_json(ctx.recipe(profiled.names))
-    at_cut = cache.earlier_labels(ctx.source, recipe, tested.after_cut, ctx.data)
+    at_cut = run.earlier_labels(tested.after_cut)
 
 st.subheader("Expected revenue per segment")
 for by, title in (("segment", "K-Means segments"), ("rfm_segment", "RFM grid segments")):

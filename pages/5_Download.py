@@ -4,7 +4,7 @@ segment summary, recipe, cleaning report."""
 import streamlit as st
 
 import segmentation as seg
-from dashboard import context, formats, mailing_view, names, pages, sql_view
+from dashboard import context, formats, mailing_view, pages, sql_view
 from dashboard import state as S
 
 CSV_FORMATS = {
@@ -18,12 +18,11 @@ st.title("Download")
 
 try:
     ctx = context.run()
-    segments = ctx.segments()
-    profiled = seg.profile_stage(ctx.rfm(), segments, names.names_for(ctx, segments))
-    report = ctx.cleaned().report
+    run = ctx.named()
+    report = run.cleaned().report
     notes = ctx.notes()
-    recipe = ctx.recipe(profiled.names)
-    result = ctx.result(profiled)
+    recipe = ctx.recipe(run)
+    result = run.result()
     contacts = ctx.contacts()
 except seg.SegmentationError as exc:
     pages.show_error(exc)
@@ -35,15 +34,14 @@ except seg.SegmentationError as exc:
     predictions, value_note = None, f"No value columns: {exc}"
 customers = result.customer_file(contacts, predictions)
 source_name = st.session_state[S.DATA_NAME]
-profile = profiled.profile if result.profiled is not None else ctx.kpis(customers, "rfm_segment")
+profile = result.profile if result.profiled is not None else result.kpis("rfm_segment")
 if ctx.sampled:
     st.info(
-        f"The segments were fitted on a sample of {len(ctx.rfm()):,} customers; the customer "
+        f"The segments were fitted on a sample of {len(result.rfm):,} customers; the customer "
         f"files label all {len(customers):,} customers with that model. The segment summary "
         "describes the sample."
     )
-k = ctx.k
-stem = f"k{k}" if result.profiled is not None else "rfm"
+stem = f"k{result.k}" if result.profiled is not None else "rfm"
 for column, method in formats.METHOD_COLUMNS:
     if column in customers:
         st.caption(

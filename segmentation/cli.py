@@ -548,10 +548,11 @@ def run_fit(args: argparse.Namespace) -> None:
     )
 
     from .outcomes.labelling import reading_of, recipe_to_json
-    from .pipeline import segment
+    from .pipeline import Run
 
     contacts = _contacts(loaded, args.contacts)
-    result = segment(loaded.transactions, settings)
+    run = Run(loaded.transactions, settings)
+    result = run.result()
     print(f"Read {loaded.name}: columns {loaded.roles.used()}")
     print("Reading\n" + loaded.notes.summary())
     if args.show_orders:
@@ -564,18 +565,14 @@ def run_fit(args: argparse.Namespace) -> None:
     if result.scored is not None:
         _print_scores(result)
     if args.stability and result.profiled is not None:
-        _print_stability(result)
-    value, tested = (None, None) if args.no_value else _value(args, result)
+        _print_stability(result, run.stability())
+    value, tested = (None, None) if args.no_value else _value(args, run)
     predictions = value.predictions if value is not None else None
     customers = result.customer_file(contacts, predictions)
     if value is not None:
         at_cut = None
         if tested is not None:  # segments as they stood at the cut: nothing after it is seen
-            from .method.recipe import Recipe
-            from .outcomes.movement import earlier_labels
-
-            recipe = Recipe.from_dict(result.recipe())
-            at_cut = earlier_labels(loaded.transactions, recipe, tested.after_cut)
+            at_cut = run.earlier_labels(tested.after_cut)
         _print_segment_value(customers, value, tested, at_cut, loaded.notes.currency_symbol)
     moved = None
     if args.compare_at or args.compare_with:
@@ -660,25 +657,23 @@ def _write_customers(args, customers: pd.DataFrame, loaded, contacts) -> None:
         _write_bytes(args.segment_files, segment_zip(lists))
 
 
-def _value(args, result):
+def _value(args, run):
     """Fit the value models; a data set they cannot describe is said, not fatal."""
-    from .outcomes.backtesting import backtest, off_by
-    from .outcomes.value import STRONG_CORRELATION, holdout_check
+    from .outcomes.backtesting import off_by
+    from .outcomes.value import STRONG_CORRELATION
 
     if args.value_horizon < 1:
         raise SegmentationError("--value-horizon must be 1 day or more.")
     try:
-        value = result.value(args.value_horizon, args.discount_rate, args.value_model)
+        value = run.value(args.value_horizon, args.discount_rate, args.value_model)
         # The held-out check judges the model in use: one model name everywhere.
-        check = holdout_check(
-            result.cleaned.transactions, args.holdout_fraction, value.purchases.model
-        )
+        check = run.holdout(args.holdout_fraction, value.purchases.model)
     except SegmentationError as exc:
         print(f"\nCustomer value: not computed. {exc}")
         return None, None
     tested = None
     try:  # the forecast is never shown without how far off it was on this data
-        tested = backtest(result.cleaned.transactions, args.value_horizon)
+        tested = run.backtest(args.value_horizon)
     except SegmentationError as exc:
         print(f"\nBacktest: not possible ({exc}) The forecasts below are unchecked.")
     else:
@@ -760,11 +755,10 @@ def _movement(args, loaded, found, previous) -> None:
         _write(args.movers, movers_table(found), "movers")
 
 
-def _print_stability(result) -> None:
+def _print_stability(result, found) -> None:
     from .method.stability import prediction_strength
 
     settings = result.settings
-    found = result.stability()
     table = found.table.assign(segment=found.table["cluster"].map(result.names))
     print(f"\nStability ({found.resamples} bootstrap refits; Hennig 2007: 0.75 or more stable, ")
     print("0.6 to 0.75 doubtful, below 0.6 do not trust)")

@@ -13,10 +13,10 @@ only what a change touches: a k change refits the final model alone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
@@ -36,20 +36,24 @@ from .method.profiles import (
     relative_importance,
     segment_kinds,
 )
+from .method.recipe import Recipe
 from .method.results import Cleaned, Elbow, Profiled, Scored, Transformed
 from .method.rfm import RFM_COLUMNS, compute_rfm, snapshot_date
 from .method.sampling import sample_transactions
 from .method.scores import crosstab, fit_edges, grid_segments, rules_table
+from .method.stability import Stability, prediction_strength, stability_stage
 from .method.transforms import RFMTransformer
+from .outcomes.backtesting import Backtest, backtest
 from .outcomes.export import customer_file, customers_table, metrics_table
 from .outcomes.kpis import customer_activity, segment_kpis
 from .outcomes.labelling import (
     label_with_model,
     recipe_from_parts,
 )
+from .outcomes.movement import earlier_labels, period_revenue
 from .outcomes.playbook import playbook_table, with_names
+from .outcomes.value import Holdout, Value, holdout_check, value_stage
 from .settings import (
-    METRICS,
     PRESETS,
     TUTORIAL,
     ModelOptions,
@@ -245,13 +249,6 @@ class SegmentationResult:
             value,
         )
 
-    def value(self, horizon: int = 365, rate: float = 0.0, model: str = "auto"):
-        """Customer value ahead (see :mod:`segmentation.outcomes.value`), fitted on every
-        customer."""
-        from .outcomes.value import value_stage
-
-        return value_stage(self.cleaned.transactions, self.cleaned.snapshot, horizon, rate, model)
-
     def crosstab(self) -> pd.DataFrame:
         """Customers per K-Means segment and grid segment, in the playbook's order."""
         book = self.playbook
@@ -280,21 +277,217 @@ class SegmentationResult:
         """The recipe; ``reading`` records how the file was read (see :func:`reading_of`)."""
         return build_recipe(self, value, reading)
 
-    def stability(self, progress=None):
-        """How far these segments can be trusted (see :mod:`segmentation.method.stability`)."""
-        from .method.stability import stability_stage
 
+class Memo(Protocol):
+    """Where a run keeps its stages: ``get`` returns the value kept under ``key``, computing
+    it with ``compute`` the first time. Runs that share a memo (the dashboard's, per file)
+    share every stage whose settings they share."""
+
+    def get(self, key: tuple, compute: Callable[[], T]) -> T: ...
+
+
+class Stages:
+    """A run's own memo: a dictionary (the command line and ``segment()`` use one per run)."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple, Any] = {}
+
+    def get(self, key: tuple, compute: Callable[[], T]) -> T:
+        if key not in self._kept:
+            self._kept[key] = compute()
+        return self._kept[key]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One segmentation of a file's transactions: each stage computed on first use and kept
+    in ``memo`` under exactly the settings it depends on, so a k change refits only the
+    final model and a rename only relabels. Every face (command line, report, dashboard)
+    asks a run for its stages; none chains them itself."""
+
+    transactions: pd.DataFrame = field(repr=False)
+    settings: Settings = field(default_factory=Settings)
+    names: tuple[tuple[int, str], ...] = ()
+    memo: Memo = field(default_factory=Stages, repr=False, compare=False)
+
+    def with_settings(self, settings: Settings) -> Run:
+        return replace(self, settings=settings)
+
+    def named(self, names: Mapping[int, str] | None) -> Run:
+        """The same run with the user's segment names (by cluster number)."""
+        return replace(self, names=tuple(sorted((names or {}).items())))
+
+    def _kept(self, stage: str, *key: Any, compute: Callable[[], T]) -> T:
+        return self.memo.get((stage, *key), compute)
+
+    # ------------------------------------------------------------------ the method
+    def cleaned(self) -> Cleaned:
         s = self.settings
-        return stability_stage(
-            self.rfm,
-            s.transforms,
-            self.scaled,
-            self.segments.labels,
-            self.k,
-            s.model_options,
-            s.resamples,
-            progress,
+        return self._kept(
+            "cleaned", s.cleaning, compute=lambda: clean_stage(self.transactions, s.cleaning)
         )
+
+    def rfm(self, everyone: bool = False) -> pd.DataFrame:
+        """RFM of the customers the model sees (a sample when asked), or of ``everyone``."""
+        s = self.settings
+        options = s.rfm_options.everyone if everyone else s.rfm_options
+        return self._kept(
+            "rfm", s.cleaning, options, compute=lambda: rfm_stage(self.cleaned(), options)
+        )
+
+    def _upstream(self) -> tuple:
+        s = self.settings
+        return (s.cleaning, s.rfm_options, transform_choice(s.transforms))
+
+    def transformed(self) -> Transformed:
+        choice = transform_choice(self.settings.transforms)
+        return self._kept(
+            "transformed", *self._upstream(), compute=lambda: transform_stage(self.rfm(), choice)
+        )
+
+    def elbow(self) -> Elbow:
+        model = self.settings.model_options
+        return self._kept(
+            "elbow",
+            *self._upstream(),
+            model,
+            compute=lambda: elbow_stage(self.transformed(), model),
+        )
+
+    @property
+    def k(self) -> int:
+        """The k chosen, or the elbow's suggestion."""
+        return int(self.settings.k or self.elbow().suggested_k)
+
+    def segments(self) -> Segments:
+        model, k = self.settings.model_options, self.k
+        return self._kept(
+            "segments",
+            *self._upstream(),
+            model,
+            k,
+            compute=lambda: fit_stage(self.transformed(), self.rfm(), k, model),
+        )
+
+    def profiled(self) -> Profiled:
+        s = self.settings
+
+        def compute() -> Profiled:
+            profiled = profile_stage(self.rfm(), self.segments(), dict(self.names))
+            if s.scores:  # one name, one group
+                check_names(profiled.names, set(rules_table(s.rules)["segment"]), "RFM grid")
+            return profiled
+
+        return self._kept(
+            "profiled", *self._upstream(), s.model_options, self.k, self.names, s.rules, s.method,
+            compute=compute,
+        )  # fmt: skip
+
+    def labelled(self) -> pd.DataFrame:
+        """Every customer with the K-Means segment (labelled by the model fitted on the
+        sample when there is one), or every customer's metrics when K-Means is not asked."""
+        s = self.settings
+        if not s.kmeans:
+            return metrics_table(self.rfm(everyone=True))
+        if s.sample_size is None:
+            return self.profiled().customers
+        return self._kept(
+            "labelled", *self._upstream(), s.model_options, self.k, self.names,
+            compute=lambda: label_stage(
+                self.cleaned(), s.rfm_options, self.transformed(), self.segments(),
+                self.profiled().names,
+            ),
+        )  # fmt: skip
+
+    def scored(self) -> Scored:
+        """RFM scores of every customer, thresholds fitted on the customers the model sees."""
+        s = self.settings
+        return self._kept(
+            "scored", s.cleaning, s.rfm_options, s.score_options,
+            compute=lambda: score_stage(self.rfm(), self.rfm(everyone=True), s.score_options),
+        )  # fmt: skip
+
+    def result(self) -> SegmentationResult:
+        """The stages of the chosen method as one result."""
+        s = self.settings
+        return SegmentationResult(
+            settings=s,
+            cleaned=self.cleaned(),
+            rfm=self.rfm(),
+            transformed=self.transformed() if s.kmeans else None,
+            elbow=self.elbow() if s.kmeans else None,
+            k=self.k if s.kmeans else None,
+            segments=self.segments() if s.kmeans else None,
+            profiled=self.profiled() if s.kmeans else None,
+            labelled=self.labelled(),
+            scored=self.scored() if s.scores else None,
+        )
+
+    def recipe(self, value=None, reading: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        return build_recipe(self.result(), value, reading)
+
+    # ------------------------------------------------------------------ on demand
+    def stability(self, progress: Callable[[float], object] | None = None) -> Stability:
+        s = self.settings
+        return self._kept(
+            "stability", *self._upstream(), s.model_options, self.k, s.resamples,
+            compute=lambda: stability_stage(
+                self.rfm(), transform_choice(s.transforms), self.transformed().scaled,
+                self.segments().labels, self.k, s.model_options, s.resamples, progress,
+            ),
+        )  # fmt: skip
+
+    def prediction_strength(self) -> pd.DataFrame:
+        model = self.settings.model_options
+        return self._kept(
+            "prediction_strength", *self._upstream(), model,
+            compute=lambda: prediction_strength(self.transformed().scaled, model),
+        )  # fmt: skip
+
+    def activity(self) -> pd.DataFrame:
+        """Orders, first and last purchase per customer (see :mod:`.outcomes.kpis`)."""
+        return self._kept(
+            "activity", self.settings.cleaning,
+            compute=lambda: customer_activity(self.cleaned().transactions),
+        )  # fmt: skip
+
+    def value(self, horizon: int = 365, rate: float = 0.0, model: str = "auto") -> Value:
+        """The value models fitted on every customer (see :mod:`.outcomes.value`)."""
+        found = self.cleaned()
+        return self._kept(
+            "value", self.settings.cleaning, horizon, rate, model,
+            compute=lambda: value_stage(found.transactions, found.snapshot, horizon, rate, model),
+        )  # fmt: skip
+
+    def backtest(self, horizon: int = 365) -> Backtest:
+        """The forecasts of the data before its last ``horizon`` days against what happened."""
+        return self._kept(
+            "backtest", self.settings.cleaning, horizon,
+            compute=lambda: backtest(self.cleaned().transactions, horizon),
+        )  # fmt: skip
+
+    def holdout(self, fraction: float, model: str = "auto") -> Holdout:
+        return self._kept(
+            "holdout", self.settings.cleaning, fraction, model,
+            compute=lambda: holdout_check(self.cleaned().transactions, fraction, model),
+        )  # fmt: skip
+
+    def earlier_labels(self, s0: str | pd.Timestamp) -> pd.DataFrame:
+        """The customers as they stood at ``s0``, labelled by this run's recipe."""
+        s = self.settings
+        return self._kept(
+            "earlier", *self._upstream(), s.model_options, self.k, self.names, s.score_options,
+            s.playbook, str(s0),
+            compute=lambda: earlier_labels(
+                self.transactions, Recipe.from_dict(self.recipe()), s0
+            ),
+        )  # fmt: skip
+
+    def period_revenue(self, start: str | pd.Timestamp) -> pd.Series:
+        return self._kept(
+            "period_revenue", self.settings.cleaning, str(start),
+            compute=lambda: period_revenue(self.cleaned().transactions, start),
+        )  # fmt: skip
 
 
 def segment(
@@ -302,7 +495,8 @@ def segment(
     settings: Settings | None = None,
     names: Mapping[int, str] | None = None,
 ) -> SegmentationResult:
-    """Clean, sample, RFM, transform, standardize, choose k, fit, profile and name.
+    """Clean, sample, RFM, transform, standardize, choose k, fit, profile and name: a
+    :class:`Run`'s result.
 
     Parameters
     ----------
@@ -311,44 +505,7 @@ def segment(
         refunds netted, all customers, auto transforms and the suggested k.
     names : segment names chosen by the user, by cluster number.
     """
-    settings = settings or Settings()
-    cleaned = clean_stage(tx, settings.cleaning)
-    rfm = rfm_stage(cleaned, settings.rfm_options)
-    everyone = rfm if settings.sample_size is None else None
-    transformed = elbow = k = segments = profiled = None
-    if settings.kmeans:
-        transformed = transform_stage(rfm, transform_choice(settings.transforms))
-        elbow = elbow_stage(transformed, settings.model_options)
-        k = settings.k or elbow.suggested_k
-        segments = fit_stage(transformed, rfm, k, settings.model_options)
-        profiled = profile_stage(rfm, segments, names)
-        if settings.scores:  # one name, one group
-            check_names(profiled.names, set(rules_table(settings.rules)["segment"]), "RFM grid")
-        labelled = (
-            profiled.customers
-            if everyone is not None
-            else label_stage(cleaned, settings.rfm_options, transformed, segments, profiled.names)
-        )
-    else:
-        if everyone is None:
-            everyone = rfm_stage(cleaned, settings.rfm_options.everyone)
-        labelled = metrics_table(everyone)
-    scored = None
-    if settings.scores:
-        metrics = labelled.set_index("customer_id")[list(METRICS)]
-        scored = score_stage(rfm, metrics, settings.score_options)
-    return SegmentationResult(
-        settings=settings,
-        cleaned=cleaned,
-        rfm=rfm,
-        transformed=transformed,
-        elbow=elbow,
-        k=k,
-        segments=segments,
-        profiled=profiled,
-        labelled=labelled,
-        scored=scored,
-    )
+    return Run(tx, settings or Settings()).named(names).result()
 
 
 def build_recipe(

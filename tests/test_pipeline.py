@@ -151,3 +151,62 @@ def test_a_rename_keeps_the_action_in_the_file_the_recipe_and_the_movement(demo_
 def test_a_kmeans_name_that_a_grid_segment_uses_is_refused(demo_tx):
     with pytest.raises(SettingsError, match="'Champions' is already the name of an RFM grid"):
         segment(demo_tx, Settings(k=4), names={1: "Champions"})
+
+
+class CountingMemo:
+    """A run's memo that counts how often each stage was computed."""
+
+    def __init__(self):
+        self.kept, self.computed = {}, {}
+
+    def get(self, key, compute):
+        if key not in self.kept:
+            self.computed[key[0]] = self.computed.get(key[0], 0) + 1
+            self.kept[key] = compute()
+        return self.kept[key]
+
+
+def test_runs_sharing_a_memo_share_every_stage_their_settings_share(demo_tx):
+    from dataclasses import replace
+
+    from segmentation.pipeline import Run
+
+    memo = CountingMemo()
+    three = Run(demo_tx, Settings(k=3), memo=memo)
+    three.result()
+    four = three.with_settings(replace(three.settings, k=4))
+    assert four.result().k == 4
+    renamed = four.named({0: "Top"})
+    assert renamed.result().names[0] == "Top"
+    # A k change refits the final model alone; a rename only renames.
+    assert memo.computed == {
+        "cleaned": 1, "rfm": 1, "transformed": 1, "elbow": 1, "segments": 2, "profiled": 3,
+        "scored": 1,
+    }  # fmt: skip
+    # The same customers, labels and names as segment() with the same choices.
+    alone = segment(demo_tx, Settings(k=4), {0: "Top"})
+    assert renamed.result().customers.equals(alone.customers)
+
+
+def test_a_run_of_the_scores_alone_fits_no_k_means_and_says_so(demo_tx):
+    from segmentation.pipeline import Run
+
+    memo = CountingMemo()
+    result = Run(demo_tx, Settings(method="scores"), memo=memo).result()
+    assert set(memo.computed) == {"cleaned", "rfm", "scored"}
+    assert list(result.customers["rfm_segment"].notna().unique()) == [True]
+    with pytest.raises(SettingsError, match="no K-Means segments"):
+        result.names  # noqa: B018 - the property is the behaviour under test
+
+
+def test_no_page_chains_the_stages_itself():
+    """The dashboard asks a run for its stages: no page or dashboard module calls a stage
+    function or segment() (one pipeline, wired once)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    face = [root / "app.py", *(root / "pages").glob("*.py"), *(root / "dashboard").glob("*.py")]
+    for path in face:
+        text = path.read_text()
+        assert not re.search(r"\bseg\.(\w+_stage|segment)\(", text), path

@@ -14,8 +14,8 @@ def value_page(app):
 
 def core_value(model="auto"):
     loaded = seg.load_transactions(seg.demo_csv_bytes(), "demo.csv")
-    result = seg.segment(loaded.transactions, seg.Settings(k=3))
-    return result, result.value(365, 0.0, model)
+    run = seg.Run(loaded.transactions, seg.Settings(k=3))
+    return run.result(), run.value(365, 0.0, model)
 
 
 def test_the_model_in_use_and_the_segment_revenue_match_the_core(app):
