@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from typing import Any, Protocol, TypeVar
 
 import pandas as pd
@@ -189,6 +188,7 @@ class SegmentationResult:
     profiled: Profiled | None
     labelled: pd.DataFrame
     scored: Scored | None = None
+    activity: pd.DataFrame | None = None  # orders, first and last purchase per customer
 
     @property
     def report(self) -> CleaningReport:
@@ -259,15 +259,13 @@ class SegmentationResult:
             dict(zip(book["segment"], book["rank"], strict=True)),
         )
 
-    @cached_property
-    def activity(self) -> pd.DataFrame:
-        """Orders, first and last purchase per customer (see :mod:`segmentation.outcomes.kpis`)."""
-        return customer_activity(self.cleaned.transactions)
-
     def kpis(self, by: str = "segment") -> pd.DataFrame:
         """Per-segment figures (see :mod:`segmentation.outcomes.kpis`) of the K-Means segments
         (``by="segment"``) or the grid segments (``"rfm_segment"``), over every customer."""
-        return segment_kpis(self.customers, self.activity, by)
+        activity = self.activity
+        if activity is None:
+            activity = customer_activity(self.cleaned.transactions)
+        return segment_kpis(self.customers, activity, by)
 
     @property
     def sampled(self) -> bool:
@@ -421,6 +419,7 @@ class Run:
             profiled=self.profiled() if s.kmeans else None,
             labelled=self.labelled(),
             scored=self.scored() if s.scores else None,
+            activity=self.activity(),
         )
 
     def recipe(self, value=None, reading: Mapping[str, Any] | None = None) -> dict[str, Any]:

@@ -181,7 +181,7 @@ def test_runs_sharing_a_memo_share_every_stage_their_settings_share(demo_tx):
     # A k change refits the final model alone; a rename only renames.
     assert memo.computed == {
         "cleaned": 1, "rfm": 1, "transformed": 1, "elbow": 1, "segments": 2, "profiled": 3,
-        "scored": 1,
+        "scored": 1, "activity": 1,
     }  # fmt: skip
     # The same customers, labels and names as segment() with the same choices.
     alone = segment(demo_tx, Settings(k=4), {0: "Top"})
@@ -193,7 +193,7 @@ def test_a_run_of_the_scores_alone_fits_no_k_means_and_says_so(demo_tx):
 
     memo = CountingMemo()
     result = Run(demo_tx, Settings(method="scores"), memo=memo).result()
-    assert set(memo.computed) == {"cleaned", "rfm", "scored"}
+    assert set(memo.computed) == {"cleaned", "rfm", "scored", "activity"}
     assert list(result.customers["rfm_segment"].notna().unique()) == [True]
     with pytest.raises(SettingsError, match="no K-Means segments"):
         result.names  # noqa: B018 - the property is the behaviour under test

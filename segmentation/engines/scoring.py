@@ -193,6 +193,8 @@ def _jvm_output_to(path: Path):
 def score_spark(path: str | Path, recipe: Recipe, spark, summary: bool = False) -> Any:
     """The labelled customers as a Spark DataFrame (nothing is collected); ``summary=True``
     gives the value models' customer summary instead."""
+    from pyspark import StorageLevel
+
     from .sql import compile_recipe
 
     path = Path(path)
@@ -212,7 +214,14 @@ def score_spark(path: str | Path, recipe: Recipe, spark, summary: bool = False) 
     types = {
         f.name: "float" for f in frame.schema.fields if f.dataType.typeName() in ("double", "float")
     }
-    return spark.sql(compile_recipe(recipe, "spark", "transactions", types, summary=summary))
+    # The file's rows as the recipe reads them are computed once (exact duplicates out, spread
+    # by customer) and kept: every grouping of the query reads them, none reads the file again.
+    rows = spark.sql(compile_recipe(recipe, "spark", "transactions", types, rows="query"))
+    rows.persist(StorageLevel.MEMORY_AND_DISK).createOrReplaceTempView("recipe_rows")
+    query = compile_recipe(
+        recipe, "spark", "transactions", types, summary=summary, rows="recipe_rows"
+    )
+    return spark.sql(query)
 
 
 def with_value(frame: pd.DataFrame, recipe: Recipe, summary) -> pd.DataFrame:
@@ -318,7 +327,7 @@ def _score(
         result = score_spark(path, recipe, spark)
         if parquet and recipe.value is None:
             result.write.mode("overwrite").parquet(str(out))
-            return engine, result.count()
+            return engine, spark.read.parquet(str(out)).count()  # not the query again
         frame = with_value(
             result.toPandas(),
             recipe,

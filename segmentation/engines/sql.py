@@ -31,6 +31,10 @@ from ..settings import METRICS
 
 DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "postgres")
 TABLE = "transactions"
+KEY = "segment_customer_key"  # the customer key, computed before anything else
+# What one dialect adds to the common query: Spark spreads the rows by customer once (every
+# later grouping, distinct and join by customer then needs no other exchange of all rows).
+ENGINE_HINTS = {"spark": "REPARTITION"}
 # Roles the SQL path can read, and reading notes it can reproduce.
 # Roles whose meaning needs more than one row (status vocabularies, per-store order numbers,
 # several currencies) are read by the pandas engine only.
@@ -193,6 +197,7 @@ def compile_recipe(
     types: Mapping[str, str] | None = None,
     contacts: list[str] | None = None,
     summary: bool = False,
+    rows: str | None = None,
 ) -> str:
     """The scoring query of ``recipe`` in ``dialect``, over ``table`` (the file's columns).
 
@@ -200,7 +205,12 @@ def compile_recipe(
     customer id is cut to its whole number, as the pandas reader does. ``contacts`` are the
     columns to carry (default: the recipe's). ``summary=True`` gives instead the value models'
     customer summary (``customer_id, x, t_x, T, zbar``: purchase days, days from the first to
-    the last, days from the first to the period's end, mean spend of the repeat days)."""
+    the last, days from the first to the period's end, mean spend of the repeat days).
+
+    ``rows="query"`` gives only the file's rows as the recipe reads them (customer key, order,
+    date, money and contact columns; exact duplicates out); ``rows=TABLE`` reads those rows
+    from ``TABLE`` instead of computing them (an engine that keeps them once, see
+    :func:`segmentation.engines.scoring.score_spark`)."""
     if dialect not in DIALECTS:
         raise SettingsError(f"Unknown SQL dialect '{dialect}'. Choose from: {', '.join(DIALECTS)}.")
     check_sql_recipe(recipe)
@@ -212,7 +222,7 @@ def compile_recipe(
     cleaning = recipe.cleaning
     contacts = list(reading.contacts if contacts is None else contacts)
 
-    base = [f"{_customer_expr(roles, reading, types)} AS customer_id"]
+    base = [f"{KEY} AS customer_id"]
     inv = roles.get("invoice_id")
     base.append(f"TRIM(CAST({_q(inv)} AS VARCHAR)) AS invoice_id" if inv else "NULL AS invoice_id")
     base.append(f"CAST({_q(roles['invoice_date'])} AS TIMESTAMP) AS invoice_date")
@@ -230,8 +240,12 @@ def compile_recipe(
     )
     for i, column in enumerate(contacts):
         base.append(f"CAST({_q(column)} AS VARCHAR) AS contact_{i}")
+    # The customer key first: the rows are spread over the engine's workers by customer once
+    # (see ENGINE_HINTS), and the exact duplicates, the RFM and the contacts are found where
+    # each customer's rows already are.
+    keyed = f"SELECT {_customer_expr(roles, reading, types)} AS {KEY}, * FROM {table}"
     distinct = "DISTINCT " if cleaning.duplicates else ""
-    source = f"SELECT {distinct}* FROM {table}"
+    source = f"SELECT {distinct}* FROM ({keyed}) AS keyed_rows"
 
     refund = [f"COALESCE({counted} < 0, FALSE)"]
     if inv:
@@ -281,8 +295,11 @@ def compile_recipe(
         else "CAST(CAST(MAX(invoice_date) AS DATE) + INTERVAL 1 DAY AS DATE)"
     )
 
+    src = f"SELECT {', '.join(base)} FROM ({source}) AS raw_rows"
+    if rows == "query":
+        return _transpile(src, dialect, v)
     ctes = [
-        f"src AS (SELECT {', '.join(base)} FROM ({source}) AS raw_rows)",
+        f"src AS ({src if rows is None else f'SELECT * FROM {rows}'})",
         "lines AS (SELECT *, CASE WHEN revenue IS NULL OR NOT revenue BETWEEN -1e300 AND 1e300 "
         f"THEN 0 ELSE (CASE WHEN {refund_flag} THEN {signed} ELSE revenue END) END AS money, "
         f"{refund_flag} AS refund FROM src WHERE {where})",
@@ -367,6 +384,11 @@ def _transpile(query: str, dialect: str, values: _Values) -> str:
     values in as literal nodes, and write the tree in ``dialect``."""
     tree = sqlglot.parse_one(query, read="duckdb")
     tree = exp.replace_placeholders(tree, **values.nodes)
+    if dialect in ENGINE_HINTS:
+        for select in tree.find_all(exp.Select):
+            if any(e.alias == KEY for e in select.expressions):
+                hint = exp.Anonymous(this=ENGINE_HINTS[dialect], expressions=[exp.column(KEY)])
+                select.set("hint", exp.Hint(expressions=[hint]))
     if tree.find(exp.Placeholder) is not None:
         raise SettingsError("Internal error: a value of the recipe found no place in the query.")
     return tree.sql(dialect=dialect, pretty=True)
