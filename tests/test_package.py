@@ -126,3 +126,34 @@ def test_no_start_up_tricks_or_global_options_in_the_core():
         text = path.read_text()
         assert "os._exit" not in text, path
         assert "pd.set_option" not in text, path
+
+
+def test_the_core_and_its_command_work_without_the_extras(tmp_path):
+    """Installed without extras (no sqlglot, DuckDB, Spark or Streamlit), the package imports,
+    fits and scores with pandas; an engine that needs an extra says which, in one line."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys
+for name in ("sqlglot", "duckdb", "pyspark", "streamlit", "cachetools"):
+    sys.modules[name] = None  # as if not installed
+from segmentation.cli import main
+out = {str(tmp_path)!r}
+assert main(["demo", "--out", out + "/shop.csv"]) == 0
+assert main([out + "/shop.csv", "--no-value", "--k", "3", "--recipe", out + "/r.json"]) == 0
+assert main(["score", out + "/shop.csv", "--apply-recipe", out + "/r.json"]) == 0
+assert main(["score", out + "/shop.csv", "--apply-recipe", out + "/r.json", "--engine",
+             "duckdb"]) == 2
+assert main(["score", "--apply-recipe", out + "/r.json", "--sql", "spark"]) == 2
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert errors == [
+        "error: The duckdb engine needs duckdb: pip install 'segmentation[sql]'.",
+        "error: Writing the recipe as SQL needs sqlglot: pip install 'segmentation[sql]'.",
+    ]
+    assert "Traceback" not in done.stderr

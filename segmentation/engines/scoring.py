@@ -7,6 +7,7 @@ or a cluster). The SQL engines run the query of :mod:`segmentation.engines.sql`.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 import tempfile
@@ -28,18 +29,26 @@ ENGINES = ("auto", "pandas", "duckdb", "spark")
 # in memory several times over; DuckDB streams it.
 DUCKDB_ABOVE_MB = 200
 OUTPUTS = (".csv", ".xlsx", ".parquet")
+# The package each engine needs, and the extra that installs it.
+NEEDS = {"duckdb": ("duckdb", "sql"), "spark": ("pyspark", "spark")}
 
 
 def choose_engine(engine: str, path: str | Path) -> str:
-    """The engine asked for; ``auto`` is DuckDB for parquet or CSV above ``DUCKDB_ABOVE_MB``,
-    pandas otherwise."""
+    """The engine asked for (refused in words when its extra is not installed); ``auto`` is
+    DuckDB (when installed) for parquet or CSV above ``DUCKDB_ABOVE_MB``, pandas otherwise."""
     if engine not in ENGINES:
         raise SettingsError(f"Unknown engine '{engine}'. Choose from: {', '.join(ENGINES)}.")
     if engine != "auto":
+        package, extra = NEEDS.get(engine, (None, None))
+        if package and importlib.util.find_spec(package) is None:
+            raise SettingsError(
+                f"The {engine} engine needs {package}: pip install 'segmentation[{extra}]'."
+            )
         return engine
     path = Path(path)
     big = path.exists() and path.stat().st_size > DUCKDB_ABOVE_MB * 1_000_000
-    return "duckdb" if big and _format(path) in ("parquet", "csv") else "pandas"
+    duckdb = importlib.util.find_spec("duckdb") is not None
+    return "duckdb" if big and duckdb and _format(path) in ("parquet", "csv") else "pandas"
 
 
 def _format(path: Path) -> str:
