@@ -144,7 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     parents = [_reading_options(), _customer_file_options()]
-    p = commands.add_parser("fit", parents=parents, help="segment a transactions file")
+    p = commands.add_parser(
+        "fit",
+        parents=parents,
+        help="segment a transactions file",
+        description="Segment a transactions file (the default subcommand).",
+        epilog=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("file", nargs="?", help="transactions file: xlsx, xls, csv, txt or parquet")
     p.add_argument("--demo", action="store_true", help="use the built-in demo data")
     p.add_argument(
@@ -393,7 +400,8 @@ def _spark_conf(items: list[str]) -> dict[str, str]:
 
 def run(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):  # python -m segmentation FILE
+    # python -m segmentation FILE (and --help: the fit's options, then the subcommands)
+    if not argv or argv[0] not in COMMANDS:
         recipe = any(a == "--apply-recipe" or a.startswith("--apply-recipe=") for a in argv)
         argv.insert(0, "score" if recipe else "fit")
     args, unknown = build_parser().parse_known_args(argv)

@@ -284,3 +284,13 @@ def test_demo_writes_the_dashboard_s_demo_shop_or_rows_of_generated_data(tmp_pat
     assert len(pd.read_parquet(tmp_path / "big.parquet")) == 1234
     assert main(["demo", "--rows", "10", "--out", str(tmp_path / "big.csv")]) == 2
     assert "--rows needs" in capsys.readouterr().err
+
+
+def test_help_lists_the_fit_options_and_the_subcommands(capsys):
+    # Scripts (and people) read `python -m segmentation --help` for what the command takes.
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert "--refunds" in text and "--apply-recipe" not in text.split("segmentation score")[0]
+    assert "segmentation score FILE --apply-recipe" in text and "segmentation demo" in text
