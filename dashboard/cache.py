@@ -34,6 +34,8 @@ MAX_ENTRIES = 16
 # The shared cache's bound, in MB (about ten Online-Retail-sized files).
 LARGE_CACHE_MB = int(os.environ.get("SEGMENTS_CACHE_MB", "1000"))
 HEAVY_AT_ONCE = 2
+# The stages that hold the file's rows: memory is handed back to the system after them.
+ROW_STAGES = ("loaded", "cleaned")
 
 T = TypeVar("T")
 
@@ -94,6 +96,8 @@ class SharedStages:
                 found = _large.get(full, _MISSING)
             if found is _MISSING:
                 found = compute()
+                if key[0] in ROW_STAGES:  # their intermediates were the size of the file
+                    _release_memory()
                 with _lock:
                     try:
                         _large[full] = found
@@ -103,7 +107,6 @@ class SharedStages:
             _local.depth -= 1
             if outer:
                 _heavy.release()
-                _release_memory()
         return found
 
 

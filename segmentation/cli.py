@@ -432,7 +432,7 @@ def run_score(args: argparse.Namespace) -> None:
     the file as the fit read its own (options given win) and prints how it read it."""
     import time
 
-    from .engines.scoring import choose_engine, read_as_fitted, score
+    from .engines.scoring import choose_engine, fitted_contacts, read_as_fitted, score
     from .outcomes.labelling import apply_recipe, load_recipe
 
     spark_conf = _spark_conf(args.spark_conf)  # settings are checked before any file is read
@@ -468,8 +468,7 @@ def run_score(args: argparse.Namespace) -> None:
             encoding=args.encoding,
             statuses=_statuses(args),
         )
-        fitted = recipe.reading.contacts if recipe.reading else ()
-        saved = [c for c in fitted if c in loaded.contacts.kinds]
+        saved = fitted_contacts(loaded, recipe)
         if args.contacts is None and saved:  # the fit's contact fields, where the file has them
             contacts = loaded.contacts.values[saved]
         else:
@@ -512,8 +511,7 @@ def run_demo(args: argparse.Namespace) -> None:
         return
     if args.rows < 1 or suffix != ".parquet":
         raise SegmentationError("--rows needs 1 or more rows and a .parquet --out.")
-    chunk = min(25_000, args.rows // 10 + 1)  # customers generated at a time
-    print(f"Wrote {write_large(args.rows, args.out, args.seed, chunk):,} rows to {args.out}")
+    print(f"Wrote {write_large(args.rows, args.out, args.seed):,} rows to {args.out}")
 
 
 def run_fit(args: argparse.Namespace) -> None:

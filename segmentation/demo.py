@@ -162,7 +162,8 @@ def demo_csv_bytes(n_customers: int = 3000, seed: int = 7) -> bytes:
 def write_large(rows: int, out: str, seed: int = 7, chunk_customers: int = 25_000) -> int:
     """Write about ``rows`` demo transactions to a parquet file in chunks of customers (ids
     and invoice numbers continue from chunk to chunk), so no more than one chunk is in
-    memory. Returns the rows written."""
+    memory (and no more customers than a tenth of the rows). Returns the rows written."""
+    chunk_customers = min(chunk_customers, rows // 10 + 1)
     import pyarrow as pa
     import pyarrow.parquet as pq
 

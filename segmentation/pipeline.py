@@ -144,16 +144,14 @@ def score_stage(fit_rfm: pd.DataFrame, rfm: pd.DataFrame, options: ScoreOptions)
 
 
 def label_stage(
-    cleaned: Cleaned,
-    options: RFMOptions,
+    everyone: pd.DataFrame,
     transformed: Transformed,
     segments: Segments,
     names: Mapping[int, str],
 ) -> pd.DataFrame:
-    """Every customer labelled by a model fitted on a sample: RFM of all the cleaned data,
-    the fitted transforms and scaler, the nearest centroid. Without a sample, the fit's own
-    labels are every customer's."""
-    everyone = rfm_stage(cleaned, options.everyone)
+    """Every customer (``everyone``: the RFM of all the cleaned data) labelled by a model
+    fitted on a sample: the fitted transforms and scaler, the nearest centroid. Without a
+    sample, the fit's own labels are every customer's."""
     return label_with_model(
         everyone,
         transformed.transformer,
@@ -187,8 +185,8 @@ class SegmentationResult:
     segments: Segments | None
     profiled: Profiled | None
     labelled: pd.DataFrame
+    activity: pd.DataFrame  # orders, first and last purchase per customer
     scored: Scored | None = None
-    activity: pd.DataFrame | None = None  # orders, first and last purchase per customer
 
     @property
     def report(self) -> CleaningReport:
@@ -262,10 +260,7 @@ class SegmentationResult:
     def kpis(self, by: str = "segment") -> pd.DataFrame:
         """Per-segment figures (see :mod:`segmentation.outcomes.kpis`) of the K-Means segments
         (``by="segment"``) or the grid segments (``"rfm_segment"``), over every customer."""
-        activity = self.activity
-        if activity is None:
-            activity = customer_activity(self.cleaned.transactions)
-        return segment_kpis(self.customers, activity, by)
+        return segment_kpis(self.customers, self.activity, by)
 
     @property
     def sampled(self) -> bool:
@@ -392,7 +387,7 @@ class Run:
         return self._kept(
             "labelled", *self._upstream(), s.model_options, self.k, self.names,
             compute=lambda: label_stage(
-                self.cleaned(), s.rfm_options, self.transformed(), self.segments(),
+                self.rfm(everyone=True), self.transformed(), self.segments(),
                 self.profiled().names,
             ),
         )  # fmt: skip
@@ -452,11 +447,12 @@ class Run:
 
     def value(self, horizon: int = 365, rate: float = 0.0, model: str = "auto") -> Value:
         """The value models fitted on every customer (see :mod:`.outcomes.value`)."""
-        found = self.cleaned()
-        return self._kept(
-            "value", self.settings.cleaning, horizon, rate, model,
-            compute=lambda: value_stage(found.transactions, found.snapshot, horizon, rate, model),
-        )  # fmt: skip
+
+        def compute() -> Value:
+            found = self.cleaned()
+            return value_stage(found.transactions, found.snapshot, horizon, rate, model)
+
+        return self._kept("value", self.settings.cleaning, horizon, rate, model, compute=compute)
 
     def backtest(self, horizon: int = 365) -> Backtest:
         """The forecasts of the data before its last ``horizon`` days against what happened."""

@@ -87,11 +87,17 @@ def read_as_fitted(path: str | Path, recipe: Recipe, **given: Any) -> LoadedData
     return load_transactions(path, roles=roles or None, statuses=statuses, **options)
 
 
+def fitted_contacts(loaded: LoadedData, recipe: Recipe) -> list[str]:
+    """The contact fields the fit chose, those this file has."""
+    fitted = recipe.reading.contacts if recipe.reading else ()
+    return [c for c in fitted if c in loaded.contacts.kinds]
+
+
 def score_pandas(path: str | Path, recipe: Recipe) -> pd.DataFrame:
     """Read the file as the fit read it, then label it with the fit's contact fields (value
     predictions included when the recipe has them)."""
     loaded = read_as_fitted(path, recipe)
-    chosen = [c for c in (recipe.reading or Reading(())).contacts if c in loaded.contacts.kinds]
+    chosen = fitted_contacts(loaded, recipe)
     contacts = loaded.contacts.values[chosen] if chosen else None
     customers, _ = apply_recipe(loaded.transactions, recipe, contacts)
     return customers

@@ -16,10 +16,9 @@ reason (score them with ``--engine pandas``). Value predictions are not part of 
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..columns.roles import ROLES
 from ..errors import SettingsError
@@ -27,8 +26,11 @@ from ..method.cleaning import NON_PRODUCT_CODES
 from ..method.recipe import Reading, Recipe
 from ..settings import METRICS
 
-if TYPE_CHECKING:  # sqlglot is the sql extra's: imported where a query is written
+try:  # the sql extra's: the package imports without it, and says so when a query is asked for
+    import sqlglot
     from sqlglot import exp
+except ImportError:
+    sqlglot = None  # type: ignore[assignment]
 
 DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "postgres")
 TABLE = "transactions"
@@ -89,8 +91,6 @@ def reading_codes(reading: Reading) -> tuple[str, ...]:
 def _q(name: str) -> str:
     """A column name as a quoted identifier, written by sqlglot (quotes inside are escaped;
     spaces and capitals survive every dialect)."""
-    from sqlglot import exp
-
     return exp.to_identifier(str(name), quoted=True).sql(dialect="duckdb")
 
 
@@ -109,7 +109,6 @@ class _Values:
         return f":{name}"
 
     def num(self, value: Any) -> str:
-        from sqlglot import exp
 
         number = float(value)
         if not math.isfinite(number):
@@ -117,14 +116,12 @@ class _Values:
         return self._add(exp.Literal.number(repr(number)))
 
     def int(self, value: Any) -> str:
-        from sqlglot import exp
 
         if isinstance(value, bool) or int(value) != value:
             raise SettingsError(f"The recipe holds {value!r} where a whole number belongs.")
         return self._add(exp.Literal.number(int(value)))
 
     def text(self, value: Any) -> str:
-        from sqlglot import exp
 
         return self._add(exp.Literal.string(str(value)))
 
@@ -222,7 +219,7 @@ def compile_recipe(
     :func:`segmentation.engines.scoring.score_spark`)."""
     if dialect not in DIALECTS:
         raise SettingsError(f"Unknown SQL dialect '{dialect}'. Choose from: {', '.join(DIALECTS)}.")
-    if importlib.util.find_spec("sqlglot") is None:
+    if sqlglot is None:
         raise SettingsError(
             "Writing the recipe as SQL needs sqlglot: pip install 'segmentation[sql]'."
         )
@@ -395,9 +392,6 @@ def compile_recipe(
 def _transpile(query: str, dialect: str, values: _Values) -> str:
     """Parse the query's text (ours alone: the recipe's values are placeholders), then put the
     values in as literal nodes, and write the tree in ``dialect``."""
-    import sqlglot
-    from sqlglot import exp
-
     tree = sqlglot.parse_one(query, read="duckdb")
     tree = exp.replace_placeholders(tree, **values.nodes)
     if dialect in ENGINE_HINTS:
