@@ -28,6 +28,7 @@ for col, (metric, key) in zip(cols, S.TRANSFORM.items(), strict=True):
 try:
     ctx = context.run()
     table = ctx.run.rfm()
+    basis = ctx.run.basis()  # the snapshot day and what frequency counts
     fitted = ctx.run.transformed().transformer
 except seg.SegmentationError as exc:
     pages.show_error(exc)
@@ -42,8 +43,8 @@ for col, metric in zip(cols, seg.METRICS, strict=True):
     )
 
 st.subheader("RFM summary")
-snapshot = table.attrs.get("snapshot")
-frequency = choices.FREQUENCY_LABELS[table.attrs.get("frequency", "invoices")]
+snapshot = basis[0].date()
+frequency = choices.FREQUENCY_LABELS[basis[1]]
 st.caption(
     f"{seg.count(len(table), 'customer')} · snapshot {snapshot} · frequency counts {frequency}"
 )

@@ -37,7 +37,7 @@ from .method.profiles import (
 )
 from .method.recipe import Recipe
 from .method.results import Cleaned, Elbow, Profiled, Scored, Transformed
-from .method.rfm import RFM_COLUMNS, compute_rfm, snapshot_date
+from .method.rfm import RFM_COLUMNS, compute_rfm, default_frequency, snapshot_date
 from .method.sampling import sample_transactions
 from .method.scores import crosstab, fit_edges, grid_segments, rules_table
 from .method.stability import Stability, prediction_strength, stability_stage
@@ -91,13 +91,20 @@ def clean_stage(tx: pd.DataFrame, cleaning: CleaningOptions) -> Cleaned:
     return Cleaned(cleaned, report, snapshot_date(cleaned))
 
 
+def rfm_basis(cleaned: Cleaned, options: RFMOptions) -> tuple[pd.Timestamp, str]:
+    """What the RFM table is measured by: the snapshot day recency counts to (of the whole
+    cleaned data, a sample's too) and what frequency counts."""
+    tx = cleaned.transactions
+    return snapshot_date(tx, options.snapshot), options.frequency or default_frequency(tx)
+
+
 def rfm_stage(cleaned: Cleaned, options: RFMOptions) -> pd.DataFrame:
     """Sample (when asked) and compute recency, frequency and monetary value per customer."""
-    snapshot = snapshot_date(cleaned.transactions, options.snapshot)
+    snapshot, frequency = rfm_basis(cleaned, options)
     sampled = sample_transactions(
         cleaned.transactions, options.sample_size, options.sample_unit, options.seed
     )
-    return compute_rfm(sampled, snapshot, options.frequency)
+    return compute_rfm(sampled, snapshot, frequency)
 
 
 def transform_stage(rfm: pd.DataFrame, transforms: TransformChoice) -> Transformed:
@@ -186,6 +193,8 @@ class SegmentationResult:
     profiled: Profiled | None
     labelled: pd.DataFrame
     activity: pd.DataFrame  # orders, first and last purchase per customer
+    snapshot: pd.Timestamp  # the day recency is measured to
+    frequency: str  # what frequency counts: invoices, lines or days
     scored: Scored | None = None
 
     @property
@@ -242,7 +251,7 @@ class SegmentationResult:
             self.labelled,
             self.scored.scores if self.scored else None,
             self.playbook,
-            str(self.rfm.attrs.get("snapshot")),
+            str(self.snapshot.date()),
             contacts,
             value,
         )
@@ -400,9 +409,14 @@ class Run:
             compute=lambda: score_stage(self.rfm(), self.rfm(everyone=True), s.score_options),
         )  # fmt: skip
 
+    def basis(self) -> tuple[pd.Timestamp, str]:
+        """The snapshot day and what frequency counts (see :func:`rfm_basis`)."""
+        return rfm_basis(self.cleaned(), self.settings.rfm_options)
+
     def result(self) -> SegmentationResult:
         """The stages of the chosen method as one result."""
         s = self.settings
+        snapshot, frequency = self.basis()
         return SegmentationResult(
             settings=s,
             cleaned=self.cleaned(),
@@ -415,6 +429,8 @@ class Run:
             labelled=self.labelled(),
             scored=self.scored() if s.scores else None,
             activity=self.activity(),
+            snapshot=snapshot,
+            frequency=frequency,
         )
 
     def recipe(self, value=None, reading: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -509,7 +525,8 @@ def build_recipe(
     """Everything needed to label another file the same way without refitting."""
     return recipe_from_parts(
         result.settings,
-        result.rfm.attrs,
+        str(result.snapshot.date()),
+        result.frequency,
         result.transformed,
         result.segments.centroids if result.segments else None,
         result.names if result.profiled else None,

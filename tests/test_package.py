@@ -128,6 +128,7 @@ def test_no_start_up_tricks_or_global_options_in_the_core():
         assert "pd.set_option" not in text, path
 
 
+@pytest.mark.slow  # a process of its own, fitting the demo shop
 def test_the_core_and_its_command_work_without_the_extras(tmp_path):
     """Installed without extras (no sqlglot, DuckDB, Spark or Streamlit), the package imports,
     fits and scores with pandas; an engine that needs an extra says which, in one line."""

@@ -86,7 +86,8 @@ def test_a_sample_is_measured_to_the_whole_datas_snapshot():
         s for s in range(100) if "z" not in set(sample_transactions(tx, 4, seed=s)["customer_id"])
     )
     result = segment(tx, Settings(k=2, sample_size=4, seed=seed, transforms="none"))
-    assert result.rfm.attrs["snapshot"] == "2024-02-11"  # the day after z's purchase
+    assert result.snapshot == pd.Timestamp("2024-02-11")  # the day after z's purchase
+    assert result.frequency == "invoices"
     for customer, recency in result.rfm["recency_days"].items():
         assert recency == 41 - days[customer]
 

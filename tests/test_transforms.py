@@ -83,3 +83,17 @@ def test_skew_of_nearly_equal_values_is_nan_and_quiet():
         assert np.isnan(skew(values))
     # 1, 2, 3, 10: mean 4, deviations -3, -2, -1, 6; m2 = 50/4, m3 = (-27 - 8 - 1 + 216)/4 = 45.
     assert skew(np.array([1.0, 2.0, 3.0, 10.0])) == pytest.approx(45 / 12.5**1.5)
+
+
+def test_a_refit_without_the_skewness_table_fits_only_the_transforms_in_use(rfm):
+    """A bootstrap refits the transforms hundreds of times: only the chosen ones are fitted
+    there (an "auto" metric still compares every transform), with the same outcome."""
+    chosen = {"recency_days": "boxcox", "frequency": "auto", "monetary": "log"}
+    full = RFMTransformer(chosen).fit(rfm)
+    lean = RFMTransformer(chosen, skewness=False).fit(rfm)
+    assert set(lean.candidates_) == {("recency_days", "boxcox"), ("monetary", "log")} | {
+        ("frequency", m) for m in ("none", "log", "sqrt", "cbrt", "boxcox", "yeojohnson")
+    }
+    assert lean.methods_ == full.methods_ and lean.params_ == full.params_
+    pd.testing.assert_frame_equal(lean.transform(rfm), full.transform(rfm))
+    assert lean.params_["recency_days"] == stats.boxcox(rfm["recency_days"].astype(float))[1]

@@ -155,6 +155,9 @@ def test_value_stage_on_the_demo_shop():
     assert predictions["p_buying_again"].between(0, 1).all()
     assert (predictions["value_90d"] >= 0).all()
     assert value.purchases.name in value.chosen_because
+    day_before = result.cleaned.snapshot - pd.Timedelta(days=1)  # the period ends the day before
+    assert value.end == day_before and value.summary.attrs == {}
+    assert value.to_dict()["period_end"] == str(day_before.date())
 
 
 def test_a_file_without_repeat_buyers_is_refused_clearly():

@@ -56,11 +56,10 @@ def compute_rfm(
 
     Returns
     -------
-    DataFrame indexed by ``customer_id`` (sorted), with ``attrs["snapshot"]`` and
-    ``attrs["frequency"]``. Recency counts calendar days from the last purchase day to the
-    snapshot day, so a purchase on the last day has recency 1. When ``tx`` has a ``refund``
-    column (netted refunds), refund lines count in monetary value only, and customers without
-    a purchase are left out.
+    DataFrame indexed by ``customer_id`` (sorted). Recency counts calendar days from the last
+    purchase day to the snapshot day, so a purchase on the last day has recency 1. When ``tx``
+    has a ``refund`` column (netted refunds), refund lines count in monetary value only, and
+    customers without a purchase are left out.
     """
     frequency = frequency or default_frequency(tx)
     if frequency not in FREQUENCY_MODES:
@@ -113,6 +112,4 @@ def compute_rfm(
         },
         index=pd.Index(customers, name="customer_id"),
     )
-    rfm = rfm[freq > 0]
-    rfm.attrs.update(snapshot=str(snap.date()), frequency=frequency)
-    return rfm
+    return rfm[freq > 0]

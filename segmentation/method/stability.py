@@ -77,7 +77,7 @@ def _fit_labels(x: np.ndarray, k: int, seed: int, n_init: int | str) -> np.ndarr
 
 
 def _scaled(rfm: pd.DataFrame, transforms: TransformChoice) -> np.ndarray:
-    x = RFMTransformer(dict(transforms)).fit_transform(rfm).to_numpy()
+    x = RFMTransformer(dict(transforms), skewness=False).fit_transform(rfm).to_numpy()
     spread = x.std(axis=0)
     return (x - x.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
 

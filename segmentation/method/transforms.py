@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -79,14 +79,17 @@ def skewness_table(rfm: pd.DataFrame) -> pd.DataFrame:
     return _skew_and_params(rfm)[0]
 
 
-def _skew_and_params(rfm: pd.DataFrame) -> tuple[pd.DataFrame, dict[tuple[str, str], float | None]]:
-    """The skewness table and the fitted parameter of every valid (metric, transform)."""
+def _skew_and_params(
+    rfm: pd.DataFrame, methods: Mapping[str, Sequence[str]] | None = None
+) -> tuple[pd.DataFrame, dict[tuple[str, str], float | None]]:
+    """The skewness table and the fitted parameter of every valid (metric, transform), or of
+    the given transforms per metric (the others NaN)."""
     table: dict[str, dict[str, float]] = {}
     params: dict[tuple[str, str], float | None] = {}
     for metric in METRICS:
         x = rfm[metric].to_numpy(dtype="float64")
-        row = {}
-        for method in TRANSFORMS:
+        row = dict.fromkeys(TRANSFORMS, float("nan"))
+        for method in TRANSFORMS if methods is None else methods[metric]:
             if why_invalid(method, x):
                 row[method] = float("nan")
             else:
@@ -109,17 +112,21 @@ class RFMTransformer:
     ----------
     methods : ``"auto"``, or a mapping metric -> transform name (``"auto"`` allowed per metric;
         metrics left out get ``"auto"``).
+    skewness : fit every transform of every metric for the skewness table (what the Explore
+        page shows); ``False`` fits only what the choice needs (every transform of an
+        ``"auto"`` metric, the chosen one of the others): a bootstrap's refits.
 
     Attributes
     ----------
     methods_ : dict metric -> chosen transform.
     params_ : dict metric -> fitted parameter (Box-Cox / Yeo-Johnson lambda) or ``None``.
-    skewness_ : skewness table of the data it was fitted on.
-    candidates_ : dict (metric, transform) -> fitted parameter, for every valid pair.
+    skewness_ : skewness table of the data it was fitted on (NaN where not fitted).
+    candidates_ : dict (metric, transform) -> fitted parameter, for every valid pair fitted.
     """
 
-    def __init__(self, methods: str | Mapping[str, str] = "auto") -> None:
+    def __init__(self, methods: str | Mapping[str, str] = "auto", skewness: bool = True) -> None:
         self.methods = methods
+        self.skewness = skewness
 
     def _requested(self) -> dict[str, str]:
         if isinstance(self.methods, str):
@@ -141,7 +148,8 @@ class RFMTransformer:
                 f"Only {len(rfm)} customer is left after cleaning; segments need at least 2. "
                 "Check the cleaning report and the column mapping."
             )
-        self.skewness_, fitted = _skew_and_params(rfm)
+        needed = {m: TRANSFORMS if r == "auto" else (r,) for m, r in requested.items()}
+        self.skewness_, fitted = _skew_and_params(rfm, None if self.skewness else needed)
         self.candidates_ = fitted  # every valid (metric, transform) -> its fitted parameter
         self.methods_: dict[str, str] = {}
         self.params_: dict[str, float | None] = {}

@@ -25,7 +25,6 @@ def customers_table(rfm: pd.DataFrame, labels: pd.Series, names: Mapping[int, st
 def metrics_table(rfm: pd.DataFrame) -> pd.DataFrame:
     """Every customer with ``customer_id`` and the RFM metrics (no K-Means labels)."""
     out = rfm[list(METRICS)].reset_index()
-    out.attrs = {}
     return out
 
 

@@ -18,7 +18,7 @@ from ..method.clustering import assign_segments
 from ..method.profiles import segment_kinds
 from ..method.recipe import RECIPE_VERSION, Recipe
 from ..method.results import Scored, Transformed
-from ..method.rfm import RFM_COLUMNS, compute_rfm
+from ..method.rfm import RFM_COLUMNS, compute_rfm, snapshot_date
 from ..method.scores import grid_segments, rules_table
 from ..method.transforms import RFMTransformer
 from ..settings import METRICS, Settings
@@ -65,7 +65,8 @@ def reading_of(loaded, contacts: Sequence[str] = (), **options: Any) -> dict[str
 
 def recipe_from_parts(
     settings: Settings,
-    rfm_attrs: Mapping[str, Any],
+    snapshot: str,
+    frequency: str,
     transformed: Transformed | None,
     centroids: pd.DataFrame | None,
     names: Mapping[int, str] | None,
@@ -81,8 +82,8 @@ def recipe_from_parts(
         "snapshot_rule": "day after the last invoice date"
         if settings.snapshot is None
         else f"fixed: {settings.snapshot}",
-        "snapshot_used": rfm_attrs.get("snapshot"),
-        "frequency": rfm_attrs.get("frequency"),
+        "snapshot_used": snapshot,
+        "frequency": frequency,
         "method": settings.method,
     }
     if transformed is not None and centroids is not None:
@@ -141,7 +142,8 @@ def apply_recipe(
     cleaned, report = clean_transactions(tx, recipe.cleaning, keep=RFM_COLUMNS)
     if cleaned.empty:
         raise DataError("No transactions are left to label (before the snapshot, after cleaning).")
-    rfm = compute_rfm(cleaned, snapshot or recipe.snapshot, recipe.frequency)
+    snap = snapshot_date(cleaned, snapshot or recipe.snapshot)
+    rfm = compute_rfm(cleaned, snap, recipe.frequency)
     part = recipe.kmeans
     if part is not None:
         transformer = RFMTransformer.from_dict(
@@ -166,8 +168,6 @@ def apply_recipe(
     playbook = playbook_table(recipe.playbook or None)
     predictions = None
     if recipe.value is not None:
-        predictions = predict_with_saved(cleaned, rfm.attrs["snapshot"], recipe.value.as_saved())
-    customers = customer_file(
-        labelled, scores, playbook, str(rfm.attrs["snapshot"]), contacts, predictions
-    )
+        predictions = predict_with_saved(cleaned, snap, recipe.value.as_saved())
+    customers = customer_file(labelled, scores, playbook, str(snap.date()), contacts, predictions)
     return customers, report

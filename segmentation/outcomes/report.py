@@ -156,7 +156,7 @@ def html_report(result, source: str, notes=None, currency_symbol: str = "") -> s
     report = result.report
     parts = [
         f"<h1>Customer segments of {escape(source)}</h1>",
-        f'<p class="muted">Snapshot {escape(str(result.rfm.attrs.get("snapshot")))}; '
+        f'<p class="muted">Snapshot {escape(str(result.snapshot.date()))}; '
         f"{len(customers):,} customers; made {dt.date.today():%d %B %Y}.</p>",
         "<h2>Data and cleaning</h2>",
         f"<p>{escape(report.summary()).replace(chr(10), '<br>')}</p>",
@@ -169,7 +169,7 @@ def html_report(result, source: str, notes=None, currency_symbol: str = "") -> s
         f"<p>{escape(method.get(s.method, 'RFM scores with the segment grid'))}. "
         f"Refunds: {escape(REFUND_WORDS.get(s.cleaning.refunds, s.cleaning.refunds))}; "
         "frequency counts "
-        f"{escape(str(result.rfm.attrs.get('frequency')))}; "
+        f"{escape(result.frequency)}; "
         + (
             f"fitted on a sample of {len(result.rfm):,} customers, every customer labelled. "
             if result.sampled

@@ -372,6 +372,7 @@ class Value:
     purchases: PurchaseModel
     spend: SpendModel
     summary: pd.DataFrame
+    end: pd.Timestamp  # the period's last day: the day before the snapshot
     predictions: pd.DataFrame
     horizon: int
     rate: float
@@ -385,7 +386,7 @@ class Value:
             "spend": self.spend.to_dict(),
             "horizon_days": self.horizon,
             "discount_rate": self.rate,
-            "period_end": str(self.summary.attrs.get("end", "")),
+            "period_end": str(self.end.date()),
         }
 
 
@@ -479,7 +480,6 @@ def value_stage(
         raise DataError("The discount rate must be 0 or more (0.1 is 10 % a year).")
     end = pd.Timestamp(snapshot).normalize() - pd.Timedelta(days=1)
     summary = customer_summary(cleaned, end)
-    summary.attrs["end"] = str(end.date())
     bought = cleaned[~cleaned["refund"].astype(bool)] if "refund" in cleaned else cleaned
     cut, days = held_out(bought, horizon)
     purchases, why = choose_model(
@@ -497,6 +497,7 @@ def value_stage(
         purchases,
         spend,
         summary,
+        end,
         predictions,
         horizon,
         rate,
@@ -574,7 +575,9 @@ def holdout_check(
     )
 
 
-def predict_with_saved(cleaned: pd.DataFrame, snapshot: str, saved: dict) -> pd.DataFrame:
+def predict_with_saved(
+    cleaned: pd.DataFrame, snapshot: str | pd.Timestamp, saved: dict
+) -> pd.DataFrame:
     """Predictions for another file with the parameters a recipe saved (no refitting)."""
     end = pd.Timestamp(snapshot).normalize() - pd.Timedelta(days=1)
     return predict_summary(customer_summary(cleaned, end), saved)
