@@ -111,3 +111,30 @@ def test_the_day_after_the_cut_and_the_score_shown_as_still_buying():
 
     assert replace(found, scores=better).still_buying("BG/NBD") == "p_buying_again"
     assert replace(found, scores=worse).still_buying("BG/NBD") == "p_alive"
+
+
+def test_the_backtest_and_the_automatic_choice_fit_each_model_once(monkeypatch):
+    """The automatic choice is judged on the backtest's own period: the same customers up to
+    the same cut, so each model is fitted on them once, plus the chosen one on everything
+    (three models: four fits, where computing the choice apart took seven)."""
+    import segmentation as seg
+    from segmentation.outcomes import value as value_module
+
+    loaded = seg.load_transactions(seg.demo_csv_bytes(), "demo.csv")
+    cleaned = seg.segment(loaded.transactions, seg.Settings(method="scores")).cleaned
+    value_module._fit_rows.cache_clear()
+    fitted = []
+    real = value_module._fit
+
+    def counting(loglik, start, what):
+        fitted.append(what)
+        return real(loglik, start, what)
+
+    monkeypatch.setattr(value_module, "_fit", counting)
+    tested = backtest(cleaned.transactions, 365)
+    value = seg.value_stage(cleaned.transactions, cleaned.snapshot, 365)
+    purchase_models = [w for w in fitted if w in value_module.MODEL_NAMES.values()]
+    assert sorted(purchase_models) == sorted(
+        [*value_module.MODEL_NAMES.values(), value.purchases.name]
+    )
+    assert value.purchases.name == tested.best_forecast

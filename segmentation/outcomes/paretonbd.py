@@ -17,8 +17,6 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, gammaln, hyp2f1
 
-from ..errors import DataError
-
 NAME = "Pareto/NBD"
 MAX_TERMS = 20_000  # of mpmath's series, for the rows scipy cannot give
 
@@ -122,13 +120,15 @@ class ParetoNBD:
 
 def fit_pareto(summary: pd.DataFrame) -> ParetoNBD:
     """Maximum-likelihood Pareto/NBD on a customer summary (``x``, ``t_x``, ``T``)."""
-    from .value import _compress, _fit
+    from .value import fit_purchases
 
-    if (summary["x"] > 0).sum() < 2:
-        raise DataError(
-            "Fewer than two customers bought again: there is nothing to learn repeat buying from."
-        )
-    rows, counts = _compress(summary, ["x", "t_x", "T"])
+    return fit_purchases(summary, "pnbd")  # type: ignore[return-value]
+
+
+def pareto_from_rows(rows: np.ndarray, counts: np.ndarray, customers: int) -> ParetoNBD:
+    """The fit on distinct ``(x, t_x, T)`` rows and their counts (see :func:`fit_pareto`)."""
+    from .value import _fit
+
     x, t_x, T = rows.T
     scale = max(float(T.mean()), 1.0)
 
@@ -137,4 +137,4 @@ def fit_pareto(summary: pd.DataFrame) -> ParetoNBD:
         return float(counts @ _loglik((r, alpha * scale, s, beta * scale), x, t_x, T))
 
     (r, alpha, s, beta), ll = _fit(loglik, np.ones(4), NAME)
-    return ParetoNBD(r, alpha * scale, s, beta * scale, ll, len(summary))
+    return ParetoNBD(r, alpha * scale, s, beta * scale, ll, customers)

@@ -25,6 +25,7 @@ in weeks has α/7 of the fit in days); the other parameters and every prediction
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -250,24 +251,34 @@ def fit_purchases(summary: pd.DataFrame, model: str = "bgnbd") -> PurchaseModel:
     (``"pnbd"``) on a summary."""
     if model not in MODEL_NAMES:
         raise DataError(f"Unknown purchase model '{model}' ({', '.join(MODEL_NAMES)}).")
-    if model == "pnbd":
-        from .paretonbd import fit_pareto
-
-        return fit_pareto(summary)  # type: ignore[return-value]  # the same interface
     if (summary["x"] > 0).sum() < 2:
         raise DataError(
             "Fewer than two customers bought again: there is nothing to learn repeat buying from."
         )
     rows, counts = _compress(summary, ["x", "t_x", "T"])
-    x, t_x, T = rows.T
+    return _fit_rows(model, rows.tobytes(), counts.tobytes(), len(summary))
+
+
+@functools.lru_cache(maxsize=16)
+def _fit_rows(model: str, rows: bytes, counts: bytes, customers: int) -> PurchaseModel:
+    """The fit on distinct ``(x, t_x, T)`` rows and their counts, kept: the automatic choice
+    and the backtest fit the same customers up to the same cut (the arguments are bytes so
+    that equal data finds the kept fit)."""
+    found = np.frombuffer(rows, dtype="float64").reshape(-1, 3)
+    weights = np.frombuffer(counts, dtype="int64")
+    if model == "pnbd":
+        from .paretonbd import pareto_from_rows
+
+        return pareto_from_rows(found, weights, customers)  # type: ignore[return-value]
+    x, t_x, T = found.T
     scale = max(float(T.mean()), 1.0)  # a start of ones in the data's own time scale
 
     def loglik(params):
         r, alpha, a, b = params
-        return float(counts @ _bgnbd_ll((r, alpha * scale, a, b), x, t_x, T, model == "mbgnbd"))
+        return float(weights @ _bgnbd_ll((r, alpha * scale, a, b), x, t_x, T, model == "mbgnbd"))
 
     (r, alpha, a, b), ll = _fit(loglik, np.ones(4), MODEL_NAMES[model])
-    return PurchaseModel(model, r, alpha * scale, a, b, ll, len(summary))
+    return PurchaseModel(model, r, alpha * scale, a, b, ll, customers)
 
 
 @dataclass(frozen=True)
