@@ -229,6 +229,22 @@ def test_each_cleaning_setting_gives_the_same_rows_on_duckdb(fitted, rule):
     pd.testing.assert_frame_equal(as_text(relation.df()), expected)
 
 
+def test_a_fixed_snapshot_gives_the_same_customers_on_duckdb(fitted):
+    """A recipe fitted to a fixed snapshot day: each customer once, recency counted to that
+    day (the query once joined every row to the snapshot, one customer row per line)."""
+    data, recipe = fitted
+    changed = json.loads(recipe.to_json())
+    changed["settings"]["snapshot"] = "2024-06-30"
+    changed = Recipe.from_dict(changed)
+    expected = as_text(score_pandas(data, changed))
+    relation, _ = score_duckdb(data, changed)
+    got = as_text(relation.df())
+    pd.testing.assert_frame_equal(got, expected)
+    assert set(got["snapshot_date"]) == {"2024-06-30"}
+    # customer 100 last bought on 2024-01-01 (orders 1000 and 2000): 181 days to June 30
+    assert got.set_index("customer_id").loc["100", "recency_days"] == "181"
+
+
 def test_value_predictions_come_with_every_engine(fitted, spark, tmp_path):
     data, _ = fitted
     recipe_path = tmp_path / "recipe.json"

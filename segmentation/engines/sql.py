@@ -300,10 +300,17 @@ def compile_recipe(
         order_key, extra = None, "SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END)"
     snapshot = recipe.snapshot
     snap = (
-        f"CAST({v.text(snapshot)} AS DATE)"
+        f"SELECT CAST({v.text(snapshot)} AS DATE) AS snapshot"
         if snapshot
-        else "CAST(CAST(MAX(invoice_date) AS DATE) + INTERVAL 1 DAY AS DATE)"
+        else "SELECT CAST(CAST(MAX(last_row) AS DATE) + INTERVAL 1 DAY AS DATE) AS snapshot "
+        "FROM per_customer"
     )
+    # A customer is scored when they bought (and, refunds netted, paid more than nothing):
+    # one grouping of the kept rows decides it and gives the RFM sums, and every other part
+    # keeps to the customers it found (the rows are read once per grouping, never re-joined).
+    scored = "SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END) > 0"
+    if mode == "net":
+        scored += " AND FLOOR(SUM(micros) / 10000 + 0.5) > 0"
 
     src = f"SELECT {', '.join(base)} FROM ({source}) AS raw_rows"
     if rows == "query":
@@ -315,29 +322,20 @@ def compile_recipe(
         f"{refund_flag} AS refund FROM src WHERE {where})",
         "kept AS (SELECT *, FLOOR(money * 1000000 + 0.5) AS micros FROM lines)",
     ]
-    if mode == "net":
-        ctes.append(
-            "paying AS (SELECT customer_id FROM kept GROUP BY customer_id "
-            "HAVING FLOOR(SUM(micros) / 10000 + 0.5) > 0 "
-            "AND SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END) > 0)"
-        )
-        ctes.append("scored_rows AS (SELECT kept.* FROM kept JOIN paying USING (customer_id))")
-    else:
-        ctes.append("scored_rows AS (SELECT * FROM kept)")
-    ctes.append(f"snap AS (SELECT {snap} AS snapshot FROM scored_rows)")
-    if summary:
-        return _transpile(_summary_query(ctes), dialect, v)
     ctes.append(
         "per_customer AS (SELECT customer_id, "
         "MAX(CASE WHEN NOT refund THEN CAST(invoice_date AS DATE) END) AS last_purchase, "
-        f"{extra} AS loose, FLOOR(SUM(micros) / 10000 + 0.5) AS cents "
-        "FROM scored_rows GROUP BY customer_id "
-        "HAVING SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END) > 0)"
+        f"MAX(invoice_date) AS last_row, {extra} AS loose, "
+        "FLOOR(SUM(micros) / 10000 + 0.5) AS cents "
+        f"FROM kept GROUP BY customer_id HAVING {scored})"
     )
+    ctes.append(f"snap AS ({snap})")
+    if summary:
+        return _transpile(_summary_query(ctes), dialect, v)
     if order_key:
         ctes.append(
             f"orders AS (SELECT customer_id, COUNT(*) AS n FROM (SELECT DISTINCT customer_id, "
-            f"{order_key} AS order_key FROM scored_rows WHERE NOT refund AND {order_key} IS NOT "
+            f"{order_key} AS order_key FROM kept WHERE NOT refund AND {order_key} IS NOT "
             "NULL) AS pairs GROUP BY customer_id)"
         )
         ctes.append(
@@ -407,8 +405,9 @@ def _transpile(query: str, dialect: str, values: _Values) -> str:
 def _summary_query(ctes: list[str]) -> str:
     ctes = [
         *ctes,
-        "days AS (SELECT customer_id, CAST(invoice_date AS DATE) AS day, SUM(money) AS spend "
-        "FROM scored_rows WHERE NOT refund GROUP BY customer_id, CAST(invoice_date AS DATE))",
+        "days AS (SELECT kept.customer_id, CAST(invoice_date AS DATE) AS day, SUM(money) AS "
+        "spend FROM kept JOIN per_customer ON per_customer.customer_id = kept.customer_id "
+        "WHERE NOT refund GROUP BY kept.customer_id, CAST(invoice_date AS DATE))",
         "spans AS (SELECT customer_id, MIN(day) AS first_day, MAX(day) AS last_day, "
         "COUNT(*) - 1 AS x, SUM(spend) AS total FROM days GROUP BY customer_id)",
         "firsts AS (SELECT days.customer_id, days.spend AS first_spend FROM days JOIN spans ON "
