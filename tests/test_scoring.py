@@ -229,6 +229,33 @@ def test_each_cleaning_setting_gives_the_same_rows_on_duckdb(fitted, rule):
     pd.testing.assert_frame_equal(as_text(relation.df()), expected)
 
 
+def test_rows_that_differ_only_in_a_column_the_recipe_does_not_read_both_count(
+    fitted, spark, tmp_path
+):
+    """The exact-duplicate check compares every column of the file, those the recipe does not
+    read too (the engines compare a hash of them): a line repeated exactly counts once, two
+    lines that differ only in their description count twice."""
+    _, recipe = fitted
+    day = pd.Timestamp("2024-03-01 10:00")
+    line = ("3000", 100.0, day, 2, 5.0, "a@shop.example")
+    frame = pd.DataFrame(
+        [(*line, "red"), (*line, "red"), (*line, "blue"), (*line, None),
+         ("3001", 101.0, day, 1, 7.5, None, "red"), ("3001", 101.0, day, 1, 7.5, None, "red")],
+        columns=["InvoiceNo", "CustomerID", "InvoiceDate", "Quantity", "UnitPrice", "Email",
+                 "Description"],
+    )  # fmt: skip
+    data = tmp_path / "lines.parquet"
+    frame.to_parquet(data, index=False)
+    expected = as_text(score_pandas(data, recipe))
+    assert dict(zip(expected["customer_id"], expected["monetary"], strict=True)) == {
+        "100": "30.00",  # red once, blue, and the line without a description: 3 x 10.00
+        "101": "7.50",
+    }
+    relation, _ = score_duckdb(data, recipe)
+    pd.testing.assert_frame_equal(as_text(relation.df()), expected)
+    pd.testing.assert_frame_equal(as_text(score_spark(data, recipe, spark).toPandas()), expected)
+
+
 def test_a_fixed_snapshot_gives_the_same_customers_on_duckdb(fitted):
     """A recipe fitted to a fixed snapshot day: each customer once, recency counted to that
     day (the query once joined every row to the snapshot, one customer row per line)."""

@@ -104,7 +104,8 @@ def score_pandas(path: str | Path, recipe: Recipe) -> pd.DataFrame:
 
 
 def _duckdb_source(path: Path, memory_limit: str | None):
-    """A DuckDB connection, the table expression that reads the file, and its float columns."""
+    """A DuckDB connection, the table expression that reads the file, its float columns and
+    all its columns."""
     import duckdb
 
     kind = _sql_source(path, "duckdb")
@@ -125,7 +126,7 @@ def _duckdb_source(path: Path, memory_limit: str | None):
         for row in schema.itertuples()
         if row.column_type in ("DOUBLE", "FLOAT", "REAL")
     }
-    return con, table, types
+    return con, table, types, list(schema["column_name"])
 
 
 def score_duckdb(
@@ -135,11 +136,11 @@ def score_duckdb(
     that gives the value models' customer summary from the same rows."""
     from .sql import compile_recipe
 
-    con, table, types = _duckdb_source(Path(path), memory_limit)
-    relation = con.sql(compile_recipe(recipe, "duckdb", table, types))
+    con, table, types, columns = _duckdb_source(Path(path), memory_limit)
+    relation = con.sql(compile_recipe(recipe, "duckdb", table, types, columns=columns))
 
     def summary() -> pd.DataFrame:
-        query = compile_recipe(recipe, "duckdb", table, types, summary=True)
+        query = compile_recipe(recipe, "duckdb", table, types, summary=True, columns=columns)
         return con.sql(query).df().set_index("customer_id")
 
     return relation, summary
@@ -231,7 +232,9 @@ def score_spark(path: str | Path, recipe: Recipe, spark, summary: bool = False) 
     }
     # The file's rows as the recipe reads them are computed once (exact duplicates out, spread
     # by customer) and kept: every grouping of the query reads them, none reads the file again.
-    rows = spark.sql(compile_recipe(recipe, "spark", "transactions", types, rows="query"))
+    rows = spark.sql(
+        compile_recipe(recipe, "spark", "transactions", types, rows="query", columns=frame.columns)
+    )
     rows.persist(StorageLevel.MEMORY_AND_DISK).createOrReplaceTempView("recipe_rows")
     query = compile_recipe(
         recipe, "spark", "transactions", types, summary=summary, rows="recipe_rows"

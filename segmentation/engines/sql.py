@@ -17,7 +17,7 @@ reason (score them with ``--engine pandas``). Value predictions are not part of 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..columns.roles import ROLES
@@ -38,6 +38,11 @@ KEY = "segment_customer_key"  # the customer key, computed before anything else
 # What one dialect adds to the common query: Spark spreads the rows by customer once (every
 # later grouping, distinct and join by customer then needs no other exchange of all rows).
 ENGINE_HINTS = {"spark": "REPARTITION"}
+# The engines' 64-bit hash of several columns: with the file's columns known, the exact-duplicate
+# check compares the columns the query reads and one hash of the others instead of carrying
+# every column of every row (two rows that differ only in unread columns and share a hash,
+# odds of about one in 10**19, would count once). Other dialects compare every column.
+ROW_HASH = {"duckdb": "HASH", "spark": "XXHASH64"}
 # Roles the SQL path can read, and reading notes it can reproduce.
 # Roles whose meaning needs more than one row (status vocabularies, per-store order numbers,
 # several currencies) are read by the pandas engine only.
@@ -204,6 +209,7 @@ def compile_recipe(
     contacts: list[str] | None = None,
     summary: bool = False,
     rows: str | None = None,
+    columns: Sequence[str] | None = None,
 ) -> str:
     """The scoring query of ``recipe`` in ``dialect``, over ``table`` (the file's columns).
 
@@ -216,7 +222,8 @@ def compile_recipe(
     ``rows="query"`` gives only the file's rows as the recipe reads them (customer key, order,
     date, money and contact columns; exact duplicates out); ``rows=TABLE`` reads those rows
     from ``TABLE`` instead of computing them (an engine that keeps them once, see
-    :func:`segmentation.engines.scoring.score_spark`)."""
+    :func:`segmentation.engines.scoring.score_spark`). ``columns`` are the file's columns, when
+    the engine knows them (see ``ROW_HASH``)."""
     if dialect not in DIALECTS:
         raise SettingsError(f"Unknown SQL dialect '{dialect}'. Choose from: {', '.join(DIALECTS)}.")
     if sqlglot is None:
@@ -253,7 +260,14 @@ def compile_recipe(
     # The customer key first: the rows are spread over the engine's workers by customer once
     # (see ENGINE_HINTS), and the exact duplicates, the RFM and the contacts are found where
     # each customer's rows already are.
-    keyed = f"SELECT {_customer_expr(roles, reading, types)} AS {KEY}, * FROM {table}"
+    carried = "*"
+    if cleaning.duplicates and columns is not None and dialect in ROW_HASH:
+        read = set(roles.values()) | set(contacts)
+        rest = ", ".join(_q(c) for c in columns if c not in read)
+        carried = ", ".join([_q(c) for c in columns if c in read] + [
+            f"{ROW_HASH[dialect]}({rest}) AS segment_row_hash"
+        ] * bool(rest))  # fmt: skip
+    keyed = f"SELECT {_customer_expr(roles, reading, types)} AS {KEY}, {carried} FROM {table}"
     distinct = "DISTINCT " if cleaning.duplicates else ""
     source = f"SELECT {distinct}* FROM ({keyed}) AS keyed_rows"
 
