@@ -95,7 +95,8 @@ def rfm_basis(cleaned: Cleaned, options: RFMOptions) -> tuple[pd.Timestamp, str]
     """What the RFM table is measured by: the snapshot day recency counts to (of the whole
     cleaned data, a sample's too) and what frequency counts."""
     tx = cleaned.transactions
-    return snapshot_date(tx, options.snapshot), options.frequency or default_frequency(tx)
+    snapshot = cleaned.snapshot if options.snapshot is None else snapshot_date(tx, options.snapshot)
+    return snapshot, options.frequency or default_frequency(tx)
 
 
 def rfm_stage(cleaned: Cleaned, options: RFMOptions) -> pd.DataFrame:

@@ -263,10 +263,11 @@ def compile_recipe(
     carried = "*"
     if cleaning.duplicates and columns is not None and dialect in ROW_HASH:
         read = set(roles.values()) | set(contacts)
-        rest = ", ".join(_q(c) for c in columns if c not in read)
-        carried = ", ".join([_q(c) for c in columns if c in read] + [
-            f"{ROW_HASH[dialect]}({rest}) AS segment_row_hash"
-        ] * bool(rest))  # fmt: skip
+        parts = [_q(c) for c in columns if c in read]
+        rest = [_q(c) for c in columns if c not in read]
+        if rest:
+            parts.append(f"{ROW_HASH[dialect]}({', '.join(rest)}) AS segment_row_hash")
+        carried = ", ".join(parts)
     keyed = f"SELECT {_customer_expr(roles, reading, types)} AS {KEY}, {carried} FROM {table}"
     distinct = "DISTINCT " if cleaning.duplicates else ""
     source = f"SELECT {distinct}* FROM ({keyed}) AS keyed_rows"
