@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 import numpy as np
@@ -154,8 +155,10 @@ def _with_contacts(frame: pd.DataFrame, n_customers: int, seed: int) -> pd.DataF
     )
 
 
+@functools.lru_cache(maxsize=4)
 def demo_csv_bytes(n_customers: int = 3000, seed: int = 7) -> bytes:
-    """The demo table as CSV bytes, as a user would upload it."""
+    """The demo table as CSV bytes, as a user would upload it (kept: every new dashboard
+    session starts on it, and making it takes about two seconds)."""
     return demo_transactions(n_customers, seed).to_csv(index=False).encode("utf-8")
 
 

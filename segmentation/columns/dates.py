@@ -228,9 +228,11 @@ def parse_dates(
     elif (cells := _date_cells(values, present)) is not None:
         return _cells_and_text(values, present, cells, dayfirst, lean_dayfirst, order_key)
     else:
-        text = values.astype("str").str.strip().where(present)
-        stripped = text.str.replace(_TIME_OFFSET, r"\1", regex=True)
-        dropped = bool((stripped != text).fillna(False).any())
+        codes, uniques = pd.factorize(values.astype("str").str.strip().where(present))
+        written = pd.Series(uniques, dtype="object")
+        plain = written.str.replace(_TIME_OFFSET, r"\1", regex=True)
+        dropped = bool((plain != written).any())
+        stripped = pd.Series(np.append(plain.to_numpy(), [None])[codes], index=values.index)
         text, words = _world_text(stripped)
         known = text[present]
         if (
