@@ -110,8 +110,8 @@ def test_bad_settings_fail_before_the_file_is_read(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("error: Output 's.txt' must end in .csv or .xlsx")
 
 
-def test_stability_option_prints_a_verdict_per_segment(capsys):
-    assert main(["--demo", "--k", "3", "--stability", "--resamples", "5"]) == 0
+def test_stability_option_prints_a_verdict_per_segment(demo_csv, capsys):
+    assert main([str(demo_csv), "--k", "3", "--stability", "--resamples", "5"]) == 0
     out = capsys.readouterr().out
     assert "Stability (5 bootstrap refits" in out
     verdicts = [
@@ -121,7 +121,7 @@ def test_stability_option_prints_a_verdict_per_segment(capsys):
     ]
     assert len(verdicts) == 3
     assert "Prediction strength per k" in out
-    assert main(["--demo", "--resamples", "0"]) == 2
+    assert main([str(demo_csv), "--resamples", "0"]) == 2
 
 
 def test_segment_files_workbook_sheets_report_and_consent(demo_csv, tmp_path):

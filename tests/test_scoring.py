@@ -15,7 +15,13 @@ import pytest
 import sqlglot
 
 from segmentation.cli import main
-from segmentation.engines.scoring import score_duckdb, score_pandas, score_spark, spark_session
+from segmentation.engines.scoring import (
+    score,
+    score_duckdb,
+    score_pandas,
+    score_spark,
+    spark_session,
+)
 from segmentation.engines.sql import DIALECTS, compile_recipe
 from segmentation.errors import SettingsError
 from segmentation.method.recipe import Recipe
@@ -113,6 +119,20 @@ def test_spark_equals_pandas(fitted, spark):
     expected = as_text(score_pandas(data, recipe))
     got = as_text(score_spark(data, recipe, spark).toPandas())
     pd.testing.assert_frame_equal(got, expected)
+
+
+def test_spark_sorts_no_rows_across_workers_and_a_collected_file_is_in_customer_order(
+    fitted, spark, tmp_path
+):
+    """A global ORDER BY makes Spark run the last stage twice (a sample for the ranges, then
+    the sort): its part files are written as they come, and a collected file is sorted here."""
+    data, recipe = fitted
+    plan = score_spark(data, recipe, spark)._jdf.queryExecution().executedPlan().toString()
+    assert "rangepartitioning" not in plan.lower()
+    out = tmp_path / "labelled.csv"
+    assert score(data, recipe, engine="spark", out=out) == ("spark", len(score_pandas(data, recipe)))
+    ids = pd.read_csv(out, dtype={"customer_id": str}, encoding="utf-8-sig")["customer_id"]
+    assert ids.tolist() == sorted(ids)
 
 
 def test_warehouse_texts_parse_back_and_name_the_table(fitted):

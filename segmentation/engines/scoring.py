@@ -207,8 +207,8 @@ def _jvm_output_to(path: Path):
 
 
 def score_spark(path: str | Path, recipe: Recipe, spark, summary: bool = False) -> Any:
-    """The labelled customers as a Spark DataFrame (nothing is collected); ``summary=True``
-    gives the value models' customer summary instead."""
+    """The labelled customers as a Spark DataFrame (nothing is collected; in no particular
+    order); ``summary=True`` gives the value models' customer summary instead."""
     from pyspark import StorageLevel
 
     from .sql import compile_recipe
@@ -237,7 +237,7 @@ def score_spark(path: str | Path, recipe: Recipe, spark, summary: bool = False) 
     )
     rows.persist(StorageLevel.MEMORY_AND_DISK).createOrReplaceTempView("recipe_rows")
     query = compile_recipe(
-        recipe, "spark", "transactions", types, summary=summary, rows="recipe_rows"
+        recipe, "spark", "transactions", types, summary=summary, rows="recipe_rows", ordered=False
     )
     return spark.sql(query)
 
@@ -291,8 +291,8 @@ def score(
     """Score ``path`` and write ``out``; returns the engine used and the customers scored.
 
     DuckDB writes parquet straight from the query (nothing collected); Spark writes parquet
-    as a folder of part files (Spark's own layout). CSV and Excel, and every output of a
-    recipe with value models (their predictions are computed in Python from a customer
+    as a folder of part files (Spark's own layout, in no particular order). CSV and Excel,
+    and every output of a recipe with value models (their predictions are computed in Python from a customer
     summary the engine makes), are collected and written as one file. An engine's failure
     (out of memory, a file it cannot read) is a ``SegmentationError`` with its first line."""
     engine = choose_engine(engine, path)
@@ -347,7 +347,7 @@ def _score(
             result.write.mode("overwrite").parquet(str(out))
             return engine, spark.read.parquet(str(out)).count()  # not the query again
         frame = with_value(
-            result.toPandas(),
+            result.toPandas().sort_values("customer_id", ignore_index=True, na_position="last"),
             recipe,
             lambda: (
                 score_spark(path, recipe, spark, summary=True).toPandas().set_index("customer_id")

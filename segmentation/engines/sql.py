@@ -210,6 +210,7 @@ def compile_recipe(
     summary: bool = False,
     rows: str | None = None,
     columns: Sequence[str] | None = None,
+    ordered: bool = True,
 ) -> str:
     """The scoring query of ``recipe`` in ``dialect``, over ``table`` (the file's columns).
 
@@ -223,7 +224,8 @@ def compile_recipe(
     date, money and contact columns; exact duplicates out); ``rows=TABLE`` reads those rows
     from ``TABLE`` instead of computing them (an engine that keeps them once, see
     :func:`segmentation.engines.scoring.score_spark`). ``columns`` are the file's columns, when
-    the engine knows them (see ``ROW_HASH``)."""
+    the engine knows them (see ``ROW_HASH``). ``ordered=False`` leaves out the final ORDER BY
+    (Spark runs a global sort's last stage twice: once to sample the ranges)."""
     if dialect not in DIALECTS:
         raise SettingsError(f"Unknown SQL dialect '{dialect}'. Choose from: {', '.join(DIALECTS)}.")
     if sqlglot is None:
@@ -346,7 +348,7 @@ def compile_recipe(
     )
     ctes.append(f"snap AS ({snap})")
     if summary:
-        return _transpile(_summary_query(ctes), dialect, v)
+        return _transpile(_summary_query(ctes, ordered), dialect, v)
     if order_key:
         ctes.append(
             f"orders AS (SELECT customer_id, COUNT(*) AS n FROM (SELECT DISTINCT customer_id, "
@@ -396,8 +398,8 @@ def compile_recipe(
     finals.append("snapshot_date")
     select = ", ".join(finals)
     query = (
-        "WITH " + ", ".join(ctes) + f" SELECT {select} FROM labelled{joins} "
-        "ORDER BY labelled.customer_id"
+        "WITH " + ", ".join(ctes) + f" SELECT {select} FROM labelled{joins}"
+        + (" ORDER BY labelled.customer_id" if ordered else "")
     )
     return _transpile(query, dialect, v)
 
@@ -417,7 +419,7 @@ def _transpile(query: str, dialect: str, values: _Values) -> str:
     return tree.sql(dialect=dialect, pretty=True)
 
 
-def _summary_query(ctes: list[str]) -> str:
+def _summary_query(ctes: list[str], ordered: bool) -> str:
     ctes = [
         *ctes,
         "days AS (SELECT kept.customer_id, CAST(invoice_date AS DATE) AS day, SUM(money) AS "
@@ -433,8 +435,8 @@ def _summary_query(ctes: list[str]) -> str:
         "CAST(DATE_DIFF('day', first_day, last_day) AS DOUBLE) AS t_x, "
         "CAST(DATE_DIFF('day', first_day, snap.snapshot) - 1 AS DOUBLE) AS T, "
         "CASE WHEN x > 0 THEN (total - first_spend) / x ELSE 0 END AS zbar "
-        "FROM spans JOIN firsts ON firsts.customer_id = spans.customer_id CROSS JOIN snap "
-        "ORDER BY spans.customer_id"
+        "FROM spans JOIN firsts ON firsts.customer_id = spans.customer_id CROSS JOIN snap"
+        + (" ORDER BY spans.customer_id" if ordered else "")
     )
 
 
