@@ -130,7 +130,8 @@ def test_spark_sorts_no_rows_across_workers_and_a_collected_file_is_in_customer_
     plan = score_spark(data, recipe, spark)._jdf.queryExecution().executedPlan().toString()
     assert "rangepartitioning" not in plan.lower()
     out = tmp_path / "labelled.csv"
-    assert score(data, recipe, engine="spark", out=out) == ("spark", len(score_pandas(data, recipe)))
+    customers = len(score_pandas(data, recipe))
+    assert score(data, recipe, engine="spark", out=out) == ("spark", customers)
     ids = pd.read_csv(out, dtype={"customer_id": str}, encoding="utf-8-sig")["customer_id"]
     assert ids.tolist() == sorted(ids)
 

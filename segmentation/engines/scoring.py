@@ -292,9 +292,10 @@ def score(
 
     DuckDB writes parquet straight from the query (nothing collected); Spark writes parquet
     as a folder of part files (Spark's own layout, in no particular order). CSV and Excel,
-    and every output of a recipe with value models (their predictions are computed in Python from a customer
-    summary the engine makes), are collected and written as one file. An engine's failure
-    (out of memory, a file it cannot read) is a ``SegmentationError`` with its first line."""
+    and every output of a recipe with value models (their predictions are computed in Python
+    from a customer summary the engine makes), are collected and written as one file. An
+    engine's failure (out of memory, a file it cannot read) is a ``SegmentationError`` with
+    its first line."""
     engine = choose_engine(engine, path)
     try:
         with warnings.catch_warnings():  # libraries' warnings are not the user's to read

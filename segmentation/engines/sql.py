@@ -397,10 +397,8 @@ def compile_recipe(
         finals.append(f"contact_{i}.value AS {_q(column)}")
     finals.append("snapshot_date")
     select = ", ".join(finals)
-    query = (
-        "WITH " + ", ".join(ctes) + f" SELECT {select} FROM labelled{joins}"
-        + (" ORDER BY labelled.customer_id" if ordered else "")
-    )
+    order = " ORDER BY labelled.customer_id" if ordered else ""
+    query = "WITH " + ", ".join(ctes) + f" SELECT {select} FROM labelled{joins}{order}"
     return _transpile(query, dialect, v)
 
 
