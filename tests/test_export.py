@@ -103,3 +103,10 @@ def test_headers_sheet_names_and_zip_entries_carry_no_formula():
     with zipfile.ZipFile(io.BytesIO(segment_zip({"+x": frame}))) as archive:
         inside = archive.read(archive.namelist()[0]).decode("utf-8-sig").splitlines()[0]
     assert inside.endswith('\'=HYPERLINK(""http://evil.example"",""Click"")"')
+
+
+def test_excel_takes_dates_with_a_time_zone_as_their_wall_time():
+    when = pd.Timestamp("2024-03-05 14:30", tz="Europe/Paris")
+    frame = pd.DataFrame({"column": pd.Series([when]), "cell": pd.Series([when], dtype=object)})
+    ws = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"c": frame})))["c"]
+    assert [ws.cell(2, c).value for c in (1, 2)] == [pd.Timestamp("2024-03-05 14:30")] * 2

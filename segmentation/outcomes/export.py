@@ -202,6 +202,7 @@ def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
         "in_memory": True,
         "nan_inf_to_errors": True,
         "default_date_format": "yyyy-mm-dd hh:mm:ss",
+        "remove_timezone": True,  # a date with a time zone as its wall time
         "strings_to_formulas": False,
         "strings_to_urls": False,
         "strings_to_numbers": False,
@@ -234,8 +235,6 @@ def _write_sheet(book, ws, frame: pd.DataFrame, header) -> None:
                 number = COUNT_FORMAT
             else:  # money and averages
                 number = MONEY_FORMAT
-        if isinstance(values.dtype, pd.DatetimeTZDtype):
-            values = values.dt.tz_localize(None)
         sample = values.head(200).astype("str").str.len()
         width = max(len(name), int(sample.max()) if len(sample) else 0) + 2
         number_format = book.add_format({"num_format": number}) if number else None
