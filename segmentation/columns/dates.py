@@ -176,12 +176,14 @@ _TEXT_FIXES = (
 )
 
 
-def _world_text(text: pd.Series) -> tuple[pd.Series, tuple[str, ...]]:
-    """Text dates with direction marks, spaced or dotted parts, words, day-period markers or
-    Buddhist-era years rewritten for the rules below; each distinct value once."""
+def _world_text(text: pd.Series) -> tuple[pd.Series, tuple[str, ...], bool]:
+    """Text dates with time-zone offsets (dropped: the last value says whether any was),
+    direction marks, spaced or dotted parts, words, day-period markers or Buddhist-era years
+    rewritten for the rules below; each distinct value once."""
     codes, uniques = pd.factorize(text)
-    found = pd.Series(uniques, dtype="object")
-    changed = False
+    written = pd.Series(uniques, dtype="object")
+    found = written.str.replace(_TIME_OFFSET, r"\1", regex=True)
+    dropped = changed = bool((found != written).any())
     for pattern, replacement in _TEXT_FIXES:
         hits = found.map(lambda v, p=pattern: p.search(v) is not None).astype(bool)
         if hits.any():
@@ -193,9 +195,9 @@ def _world_text(text: pd.Series) -> tuple[pd.Series, tuple[str, ...]]:
         found = found.map(lambda v: rewrite(v, said))
         changed = True
     if not changed:
-        return text, ()
+        return text, (), False
     rewritten = np.append(found.to_numpy(dtype=object), [None])
-    return pd.Series(rewritten[codes], index=text.index), said_in_words(said)
+    return pd.Series(rewritten[codes], index=text.index), said_in_words(said), dropped
 
 
 def parse_dates(
@@ -228,12 +230,7 @@ def parse_dates(
     elif (cells := _date_cells(values, present)) is not None:
         return _cells_and_text(values, present, cells, dayfirst, lean_dayfirst, order_key)
     else:
-        codes, uniques = pd.factorize(values.astype("str").str.strip().where(present))
-        written = pd.Series(uniques, dtype="object")
-        plain = written.str.replace(_TIME_OFFSET, r"\1", regex=True)
-        dropped = bool((plain != written).any())
-        stripped = pd.Series(np.append(plain.to_numpy(), [None])[codes], index=values.index)
-        text, words = _world_text(stripped)
+        text, words, dropped = _world_text(values.astype("str").str.strip().where(present))
         known = text[present]
         if (
             known.str.fullmatch(r"\d{5}(?:\.\d+)?").all()

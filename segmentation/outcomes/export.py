@@ -185,6 +185,7 @@ def to_csv_bytes(frame: pd.DataFrame, delimiter: str = ",", decimal: str = ".") 
 MONEY_FORMAT = "#,##0.00"
 SHARE_FORMAT = "0.0%"
 COUNT_FORMAT = "#,##0"
+NUMBER_FORMATS = (MONEY_FORMAT, SHARE_FORMAT, COUNT_FORMAT)
 
 
 def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
@@ -209,18 +210,20 @@ def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     }
     book = xlsxwriter.Workbook(buffer, options)
     header = book.add_format({"bold": True, "border": 1, "align": "center"})
+    numbers = {f: book.add_format({"num_format": f}) for f in NUMBER_FORMATS}
     used: set[str] = set()
     for title, frame in sheets.items():
         name = safe_name(title, 31).strip("'") or "sheet"
         while name.lower() in used:  # Excel compares sheet names without case
             name = name[:28] + f" {len(used)}"
         used.add(name.lower())
-        _write_sheet(book, book.add_worksheet(name), neutralize_formulas(rounded(frame)), header)
+        sheet = book.add_worksheet(name)
+        _write_sheet(sheet, neutralize_formulas(rounded(frame)), header, numbers)
     book.close()
     return buffer.getvalue()
 
 
-def _write_sheet(book, ws, frame: pd.DataFrame, header) -> None:
+def _write_sheet(ws, frame: pd.DataFrame, header, numbers: dict) -> None:
     ws.freeze_panes(1, 0)
     if len(frame.columns):
         ws.autofilter(0, 0, len(frame), len(frame.columns) - 1)
@@ -237,8 +240,7 @@ def _write_sheet(book, ws, frame: pd.DataFrame, header) -> None:
                 number = MONEY_FORMAT
         sample = values.head(200).astype("str").str.len()
         width = max(len(name), int(sample.max()) if len(sample) else 0) + 2
-        number_format = book.add_format({"num_format": number}) if number else None
-        ws.set_column(i, i, min(max(width, 8), 60), number_format)
+        ws.set_column(i, i, min(max(width, 8), 60), numbers.get(number))
         ws.write_string(0, i, name, header)
         for row, value in enumerate(values.astype(object).where(values.notna()).tolist(), 1):
             if value is not None and value == value:  # not missing (NaN differs from itself)
