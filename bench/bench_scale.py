@@ -65,13 +65,17 @@ def main() -> None:
             out = Path(work) / f"labelled_{engine}.parquet"
             if engine == "spark-cluster":  # a standalone master and a 2-core worker
                 sys.path.insert(0, str(ROOT))
+                from segmentation.engines.scoring import spark_settings
                 from tests.spark_cluster import standalone_cluster
 
-                with standalone_cluster(Path(work) / "cluster") as url:
+                # the worker and its executor get what a local session gets: half the machine
+                memory = spark_settings(None, {})["spark.driver.memory"]
+                with standalone_cluster(Path(work) / "cluster", memory=memory) as url:
                     command = [
                         *(py, "-m", "segmentation", "score", str(data)),
                         *("--apply-recipe", str(recipe), "--engine", "spark"),
                         *("--spark-master", url, "--spark-conf", "spark.driver.host=127.0.0.1"),
+                        *("--spark-conf", f"spark.executor.memory={memory}"),
                         *("--out", str(out)),
                     ]
                     seconds, peak, code, last = timed(command)

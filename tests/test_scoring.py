@@ -21,6 +21,7 @@ from segmentation.engines.scoring import (
     score_pandas,
     score_spark,
     spark_session,
+    spark_settings,
 )
 from segmentation.engines.sql import DIALECTS, compile_recipe
 from segmentation.errors import SettingsError
@@ -375,6 +376,20 @@ def test_spark_scoring_is_quiet_on_stderr(fitted, spark, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     assert proc.stdout.startswith("Scored ") and len(proc.stdout.splitlines()) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "sysconf"), reason="the machine's memory is not known")
+def test_a_local_spark_has_half_the_machine_s_memory_unless_told_otherwise():
+    """Spark's local mode runs every task inside the driver, whose heap is 1 GB by default:
+    the duplicate check and the groupings of a file of ten million rows spill to disk with it.
+    A local session gets half the machine's memory; a user's setting wins; a cluster's driver
+    (which only plans and collects) keeps Spark's default."""
+    half = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2 // 2**20
+    for master in (None, "local[*]", "local[2]", "local"):
+        assert spark_settings(master, {})["spark.driver.memory"] == f"{half}m"
+    told = spark_settings("local[*]", {"spark.driver.memory": "3g"})
+    assert told["spark.driver.memory"] == "3g"
+    assert "spark.driver.memory" not in spark_settings("spark://127.0.0.1:7077", {})
 
 
 def test_spark_conf_reaches_the_session_and_a_bad_one_is_refused(spark, capsys):

@@ -153,32 +153,47 @@ def duckdb_literal(text: str) -> str:
 QUIET_LOGS = Path(__file__).with_name("log4j2-quiet.properties")
 
 
+def spark_settings(master: str | None, conf: Mapping[str, str]) -> dict[str, str]:
+    """The session's settings: ours, then the user's ``conf`` (their cluster's settings win).
+
+    A local session (``local``, ``local[N]``, the default) runs every task inside the driver,
+    whose heap is 1 GB unless told: it gets half the machine's memory, as a local DuckDB does
+    (with one gigabyte, ten million rows' duplicate check and groupings spill to disk)."""
+    settings = {
+        "spark.ui.enabled": "false",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.shuffle.partitions": "8",
+        # pandas writes nanosecond timestamps, which Spark reads only as numbers (see below)
+        "spark.sql.legacy.parquet.nanosAsLong": "true",
+    }
+    if (master or "local").startswith("local") and hasattr(os, "sysconf"):
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        settings["spark.driver.memory"] = f"{max(memory // 2, 2**30) // 2**20}m"
+    return {**settings, **conf}
+
+
 def spark_session(
     master: str | None = None, conf: Mapping[str, str] | None = None, verbose: bool = False
 ):
-    """A Spark session: ``master`` (default ``local[*]``), the user's ``conf`` (their cluster's
-    settings win over ours), quiet unless ``verbose``: no console progress bars, Spark's and
-    Py4J's logs at ERROR from the JVM's start."""
+    """A Spark session: ``master`` (default ``local[*]``) with :func:`spark_settings`, quiet
+    unless ``verbose``: no console progress bars, Spark's and Py4J's logs at ERROR from the
+    JVM's start."""
     import logging
 
     from pyspark.sql import SparkSession
 
-    builder = (
-        SparkSession.builder.master(master or "local[*]")
-        .appName("customer-segments")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "8")
-        # pandas writes nanosecond timestamps, which Spark reads only as numbers (see below)
-        .config("spark.sql.legacy.parquet.nanosAsLong", "true")
-    )
+    builder = SparkSession.builder.master(master or "local[*]").appName("customer-segments")
+    settings = spark_settings(master, conf or {})
     if not verbose:
         logging.getLogger("py4j").setLevel(logging.ERROR)
         quiet = f"-Dlog4j2.configurationFile={QUIET_LOGS.as_uri()}"
-        builder = builder.config("spark.ui.showConsoleProgress", "false")
-        builder = builder.config("spark.driver.extraJavaOptions", quiet)
-        builder = builder.config("spark.executor.extraJavaOptions", quiet)
-    for key, value in (conf or {}).items():
+        settings = {
+            "spark.ui.showConsoleProgress": "false",
+            "spark.driver.extraJavaOptions": quiet,
+            "spark.executor.extraJavaOptions": quiet,
+            **settings,
+        }
+    for key, value in settings.items():
         builder = builder.config(key, value)
     if verbose:
         return builder.getOrCreate()
