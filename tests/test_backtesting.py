@@ -27,6 +27,15 @@ def frame() -> pd.DataFrame:
     )
 
 
+@pytest.fixture(scope="module")
+def demo_shop():
+    """A test-sized demo shop, cleaned (400 customers over the demo's two years)."""
+    import segmentation as seg
+
+    loaded = seg.load_transactions(seg.demo_csv_bytes(400, 5), "demo.csv")
+    return seg.segment(loaded.transactions, seg.Settings(method="scores")).cleaned
+
+
 def test_backtest_figures_worked_out_by_hand():
     found = backtest(frame(), horizon=365)
     assert (found.cut, found.horizon, found.customers) == ("2024-02-20", 50, 4)
@@ -86,13 +95,12 @@ def test_a_verdict_when_everyone_bought_again_says_no_ranking_can_be_judged():
     assert "all 4 customers bought again" in found.verdict("BG/NBD")
 
 
-def test_the_automatic_model_is_chosen_on_the_backtest_s_own_period():
+def test_the_automatic_model_is_chosen_on_the_backtest_s_own_period(demo_shop):
     """One held-out period: the value stage's automatic choice is judged on the days the
     backtest forecasts, so the model in use is the one with the backtest's smallest error."""
     import segmentation as seg
 
-    loaded = seg.load_transactions(seg.demo_csv_bytes(), "demo.csv")
-    cleaned = seg.segment(loaded.transactions, seg.Settings(method="scores")).cleaned
+    cleaned = demo_shop
     tested = backtest(cleaned.transactions, 365)
     value = seg.value_stage(cleaned.transactions, cleaned.snapshot, 365)
     assert f"fitted up to {tested.cut}" in value.chosen_because
@@ -113,15 +121,14 @@ def test_the_day_after_the_cut_and_the_score_shown_as_still_buying():
     assert replace(found, scores=worse).still_buying("BG/NBD") == "p_alive"
 
 
-def test_the_backtest_and_the_automatic_choice_fit_each_model_once(monkeypatch):
+def test_the_backtest_and_the_automatic_choice_fit_each_model_once(demo_shop, monkeypatch):
     """The automatic choice is judged on the backtest's own period: the same customers up to
     the same cut, so each model is fitted on them once, plus the chosen one on everything
     (three models: four fits, where computing the choice apart took seven)."""
     import segmentation as seg
     from segmentation.outcomes import value as value_module
 
-    loaded = seg.load_transactions(seg.demo_csv_bytes(), "demo.csv")
-    cleaned = seg.segment(loaded.transactions, seg.Settings(method="scores")).cleaned
+    cleaned = demo_shop
     value_module._fit_rows.cache_clear()
     fitted = []
     real = value_module._fit

@@ -227,6 +227,7 @@ def _write_sheet(ws, frame: pd.DataFrame, header, numbers: dict) -> None:
     ws.freeze_panes(1, 0)
     if len(frame.columns):
         ws.autofilter(0, 0, len(frame), len(frame.columns) - 1)
+    cells = frame.astype(object).where(frame.notna(), None).to_numpy()  # once per sheet
     for i, column in enumerate(frame.columns):
         values = frame[column]
         name = str(column)
@@ -238,10 +239,10 @@ def _write_sheet(ws, frame: pd.DataFrame, header, numbers: dict) -> None:
                 number = COUNT_FORMAT
             else:  # money and averages
                 number = MONEY_FORMAT
-        sample = values.head(200).astype("str").str.len()
-        width = max(len(name), int(sample.max()) if len(sample) else 0) + 2
+        shown = max((len(str(v)) for v in values.iloc[:200].tolist()), default=0)
+        width = max(len(name), shown) + 2
         ws.set_column(i, i, min(max(width, 8), 60), numbers.get(number))
         ws.write_string(0, i, name, header)
-        for row, value in enumerate(values.astype(object).where(values.notna()).tolist(), 1):
+        for row, value in enumerate(cells[:, i].tolist(), 1):
             if value is not None and value == value:  # not missing (NaN differs from itself)
                 ws.write(row, i, value)

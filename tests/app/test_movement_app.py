@@ -1,6 +1,8 @@
 """AppTest: the Movement page compares with an earlier date or a previous file, and matches
 the core's movement."""
 
+import functools
+
 import pandas as pd
 
 import segmentation as seg
@@ -12,6 +14,7 @@ def movement_page(app):
     return app
 
 
+@functools.lru_cache  # the core's figures, once per module (read, never changed)
 def core_movement(days):
     loaded = seg.load_transactions(seg.demo_csv_bytes(), "demo.csv")
     result = seg.segment(loaded.transactions, seg.Settings(k=3))

@@ -1,6 +1,8 @@
 """AppTest: the Value page says which model is in use and why, matches the core's figures,
 and its "probably gone" list does not silently omit one-time buyers."""
 
+import functools
+
 import pandas as pd
 
 import segmentation as seg
@@ -12,6 +14,7 @@ def value_page(app):
     return app
 
 
+@functools.lru_cache  # the core's figures, once per module (read, never changed)
 def core_value(model="auto"):
     loaded = seg.load_transactions(seg.demo_csv_bytes(), "demo.csv")
     run = seg.Run(loaded.transactions, seg.Settings(k=3))
