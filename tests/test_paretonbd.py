@@ -66,3 +66,23 @@ def test_expressions_match_the_note_at_high_precision(params, x, t_x, T, t):
     assert float(model.p_alive(x, t_x, T)[()]) == pytest.approx(alive, rel=1e-6, abs=1e-15)
     got = float(np.asarray(model.expected_purchases(t, x, t_x, T)))
     assert got == pytest.approx(expected, rel=1e-6, abs=1e-15)
+
+
+@pytest.mark.parametrize("params", [PUBLISHED, (0.8, 40.0, 1.3, 25.0), (0.8, 25.0, 0.7, 60.0)])
+def test_many_customers_at_once_each_get_their_own_figures(params):
+    """Customers who share a count and a date share their Gauss function (computed once);
+    every customer still gets the figures of their own (x, t_x, T), in any order, and a
+    single period end broadcasts over them."""
+    model = ParetoNBD(*params, 0.0, 1)
+    x = np.array([2, 0, 2, 7, 2, 0, 7, 1])
+    t_x = np.array([30.5, 0.0, 30.5, 12.0, 10.0, 0.0, 12.0, 38.0])
+    T = 38.86  # every customer observed to the same end
+    got = model.p_alive(x, t_x, T)
+    assert got.shape == (8,)
+    for i in range(8):
+        assert got[i] == pytest.approx(reference(model, 1, x[i], t_x[i], T)[0], rel=1e-6)
+    each_own_end = np.array([38.86, 20.0, 38.86, 38.86, 38.86, 38.86, 14.0, 39.0])
+    got = model.p_alive(x, t_x, each_own_end)
+    for i in range(8):
+        expected = reference(model, 1, x[i], t_x[i], each_own_end[i])[0]
+        assert got[i] == pytest.approx(expected, rel=1e-6)

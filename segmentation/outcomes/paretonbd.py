@@ -11,6 +11,7 @@ rows scipy cannot give).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,19 +25,14 @@ MAX_TERMS = 20_000  # of mpmath's series, for the rows scipy cannot give
 def _log_hyp(a, b, c, z, exact: bool = True) -> np.ndarray:
     """log 2F1(a, b; c; z) for 0 <= z < 1, scipy's where finite, else mpmath's (``exact``; the
     likelihood leaves them NaN: a point the optimiser should not visit is a bad point)."""
-    args = np.broadcast_arrays(*(np.asarray(v, dtype="float64") for v in (a, b, c, z)))
-    # Each distinct argument once: customers who share a count and a date share their terms
-    # (about half of the rows of a shop's summary).
-    points, back = np.unique(
-        np.stack([v.reshape(-1) for v in args], axis=1), axis=0, return_inverse=True
-    )
-    a, b, c, z = points.T
+    a, b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype="float64") for v in (a, b, c, z)))
     with np.errstate(all="ignore"):
-        flat = np.log(hyp2f1(a, b, c, z))
+        flat = np.log(hyp2f1(a, b, c, z)).reshape(-1)
     broken = np.flatnonzero(~np.isfinite(flat))
     if len(broken) and exact:
         import mpmath
 
+        a, b, c, z = (v.reshape(-1) for v in (a, b, c, z))
         with mpmath.workdps(30):
             for i in broken:
                 try:  # bounded work: a point the optimiser should not visit is just bad
@@ -44,22 +40,41 @@ def _log_hyp(a, b, c, z, exact: bool = True) -> np.ndarray:
                     flat[i] = float(mpmath.log(found))
                 except (mpmath.libmp.NoConvergence, ValueError, ZeroDivisionError):
                     flat[i] = np.nan
-    return flat[back.reshape(-1)].reshape(args[0].shape)
+    return flat.reshape(a.shape)
+
+
+@functools.lru_cache(maxsize=8)
+def _distinct_pairs(first: bytes, second: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (first, second) pairs of two float arrays (as bytes: the optimiser asks
+    for the same customers' pairs at every step) and where each element's pair is."""
+    both = np.stack([np.frombuffer(first), np.frombuffer(second)], axis=1)
+    points, back = np.unique(both, axis=0, return_inverse=True)
+    parts = (points[:, 0].copy(), points[:, 1].copy(), back.reshape(-1))
+    for part in parts:
+        part.setflags(write=False)
+    return parts
 
 
 def _log_a0(r, alpha, s, beta, x, t_x, T, exact: bool = True) -> np.ndarray:
     """log of A0, the lifetime term of the likelihood (positive: t_x < T)."""
-    k = r + s + x
-    if alpha >= beta:
-        big, second = alpha, s + 1
-    else:
-        big, second = beta, r + x
-    z1 = abs(alpha - beta) / (big + t_x)
-    z2 = abs(alpha - beta) / (big + T)
-    one = _log_hyp(k, second, k + 1, z1, exact) - k * np.log(big + t_x)
-    two = _log_hyp(k, second, k + 1, z2, exact) - k * np.log(big + T)
+    x, t_x, T = np.broadcast_arrays(*(np.asarray(v, dtype="float64") for v in (x, t_x, T)))
+    shape = x.shape
+    x, t_x, T = (np.ascontiguousarray(v).reshape(-1) for v in (x, t_x, T))
+    big = max(alpha, beta)
+
+    def term(y: np.ndarray) -> np.ndarray:
+        # log 2F1(k, second; k + 1; |alpha - beta| / (big + y)) - k log(big + y), once per
+        # distinct (x, y): customers who share a count and a date share it (about half the
+        # rows of a shop's summary; the Gauss function is most of the likelihood's time)
+        px, py, back = _distinct_pairs(x.tobytes(), y.tobytes())
+        k = r + s + px
+        second = s + 1 if alpha >= beta else r + px
+        z = abs(alpha - beta) / (big + py)
+        return (_log_hyp(k, second, k + 1, z, exact) - k * np.log(big + py))[back]
+
+    one, two = term(t_x), term(T)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return one + np.log(-np.expm1(np.minimum(two - one, 0.0)))
+        return (one + np.log(-np.expm1(np.minimum(two - one, 0.0)))).reshape(shape)
 
 
 def _loglik(params, x, t_x, T) -> np.ndarray:
