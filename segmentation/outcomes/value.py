@@ -444,7 +444,7 @@ def choose_model(
         return fitted, f"{fitted.name}, as chosen."
     if cleaned is not None:
         try:
-            checks = {m: holdout_check(cleaned, fraction, m, calibration_end) for m in MODEL_NAMES}
+            checks = holdout_checks(cleaned, fraction, list(MODEL_NAMES), calibration_end)
         except DataError:
             checks = {}
         if checks and all(c.actual for c in checks.values()):
@@ -551,6 +551,17 @@ def holdout_check(
     calibration_end: str | pd.Timestamp | None = None,
 ) -> Holdout:
     """Fit on the first part of the period and compare with the last ``fraction`` of it."""
+    return holdout_checks(cleaned, fraction, [model], calibration_end)[model]
+
+
+def holdout_checks(
+    cleaned: pd.DataFrame,
+    fraction: float,
+    models: list[str],
+    calibration_end: str | pd.Timestamp | None = None,
+) -> dict[str, Holdout]:
+    """:func:`holdout_check` for each of ``models``, on one calibration summary and one count
+    of what happened after the cut."""
     if not 0 < fraction < 1:
         raise DataError("The holdout fraction must be between 0 and 1 (0.25 is the last quarter).")
     purchases = cleaned[~cleaned["refund"].astype(bool)] if "refund" in cleaned else cleaned
@@ -561,7 +572,6 @@ def holdout_check(
     else:
         cut = pd.Timestamp(calibration_end).normalize()
     summary = customer_summary(cleaned, cut)
-    fitted, _ = choose_model(summary, model)
     later = purchases[(day > cut).to_numpy()]
     actual = (
         later.assign(day=later["invoice_date"].dt.normalize())
@@ -570,20 +580,26 @@ def holdout_check(
         .reindex(summary.index, fill_value=0)
     )
     days = int((end - cut).days)
-    predicted = fitted.expected_purchases(days, summary["x"], summary["t_x"], summary["T"])
     bucket = summary["x"].clip(upper=7)
-    table = (
-        pd.DataFrame({"purchases": bucket, "actual": actual.to_numpy(), "predicted": predicted})
-        .groupby("purchases")
-        .agg(
-            customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean")
+    checks = {}
+    for model in models:
+        fitted, _ = choose_model(summary, model)
+        predicted = fitted.expected_purchases(days, summary["x"], summary["t_x"], summary["T"])
+        table = (
+            pd.DataFrame({"purchases": bucket, "actual": actual.to_numpy(), "predicted": predicted})
+            .groupby("purchases")
+            .agg(
+                customers=("actual", "size"),
+                actual=("actual", "mean"),
+                predicted=("predicted", "mean"),
+            )
+            .reset_index()
         )
-        .reset_index()
-    )
-    table["purchases"] = table["purchases"].map(lambda v: "7+" if v >= 7 else str(int(v)))
-    return Holdout(
-        str(cut.date()), days, fitted.name, table, float(predicted.sum()), float(actual.sum())
-    )
+        table["purchases"] = table["purchases"].map(lambda v: "7+" if v >= 7 else str(int(v)))
+        checks[model] = Holdout(
+            str(cut.date()), days, fitted.name, table, float(predicted.sum()), float(actual.sum())
+        )
+    return checks
 
 
 def predict_with_saved(
