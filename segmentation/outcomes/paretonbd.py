@@ -43,10 +43,11 @@ def _log_hyp(a, b, c, z, exact: bool = True) -> np.ndarray:
     return flat.reshape(a.shape)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=2)
 def _distinct_pairs(first: bytes, second: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The distinct (first, second) pairs of two float arrays (as bytes: the optimiser asks
-    for the same customers' pairs at every step) and where each element's pair is."""
+    for the same customers' (x, t_x) and (x, T) pairs at every step; two entries, so that a
+    million customers' arrays are not kept long) and where each element's pair is."""
     both = np.stack([np.frombuffer(first), np.frombuffer(second)], axis=1)
     points, back = np.unique(both, axis=0, return_inverse=True)
     parts = (points[:, 0].copy(), points[:, 1].copy(), back.reshape(-1))
