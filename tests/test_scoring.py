@@ -379,17 +379,33 @@ def test_spark_scoring_is_quiet_on_stderr(fitted, spark, tmp_path):
 
 
 @pytest.mark.skipif(not hasattr(os, "sysconf"), reason="the machine's memory is not known")
-def test_a_local_spark_has_half_the_machine_s_memory_unless_told_otherwise():
+def test_a_local_spark_has_half_the_machine_s_memory_unless_told_otherwise(tmp_path, monkeypatch):
     """Spark's local mode runs every task inside the driver, whose heap is 1 GB by default:
     the duplicate check and the groupings of a file of ten million rows spill to disk with it.
     A local session gets half the machine's memory; a user's setting wins; a cluster's driver
     (which only plans and collects) keeps Spark's default."""
+    from segmentation.engines import scoring
+
+    monkeypatch.setattr(scoring, "CGROUP_LIMITS", (tmp_path / "absent",))  # not in a container
     half = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2 // 2**20
     for master in (None, "local[*]", "local[2]", "local"):
         assert spark_settings(master, {})["spark.driver.memory"] == f"{half}m"
     told = spark_settings("local[*]", {"spark.driver.memory": "3g"})
     assert told["spark.driver.memory"] == "3g"
     assert "spark.driver.memory" not in spark_settings("spark://127.0.0.1:7077", {})
+
+
+def test_a_local_spark_in_a_container_takes_half_of_the_container_s_limit(tmp_path, monkeypatch):
+    """In a container the machine's memory is the host's: the cgroup limit bounds it."""
+    from segmentation.engines import scoring
+
+    limit = tmp_path / "memory.max"
+    monkeypatch.setattr(scoring, "CGROUP_LIMITS", (tmp_path / "absent", limit))
+    limit.write_text("4294967296\n")  # 4 GiB
+    assert spark_settings(None, {})["spark.driver.memory"] == "2048m"
+    limit.write_text("max\n")  # no limit: the machine's memory
+    half = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2 // 2**20
+    assert spark_settings(None, {})["spark.driver.memory"] == f"{half}m"
 
 
 def test_spark_conf_reaches_the_session_and_a_bad_one_is_refused(spark, capsys):

@@ -167,9 +167,26 @@ def spark_settings(master: str | None, conf: Mapping[str, str]) -> dict[str, str
         "spark.sql.legacy.parquet.nanosAsLong": "true",
     }
     if (master or "local").startswith("local") and hasattr(os, "sysconf"):
-        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        memory = min([os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"), *_cgroup_limit()])
         settings["spark.driver.memory"] = f"{max(memory // 2, 2**30) // 2**20}m"
     return {**settings, **conf}
+
+
+# A container's memory limit (cgroup v2, then v1): the machine's memory is the host's there.
+CGROUP_LIMITS = (
+    Path("/sys/fs/cgroup/memory.max"),
+    Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"),
+)
+
+
+def _cgroup_limit() -> list[int]:
+    for path in CGROUP_LIMITS:
+        try:
+            text = path.read_text().strip()
+        except OSError:
+            continue
+        return [int(text)] if text.isdigit() else []
+    return []
 
 
 def spark_session(
