@@ -11,7 +11,6 @@ rows scipy cannot give).
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,46 +42,49 @@ def _log_hyp(a, b, c, z, exact: bool = True) -> np.ndarray:
     return flat.reshape(a.shape)
 
 
-@functools.lru_cache(maxsize=2)
-def _distinct_pairs(first: bytes, second: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct (first, second) pairs of two float arrays (as bytes: the optimiser asks
-    for the same customers' (x, t_x) and (x, T) pairs at every step; two entries, so that a
-    million customers' arrays are not kept long) and where each element's pair is."""
-    both = np.stack([np.frombuffer(first), np.frombuffer(second)], axis=1)
-    points, back = np.unique(both, axis=0, return_inverse=True)
-    parts = (points[:, 0].copy(), points[:, 1].copy(), back.reshape(-1))
-    for part in parts:
-        part.setflags(write=False)
-    return parts
+Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]  # distinct (x, y) pairs, where each row's is
 
 
-def _log_a0(r, alpha, s, beta, x, t_x, T, exact: bool = True) -> np.ndarray:
-    """log of A0, the lifetime term of the likelihood (positive: t_x < T)."""
+def _distinct_pairs(x, t_x, T) -> tuple[Pairs, Pairs]:
+    """The distinct (x, t_x) and (x, T) pairs of customers' flat arrays, and where each
+    customer's pair is: customers who share a count and a date share their Gauss function
+    (about half the rows of a shop's summary; it is most of the likelihood's time)."""
+
+    def pairs(y: np.ndarray) -> Pairs:
+        points, back = np.unique(np.stack([x, y], axis=1), axis=0, return_inverse=True)
+        return points[:, 0], points[:, 1], back.reshape(-1)
+
+    return pairs(t_x), pairs(T)
+
+
+def _log_a0(
+    r, alpha, s, beta, x, t_x, T, exact: bool = True, pairs: tuple[Pairs, Pairs] | None = None
+) -> np.ndarray:
+    """log of A0, the lifetime term of the likelihood (positive: t_x < T); ``pairs``: the
+    customers' :func:`_distinct_pairs`, when the caller keeps them (the fit, at every step)."""
     x, t_x, T = np.broadcast_arrays(*(np.asarray(v, dtype="float64") for v in (x, t_x, T)))
     shape = x.shape
-    x, t_x, T = (np.ascontiguousarray(v).reshape(-1) for v in (x, t_x, T))
+    if pairs is None:
+        pairs = _distinct_pairs(*(v.reshape(-1) for v in (x, t_x, T)))
     big = max(alpha, beta)
 
-    def term(y: np.ndarray) -> np.ndarray:
-        # log 2F1(k, second; k + 1; |alpha - beta| / (big + y)) - k log(big + y), once per
-        # distinct (x, y): customers who share a count and a date share it (about half the
-        # rows of a shop's summary; the Gauss function is most of the likelihood's time)
-        px, py, back = _distinct_pairs(x.tobytes(), y.tobytes())
+    def term(px: np.ndarray, py: np.ndarray, back: np.ndarray) -> np.ndarray:
+        # log 2F1(k, second; k + 1; |alpha - beta| / (big + y)) - k log(big + y) per pair
         k = r + s + px
         second = s + 1 if alpha >= beta else r + px
         z = abs(alpha - beta) / (big + py)
         return (_log_hyp(k, second, k + 1, z, exact) - k * np.log(big + py))[back]
 
-    one, two = term(t_x), term(T)
+    one, two = term(*pairs[0]), term(*pairs[1])
     with np.errstate(divide="ignore", invalid="ignore"):
         return (one + np.log(-np.expm1(np.minimum(two - one, 0.0)))).reshape(shape)
 
 
-def _loglik(params, x, t_x, T) -> np.ndarray:
+def _loglik(params, x, t_x, T, pairs: tuple[Pairs, Pairs] | None = None) -> np.ndarray:
     r, alpha, s, beta = params
     head = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
     stay = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
-    leave = np.log(s / (r + s + x)) + _log_a0(r, alpha, s, beta, x, t_x, T, exact=False)
+    leave = np.log(s / (r + s + x)) + _log_a0(r, alpha, s, beta, x, t_x, T, False, pairs)
     with np.errstate(invalid="ignore"):
         return head + np.logaddexp(stay, leave)  # NaN where scipy could not: a bad point
 
@@ -151,10 +153,11 @@ def pareto_from_rows(rows: np.ndarray, counts: np.ndarray, customers: int) -> Pa
 
     x, t_x, T = rows.T
     scale = max(float(T.mean()), 1.0)
+    pairs = _distinct_pairs(x, t_x, T)  # once, not at each of the optimiser's steps
 
     def loglik(params):
         r, alpha, s, beta = params
-        return float(counts @ _loglik((r, alpha * scale, s, beta * scale), x, t_x, T))
+        return float(counts @ _loglik((r, alpha * scale, s, beta * scale), x, t_x, T, pairs))
 
     (r, alpha, s, beta), ll = _fit(loglik, np.ones(4), NAME)
     return ParetoNBD(r, alpha * scale, s, beta * scale, ll, customers)
