@@ -137,6 +137,33 @@ def test_spark_sorts_no_rows_across_workers_and_a_collected_file_is_in_customer_
     assert ids.tolist() == sorted(ids)
 
 
+def test_spark_reads_the_rows_once_for_each_grouping_and_never_again_for_the_snapshot(
+    fitted, spark
+):
+    """The customers' sums (exact duplicates out), their orders and their contacts: three
+    passes over the file. The snapshot (the day after the last scored row) is taken over the
+    customers found, not by finding them all again (Spark inlines each use of a CTE)."""
+    data, recipe = fitted
+    plan = score_spark(data, recipe, spark)._jdf.queryExecution().executedPlan().toString()
+    assert plan.count("FileScan parquet") == 3
+    assert "InMemoryRelation" not in plan and "SortAggregate" in plan  # contacts only
+
+
+def test_integer_customer_ids_give_the_same_customers_on_every_engine(fitted, spark, tmp_path):
+    """Whole-number ids stored as integers (blanks included) are grouped as numbers by the SQL
+    engines and written as the same text as the pandas reader's."""
+    data, recipe = fitted
+    frame = pd.read_parquet(data)
+    frame["CustomerID"] = frame["CustomerID"].astype("Int64")
+    ints = tmp_path / "ints.parquet"
+    frame.to_parquet(ints, index=False)
+    expected = as_text(score_pandas(data, recipe))
+    pd.testing.assert_frame_equal(as_text(score_pandas(ints, recipe)), expected)
+    relation, _ = score_duckdb(ints, recipe)
+    pd.testing.assert_frame_equal(as_text(relation.df()), expected)
+    pd.testing.assert_frame_equal(as_text(score_spark(ints, recipe, spark).toPandas()), expected)
+
+
 def test_warehouse_texts_parse_back_and_name_the_table(fitted):
     _, recipe = fitted
     for dialect in DIALECTS:
@@ -273,6 +300,27 @@ def test_rows_that_differ_only_in_a_column_the_recipe_does_not_read_both_count(
         "100": "30.00",  # red once, blue, and the line without a description: 3 x 10.00
         "101": "7.50",
     }
+    relation, _ = score_duckdb(data, recipe)
+    pd.testing.assert_frame_equal(as_text(relation.df()), expected)
+    pd.testing.assert_frame_equal(as_text(score_spark(data, recipe, spark).toPandas()), expected)
+
+
+def test_rows_whose_blanks_sit_in_different_columns_are_not_copies(fitted, spark, tmp_path):
+    """Two lines alike but for which of two unread columns is blank ("red" as the description
+    of one and the country of the other) are two lines; a hash that skips blank values would
+    take them for one."""
+    _, recipe = fitted
+    line = ("3000", 100.0, pd.Timestamp("2024-03-01 10:00"), 2, 5.0, "a@shop.example")
+    frame = pd.DataFrame(
+        [(*line, "red", None), (*line, "red", None), (*line, None, "red")],
+        columns=["InvoiceNo", "CustomerID", "InvoiceDate", "Quantity", "UnitPrice", "Email",
+                 "Description", "Country"],
+    )  # fmt: skip
+    data = tmp_path / "blanks.parquet"
+    frame.to_parquet(data, index=False)
+    expected = as_text(score_pandas(data, recipe))
+    # the first line twice (once), the second once: 2 x 5.00 each
+    assert dict(zip(expected["customer_id"], expected["monetary"], strict=True)) == {"100": "20.00"}
     relation, _ = score_duckdb(data, recipe)
     pd.testing.assert_frame_equal(as_text(relation.df()), expected)
     pd.testing.assert_frame_equal(as_text(score_spark(data, recipe, spark).toPandas()), expected)

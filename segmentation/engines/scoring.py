@@ -104,8 +104,8 @@ def score_pandas(path: str | Path, recipe: Recipe) -> pd.DataFrame:
 
 
 def _duckdb_source(path: Path, memory_limit: str | None):
-    """A DuckDB connection, the table expression that reads the file, its float columns and
-    all its columns."""
+    """A DuckDB connection, the table expression that reads the file, which of its columns
+    hold numbers (``float`` or ``integer``) and all its columns."""
     import duckdb
 
     kind = _sql_source(path, "duckdb")
@@ -121,11 +121,9 @@ def _duckdb_source(path: Path, memory_limit: str | None):
     reader = "read_parquet" if kind == "parquet" else "read_csv"
     table = f"{reader}({duckdb_literal(where)})"
     schema = con.sql(f"DESCRIBE SELECT * FROM {table}").df()
-    types = {
-        row.column_name: "float"
-        for row in schema.itertuples()
-        if row.column_type in ("DOUBLE", "FLOAT", "REAL")
-    }
+    kinds = {"DOUBLE": "float", "FLOAT": "float", "REAL": "float", "BIGINT": "integer"}
+    kinds.update(INTEGER="integer", SMALLINT="integer", TINYINT="integer")
+    types = {row.column_name: kinds.get(row.column_type, "") for row in schema.itertuples()}
     return con, table, types, list(schema["column_name"])
 
 
@@ -241,8 +239,6 @@ def _jvm_output_to(path: Path):
 def score_spark(path: str | Path, recipe: Recipe, spark, summary: bool = False) -> Any:
     """The labelled customers as a Spark DataFrame (nothing is collected; in no particular
     order); ``summary=True`` gives the value models' customer summary instead."""
-    from pyspark import StorageLevel
-
     from .sql import compile_recipe
 
     path = Path(path)
@@ -259,17 +255,18 @@ def score_spark(path: str | Path, recipe: Recipe, spark, summary: bool = False) 
         nanos = F.col(f"`{date}`")
         frame = frame.withColumn(date, F.timestamp_micros(F.floor(nanos / 1000)))
     frame.createOrReplaceTempView("transactions")
-    types = {
-        f.name: "float" for f in frame.schema.fields if f.dataType.typeName() in ("double", "float")
-    }
-    # The file's rows as the recipe reads them are computed once (exact duplicates out, spread
-    # by customer) and kept: every grouping of the query reads them, none reads the file again.
-    rows = spark.sql(
-        compile_recipe(recipe, "spark", "transactions", types, rows="query", columns=frame.columns)
-    )
-    rows.persist(StorageLevel.MEMORY_AND_DISK).createOrReplaceTempView("recipe_rows")
+    kinds = {"double": "float", "float": "float", "long": "integer", "integer": "integer"}
+    types = {f.name: kinds.get(f.dataType.typeName(), "") for f in frame.schema.fields}
+    # Each grouping reads the file's columns it needs (parquet by column): a customer's sums,
+    # orders and contacts aggregate where they are read and only the groups cross workers.
     query = compile_recipe(
-        recipe, "spark", "transactions", types, summary=summary, rows="recipe_rows", ordered=False
+        recipe,
+        "spark",
+        "transactions",
+        types,
+        summary=summary,
+        columns=frame.columns,
+        ordered=False,
     )
     return spark.sql(query)
 

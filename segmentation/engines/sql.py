@@ -35,14 +35,18 @@ except ImportError:
 DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "postgres")
 TABLE = "transactions"
 KEY = "segment_customer_key"  # the customer key, computed before anything else
-# What one dialect adds to the common query: Spark spreads the rows by customer once (every
-# later grouping, distinct and join by customer then needs no other exchange of all rows).
-ENGINE_HINTS = {"spark": "REPARTITION"}
-# The engines' 64-bit hash of several columns: with the file's columns known, the exact-duplicate
-# check compares the columns the query reads and one hash of the others instead of carrying
-# every column of every row (two rows that differ only in unread columns and share a hash,
-# odds of about one in 10**19, would count once). Other dialects compare every column.
-ROW_HASH = {"duckdb": "HASH", "spark": "XXHASH64"}
+# The dialect-specific parts of the query, all here.
+# How exact duplicates are found. By default one row of each is kept with a DISTINCT. In these
+# dialects (the 64-bit hash function named) each customer's rows are grouped instead by one
+# hash of every column, blanks marked (a blank moved to another column makes another row),
+# and each group keeps only the numbers the sums need: Spark's DISTINCT over every column
+# carried and compared whole rows of text and was its slowest step. Two different rows of one
+# customer that share a hash (odds of about one in 10**19 per pair) would count once.
+COPIES_COUNTED = {"spark": "XXHASH64"}
+# The engines' 64-bit hash of several columns for a DISTINCT: with the file's columns known,
+# it compares the columns the query reads and one hash of the others instead of carrying
+# every column of every row (same odds). Other dialects compare every column.
+ROW_HASH = {"duckdb": "HASH"}
 # Roles the SQL path can read, and reading notes it can reproduce.
 # Roles whose meaning needs more than one row (status vocabularies, per-store order numbers,
 # several currencies) are read by the pandas engine only.
@@ -192,9 +196,11 @@ def _case(pairs: list[tuple[str, str]], default: str = "NULL") -> str:
 
 
 def _customer_expr(roles: Mapping[str, str], reading: Reading, types) -> str:
+    """The customer key: a whole number when the column holds numbers (12346.0 is customer
+    12346; engines group numbers faster than text), written as text in the output."""
     column = _q(roles["customer_id"])
-    if types.get(roles["customer_id"]) == "float":  # 12346.0 is customer 12346
-        return f"CAST(CAST({column} AS BIGINT) AS VARCHAR)"
+    if types.get(roles["customer_id"]) in ("float", "integer"):
+        return f"CAST({column} AS BIGINT)"
     text = f"TRIM(CAST({column} AS VARCHAR))"
     if "customer_key_email" in reading_codes(reading):
         return f"LOWER({text})"
@@ -208,23 +214,19 @@ def compile_recipe(
     types: Mapping[str, str] | None = None,
     contacts: list[str] | None = None,
     summary: bool = False,
-    rows: str | None = None,
     columns: Sequence[str] | None = None,
     ordered: bool = True,
 ) -> str:
     """The scoring query of ``recipe`` in ``dialect``, over ``table`` (the file's columns).
 
-    ``types`` says which columns are floating point (``{"CustomerID": "float"}``): a float
-    customer id is cut to its whole number, as the pandas reader does. ``contacts`` are the
+    ``types`` says which columns hold numbers (``{"CustomerID": "float"}``, or ``"integer"``):
+    a float customer id is cut to its whole number, as the pandas reader does. ``contacts`` are the
     columns to carry (default: the recipe's). ``summary=True`` gives instead the value models'
     customer summary (``customer_id, x, t_x, T, zbar``: purchase days, days from the first to
     the last, days from the first to the period's end, mean spend of the repeat days).
 
-    ``rows="query"`` gives only the file's rows as the recipe reads them (customer key, order,
-    date, money and contact columns; exact duplicates out); ``rows=TABLE`` reads those rows
-    from ``TABLE`` instead of computing them (an engine that keeps them once, see
-    :func:`segmentation.engines.scoring.score_spark`). ``columns`` are the file's columns, when
-    the engine knows them (see ``ROW_HASH``). ``ordered=False`` leaves out the final ORDER BY
+    ``columns`` are the file's columns, when the engine knows them (see ``COPIES_COUNTED``
+    and ``ROW_HASH``). ``ordered=False`` leaves out the final ORDER BY
     (Spark runs a global sort's last stage twice: once to sample the ranges)."""
     if dialect not in DIALECTS:
         raise SettingsError(f"Unknown SQL dialect '{dialect}'. Choose from: {', '.join(DIALECTS)}.")
@@ -259,11 +261,14 @@ def compile_recipe(
     )
     for i, column in enumerate(contacts):
         base.append(f"CAST({_q(column)} AS VARCHAR) AS contact_{i}")
-    # The customer key first: the rows are spread over the engine's workers by customer once
-    # (see ENGINE_HINTS), and the exact duplicates, the RFM and the contacts are found where
-    # each customer's rows already are.
     carried = "*"
-    if cleaning.duplicates and columns is not None and dialect in ROW_HASH:
+    copies = cleaning.duplicates and columns is not None and dialect in COPIES_COUNTED
+    if copies:
+        assert columns is not None
+        marked = ", ".join(f"{_q(c)}, {_q(c)} IS NULL" for c in columns)
+        carried = f"*, {COPIES_COUNTED[dialect]}({marked}) AS segment_row_hash"
+        base.append("segment_row_hash")
+    elif cleaning.duplicates and columns is not None and dialect in ROW_HASH:
         read = set(roles.values()) | set(contacts)
         parts = [_q(c) for c in columns if c in read]
         rest = [_q(c) for c in columns if c not in read]
@@ -271,7 +276,7 @@ def compile_recipe(
             parts.append(f"{ROW_HASH[dialect]}({', '.join(rest)}) AS segment_row_hash")
         carried = ", ".join(parts)
     keyed = f"SELECT {_customer_expr(roles, reading, types)} AS {KEY}, {carried} FROM {table}"
-    distinct = "DISTINCT " if cleaning.duplicates else ""
+    distinct = "DISTINCT " if cleaning.duplicates and not copies else ""
     source = f"SELECT {distinct}* FROM ({keyed}) AS keyed_rows"
 
     refund = [f"COALESCE({counted} < 0, FALSE)"]
@@ -306,21 +311,23 @@ def compile_recipe(
     frequency = recipe.frequency or ("invoices" if inv else "days")
     # Distinct orders (or days) are counted from a DISTINCT of (customer, order) pairs, which
     # an engine can spill to disk, rather than COUNT(DISTINCT) inside the customer grouping.
+    # ``loose``: what a row adds to the frequency besides its order.
     if frequency == "invoices":
-        order_key, extra = (
+        order_key, loose = (
             "invoice_id",
-            "SUM(CASE WHEN NOT refund AND invoice_id IS NULL THEN 1 ELSE 0 END)",
+            "CASE WHEN NOT refund AND invoice_id IS NULL THEN 1 ELSE 0 END",
         )
     elif frequency == "days":
-        order_key, extra = "CAST(invoice_date AS DATE)", "0"
+        order_key, loose = "CAST(invoice_date AS DATE)", "0"
     else:
-        order_key, extra = None, "SUM(CASE WHEN NOT refund THEN 1 ELSE 0 END)"
+        order_key, loose = None, "CASE WHEN NOT refund THEN 1 ELSE 0 END"
     snapshot = recipe.snapshot
+    # The day after the last scored row, over the customers found (a window over them, not a
+    # second grouping: an engine that inlines CTEs, Spark, would compute every customer twice).
     snap = (
-        f"SELECT CAST({v.text(snapshot)} AS DATE) AS snapshot"
+        f"CAST({v.text(snapshot)} AS DATE)"
         if snapshot
-        else "SELECT CAST(CAST(MAX(last_row) AS DATE) + INTERVAL 1 DAY AS DATE) AS snapshot "
-        "FROM per_customer"
+        else "CAST(CAST(MAX(last_row) OVER () AS DATE) + INTERVAL 1 DAY AS DATE)"
     )
     # A customer is scored when they bought (and, refunds netted, paid more than nothing):
     # one grouping of the kept rows decides it and gives the RFM sums, and every other part
@@ -329,26 +336,31 @@ def compile_recipe(
     if mode == "net":
         scored += " AND FLOOR(SUM(micros) / 10000 + 0.5) > 0"
 
-    src = f"SELECT {', '.join(base)} FROM ({source}) AS raw_rows"
-    if rows == "query":
-        return _transpile(src, dialect, v)
     ctes = [
-        f"src AS ({src if rows is None else f'SELECT * FROM {rows}'})",
+        f"src AS (SELECT {', '.join(base)} FROM ({source}) AS raw_rows)",
         "lines AS (SELECT *, CASE WHEN revenue IS NULL OR NOT revenue BETWEEN -1e300 AND 1e300 "
         f"THEN 0 ELSE (CASE WHEN {refund_flag} THEN {signed} ELSE revenue END) END AS money, "
         f"{refund_flag} AS refund FROM src WHERE {where})",
-        "kept AS (SELECT *, FLOOR(money * 1000000 + 0.5) AS micros FROM lines)",
+        f"kept AS (SELECT *, FLOOR(money * 1000000 + 0.5) AS micros, {loose} AS loose FROM lines)",
     ]
+    rows = "kept"
+    if copies:  # each row once: one group per customer and hash of the row (COPIES_COUNTED)
+        ctes.append(
+            "distinct_rows AS (SELECT customer_id, MIN(invoice_date) AS invoice_date, "
+            "MIN(refund) AS refund, MIN(money) AS money, MIN(micros) AS micros, MIN(loose) AS "
+            "loose FROM kept GROUP BY customer_id, segment_row_hash)"
+        )
+        rows = "distinct_rows"
     ctes.append(
         "per_customer AS (SELECT customer_id, "
         "MAX(CASE WHEN NOT refund THEN CAST(invoice_date AS DATE) END) AS last_purchase, "
-        f"MAX(invoice_date) AS last_row, {extra} AS loose, "
+        "MAX(invoice_date) AS last_row, SUM(loose) AS loose, "
         "FLOOR(SUM(micros) / 10000 + 0.5) AS cents "
-        f"FROM kept GROUP BY customer_id HAVING {scored})"
+        f"FROM {rows} GROUP BY customer_id HAVING {scored})"
     )
-    ctes.append(f"snap AS ({snap})")
+    ctes.append(f"dated AS (SELECT *, {snap} AS snapshot FROM per_customer)")
     if summary:
-        return _transpile(_summary_query(ctes, ordered), dialect, v)
+        return _transpile(_summary_query(ctes, ordered, rows), dialect, v)
     if order_key:
         ctes.append(
             f"orders AS (SELECT customer_id, COUNT(*) AS n FROM (SELECT DISTINCT customer_id, "
@@ -356,24 +368,30 @@ def compile_recipe(
             "NULL) AS pairs GROUP BY customer_id)"
         )
         ctes.append(
-            "rfm AS (SELECT per_customer.customer_id, last_purchase, cents, loose + "
-            "COALESCE(orders.n, 0) AS frequency FROM per_customer LEFT JOIN orders ON "
-            "orders.customer_id = per_customer.customer_id)"
+            "rfm AS (SELECT dated.customer_id, last_purchase, cents, snapshot, loose + "
+            "COALESCE(orders.n, 0) AS frequency FROM dated LEFT JOIN orders ON "
+            "orders.customer_id = dated.customer_id)"
         )
     else:
         ctes.append(
-            "rfm AS (SELECT customer_id, last_purchase, cents, loose AS frequency "
-            "FROM per_customer)"
+            "rfm AS (SELECT customer_id, last_purchase, cents, snapshot, loose AS frequency "
+            "FROM dated)"
         )
     ctes.append(
         "metrics AS (SELECT customer_id, "
-        "CAST(DATE_DIFF('day', last_purchase, snap.snapshot) AS BIGINT) AS recency_days, "
+        "CAST(DATE_DIFF('day', last_purchase, snapshot) AS BIGINT) AS recency_days, "
         "CAST(frequency AS BIGINT) AS frequency, CAST(cents AS DOUBLE) / 100 AS monetary, "
-        "CAST(snap.snapshot AS VARCHAR) AS snapshot_date FROM rfm CROSS JOIN snap)"
+        "CAST(snapshot AS VARCHAR) AS snapshot_date FROM rfm)"
     )
     layers, outputs = _labels(recipe, v)
     ctes += layers
-    finals = ["labelled.customer_id", "recency_days", "frequency", "monetary", *outputs]
+    finals = [
+        "CAST(labelled.customer_id AS VARCHAR) AS customer_id",
+        "recency_days",
+        "frequency",
+        "monetary",
+        *outputs,
+    ]
     joins = ""
     if contacts and dialect in ("duckdb", "spark"):
         # One grouping for every field: the value of the latest dated row that has one
@@ -397,7 +415,7 @@ def compile_recipe(
         finals.append(f"contact_{i}.value AS {_q(column)}")
     finals.append("snapshot_date")
     select = ", ".join(finals)
-    order = " ORDER BY labelled.customer_id" if ordered else ""
+    order = " ORDER BY CAST(labelled.customer_id AS VARCHAR)" if ordered else ""
     query = "WITH " + ", ".join(ctes) + f" SELECT {select} FROM labelled{joins}{order}"
     return _transpile(query, dialect, v)
 
@@ -407,34 +425,27 @@ def _transpile(query: str, dialect: str, values: _Values) -> str:
     values in as literal nodes, and write the tree in ``dialect``."""
     tree = sqlglot.parse_one(query, read="duckdb")
     tree = exp.replace_placeholders(tree, **values.nodes)
-    if dialect in ENGINE_HINTS:
-        for select in tree.find_all(exp.Select):
-            if any(e.alias == KEY for e in select.expressions):
-                hint = exp.Anonymous(this=ENGINE_HINTS[dialect], expressions=[exp.column(KEY)])
-                select.set("hint", exp.Hint(expressions=[hint]))
     if tree.find(exp.Placeholder) is not None:
         raise SettingsError("Internal error: a value of the recipe found no place in the query.")
     return tree.sql(dialect=dialect, pretty=True)
 
 
-def _summary_query(ctes: list[str], ordered: bool) -> str:
+def _summary_query(ctes: list[str], ordered: bool, rows: str) -> str:
     ctes = [
         *ctes,
-        "days AS (SELECT kept.customer_id, CAST(invoice_date AS DATE) AS day, SUM(money) AS "
-        "spend FROM kept JOIN per_customer ON per_customer.customer_id = kept.customer_id "
-        "WHERE NOT refund GROUP BY kept.customer_id, CAST(invoice_date AS DATE))",
-        "spans AS (SELECT customer_id, MIN(day) AS first_day, MAX(day) AS last_day, "
-        "COUNT(*) - 1 AS x, SUM(spend) AS total FROM days GROUP BY customer_id)",
-        "firsts AS (SELECT days.customer_id, days.spend AS first_spend FROM days JOIN spans ON "
-        "days.customer_id = spans.customer_id AND days.day = spans.first_day)",
+        f"days AS (SELECT {rows}.customer_id, CAST(invoice_date AS DATE) AS day, snapshot, "
+        f"SUM(money) AS spend FROM {rows} JOIN dated ON dated.customer_id = {rows}.customer_id "
+        f"WHERE NOT refund GROUP BY {rows}.customer_id, CAST(invoice_date AS DATE), snapshot)",
+        "spans AS (SELECT customer_id, snapshot, MIN(day) AS first_day, MAX(day) AS last_day, "
+        "COUNT(*) - 1 AS x, SUM(spend) AS total, ARG_MIN(spend, day) AS first_spend FROM days "
+        "GROUP BY customer_id, snapshot)",
     ]
     return (
-        "WITH " + ", ".join(ctes) + " SELECT spans.customer_id, CAST(x AS BIGINT) AS x, "
-        "CAST(DATE_DIFF('day', first_day, last_day) AS DOUBLE) AS t_x, "
-        "CAST(DATE_DIFF('day', first_day, snap.snapshot) - 1 AS DOUBLE) AS T, "
-        "CASE WHEN x > 0 THEN (total - first_spend) / x ELSE 0 END AS zbar "
-        "FROM spans JOIN firsts ON firsts.customer_id = spans.customer_id CROSS JOIN snap"
-        + (" ORDER BY spans.customer_id" if ordered else "")
+        "WITH " + ", ".join(ctes) + " SELECT CAST(customer_id AS VARCHAR) AS customer_id, "
+        "CAST(x AS BIGINT) AS x, CAST(DATE_DIFF('day', first_day, last_day) AS DOUBLE) AS t_x, "
+        "CAST(DATE_DIFF('day', first_day, snapshot) - 1 AS DOUBLE) AS T, "
+        "CASE WHEN x > 0 THEN (total - first_spend) / x ELSE 0 END AS zbar FROM spans"
+        + (" ORDER BY CAST(customer_id AS VARCHAR)" if ordered else "")
     )
 
 
