@@ -151,13 +151,24 @@ def duckdb_literal(text: str) -> str:
 QUIET_LOGS = Path(__file__).with_name("log4j2-quiet.properties")
 
 
-def spark_settings(master: str | None, conf: Mapping[str, str]) -> dict[str, str]:
+def spark_settings(
+    master: str | None, conf: Mapping[str, str], verbose: bool = False
+) -> dict[str, str]:
     """The session's settings: ours, then the user's ``conf`` (their cluster's settings win).
 
     A local session (``local``, ``local[N]``, the default) runs every task inside the driver,
     whose heap is 1 GB unless told: it gets half the machine's memory, as a local DuckDB does
-    (with one gigabyte, ten million rows' duplicate check and groupings spill to disk)."""
+    (with one gigabyte, ten million rows' duplicate check and groupings spill to disk). The
+    JVMs use the parallel garbage collector: a scoring run is one batch, and G1's concurrent
+    work competes with it for the cores. Unless ``verbose``: no console progress bars, and
+    Spark's logs at ERROR from the JVM's start."""
+    java = ["-XX:+UseParallelGC"]
+    if not verbose:
+        java.append(f"-Dlog4j2.configurationFile={QUIET_LOGS.as_uri()}")
     settings = {
+        "spark.driver.extraJavaOptions": " ".join(java),
+        "spark.executor.extraJavaOptions": " ".join(java),
+        **({} if verbose else {"spark.ui.showConsoleProgress": "false"}),
         "spark.ui.enabled": "false",
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": "8",
@@ -191,23 +202,18 @@ def spark_session(
     master: str | None = None, conf: Mapping[str, str] | None = None, verbose: bool = False
 ):
     """A Spark session: ``master`` (default ``local[*]``) with :func:`spark_settings`, quiet
-    unless ``verbose``: no console progress bars, Spark's and Py4J's logs at ERROR from the
-    JVM's start."""
+    unless ``verbose`` (Py4J's logs at ERROR too). Its workers run this Python (the value models
+    applied there need its packages; on a cluster, the same path on every node) unless
+    ``PYSPARK_PYTHON`` names another."""
     import logging
 
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.master(master or "local[*]").appName("customer-segments")
-    settings = spark_settings(master, conf or {})
+    settings = spark_settings(master, conf or {}, verbose)
     if not verbose:
         logging.getLogger("py4j").setLevel(logging.ERROR)
-        quiet = f"-Dlog4j2.configurationFile={QUIET_LOGS.as_uri()}"
-        settings = {
-            "spark.ui.showConsoleProgress": "false",
-            "spark.driver.extraJavaOptions": quiet,
-            "spark.executor.extraJavaOptions": quiet,
-            **settings,
-        }
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # read when the context starts
     for key, value in settings.items():
         builder = builder.config(key, value)
     if verbose:
@@ -238,7 +244,9 @@ def _jvm_output_to(path: Path):
 
 def score_spark(path: str | Path, recipe: Recipe, spark, summary: bool = False) -> Any:
     """The labelled customers as a Spark DataFrame (nothing is collected; in no particular
-    order); ``summary=True`` gives the value models' customer summary instead."""
+    order), with the value predictions of a recipe that has value models (applied on the
+    workers: :func:`spark_value`); ``summary=True`` gives the value models' customer summary
+    instead."""
     from .sql import compile_recipe
 
     path = Path(path)
@@ -268,7 +276,52 @@ def score_spark(path: str | Path, recipe: Recipe, spark, summary: bool = False) 
         columns=frame.columns,
         ordered=False,
     )
-    return spark.sql(query)
+    customers = spark.sql(query)
+    if summary or recipe.value is None:
+        return customers
+    return spark_value(customers, score_spark(path, recipe, spark, summary=True), recipe)
+
+
+def spark_value(customers, summary, recipe: Recipe):
+    """The customers with the value predictions placed as in the customer file: the saved
+    models applied to each customer's summary on Spark's workers, batch by batch (this package
+    shipped to them as a zip), joined to the customers there."""
+    from ..outcomes.value import predict_summary
+
+    assert recipe.value is not None
+    saved = recipe.value.as_saved()
+    # the predictions' columns, from one made-up customer
+    probe = pd.DataFrame({"x": [1], "t_x": [1.0], "T": [2.0], "zbar": [1.0]}, index=["c"])
+    names = list(predict_summary(probe.rename_axis("customer_id"), saved).columns)
+    schema = ", ".join(["customer_id STRING", *(f"`{n}` DOUBLE" for n in names)])
+
+    def predict(batches):
+        from segmentation.outcomes.value import predict_summary
+
+        for batch in batches:
+            out = predict_summary(batch.set_index("customer_id"), saved)
+            yield out.astype("float64").reset_index()
+
+    _ship_package(customers.sparkSession)
+    predicted = summary.mapInPandas(predict, schema)
+    columns = customers.columns
+    at = next((columns.index(c) + 1 for c in ("rfm_action", "action") if c in columns), 4)
+    order = [*columns[:at], *names, *columns[at:]]
+    return customers.join(predicted, "customer_id", "left").select(*(f"`{c}`" for c in order))
+
+
+def _ship_package(spark) -> None:
+    """This package as a zip on every worker's import path (once per session)."""
+    import shutil
+
+    context = spark.sparkContext
+    if getattr(context, "_segmentation_shipped", False):
+        return
+    package = Path(__file__).resolve().parents[1]
+    folder = Path(tempfile.mkdtemp(prefix="segmentation-package-"))
+    archive = shutil.make_archive(str(folder / "segmentation"), "zip", package.parent, package.name)
+    context.addPyFile(archive)
+    context._segmentation_shipped = True
 
 
 def with_value(frame: pd.DataFrame, recipe: Recipe, summary) -> pd.DataFrame:
@@ -319,10 +372,11 @@ def score(
 ) -> tuple[str, int]:
     """Score ``path`` and write ``out``; returns the engine used and the customers scored.
 
-    DuckDB writes parquet straight from the query (nothing collected); Spark writes parquet
-    as a folder of part files (Spark's own layout, in no particular order). CSV and Excel,
-    and every output of a recipe with value models (their predictions are computed in Python
-    from a customer summary the engine makes), are collected and written as one file. An
+    DuckDB writes parquet straight from the query (nothing collected) unless the recipe has
+    value models (their predictions are computed in Python from a customer summary DuckDB
+    makes); Spark writes parquet as a folder of part files (Spark's own layout, in no
+    particular order), value predictions made on its workers. CSV and Excel are collected and
+    written as one file. An
     engine's failure (out of memory, a file it cannot read) is a ``SegmentationError`` with
     its first line."""
     engine = choose_engine(engine, path)
@@ -373,16 +427,10 @@ def _score(
     else:
         spark = spark_session(spark_master, spark_conf, verbose)
         result = score_spark(path, recipe, spark)
-        if parquet and recipe.value is None:
+        if parquet:
             result.write.mode("overwrite").parquet(str(out))
             return engine, spark.read.parquet(str(out)).count()  # not the query again
-        frame = with_value(
-            result.toPandas().sort_values("customer_id", ignore_index=True, na_position="last"),
-            recipe,
-            lambda: (
-                score_spark(path, recipe, spark, summary=True).toPandas().set_index("customer_id")
-            ),
-        )
+        frame = result.toPandas().sort_values("customer_id", ignore_index=True, na_position="last")
     if out is not None:
         write_frame(frame, out)
     return engine, len(frame)
