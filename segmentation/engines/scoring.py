@@ -315,13 +315,18 @@ def _ship_package(spark) -> None:
     import shutil
 
     context = spark.sparkContext
-    if getattr(context, "_segmentation_shipped", False):
+    if any(f.endswith(f"/{SHIPPED}.zip") for f in context.listFiles):
         return
     package = Path(__file__).resolve().parents[1]
-    folder = Path(tempfile.mkdtemp(prefix="segmentation-package-"))
-    archive = shutil.make_archive(str(folder / "segmentation"), "zip", package.parent, package.name)
+    folder = Path(tempfile.mkdtemp(prefix="segmentation-"))
+    shutil.copytree(
+        package, folder / "zip" / package.name, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    archive = shutil.make_archive(str(folder / SHIPPED), "zip", folder / "zip")
     context.addPyFile(archive)
-    context._segmentation_shipped = True
+
+
+SHIPPED = "segmentation-package"
 
 
 def with_value(frame: pd.DataFrame, recipe: Recipe, summary) -> pd.DataFrame:
