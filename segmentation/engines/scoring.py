@@ -305,9 +305,17 @@ def spark_value(customers, summary, recipe: Recipe):
     _ship_package(customers.sparkSession)
     predicted = summary.mapInPandas(predict, schema)
     columns = customers.columns
-    at = next((columns.index(c) + 1 for c in ("rfm_action", "action") if c in columns), 4)
+    at = value_position(columns)
     order = [*columns[:at], *names, *columns[at:]]
     return customers.join(predicted, "customer_id", "left").select(*(f"`{c}`" for c in order))
+
+
+def value_position(columns: list[str]) -> int:
+    """Where the value predictions go in the customer file: after the last action column."""
+    return next((columns.index(c) + 1 for c in ("rfm_action", "action") if c in columns), 4)
+
+
+SHIPPED = "segmentation-package"
 
 
 def _ship_package(spark) -> None:
@@ -326,9 +334,6 @@ def _ship_package(spark) -> None:
     context.addPyFile(archive)
 
 
-SHIPPED = "segmentation-package"
-
-
 def with_value(frame: pd.DataFrame, recipe: Recipe, summary) -> pd.DataFrame:
     """The value predictions of a recipe that has them, computed in Python from the customer
     summary the engine made, placed where the customer file has them."""
@@ -337,11 +342,7 @@ def with_value(frame: pd.DataFrame, recipe: Recipe, summary) -> pd.DataFrame:
     from ..outcomes.value import predict_summary
 
     predicted = predict_summary(summary(), recipe.value.as_saved())
-    at = (
-        list(frame.columns).index("rfm_action") + 1
-        if "rfm_action" in frame
-        else (list(frame.columns).index("action") + 1 if "action" in frame else 4)
-    )
+    at = value_position(list(frame.columns))
     ids = frame["customer_id"].to_numpy()
     for offset, column in enumerate(predicted.columns):
         frame.insert(at + offset, column, predicted[column].reindex(ids).to_numpy())
@@ -381,9 +382,8 @@ def score(
     value models (their predictions are computed in Python from a customer summary DuckDB
     makes); Spark writes parquet as a folder of part files (Spark's own layout, in no
     particular order), value predictions made on its workers. CSV and Excel are collected and
-    written as one file. An
-    engine's failure (out of memory, a file it cannot read) is a ``SegmentationError`` with
-    its first line."""
+    written as one file. An engine's failure (out of memory, a file it cannot read) is a
+    ``SegmentationError`` with its first line."""
     engine = choose_engine(engine, path)
     try:
         with warnings.catch_warnings():  # libraries' warnings are not the user's to read
