@@ -267,19 +267,18 @@ def score_spark(path: str | Path, recipe: Recipe, spark, summary: bool = False) 
     types = {f.name: kinds.get(f.dataType.typeName(), "") for f in frame.schema.fields}
     # Each grouping reads the file's columns it needs (parquet by column): a customer's sums,
     # orders and contacts aggregate where they are read and only the groups cross workers.
-    query = compile_recipe(
-        recipe,
-        "spark",
-        "transactions",
-        types,
-        summary=summary,
-        columns=frame.columns,
-        ordered=False,
-    )
-    customers = spark.sql(query)
+    # Both queries read the one table (a CSV's types are inferred from the whole file once).
+
+    def query(summary: bool):
+        text = compile_recipe(
+            recipe, "spark", "transactions", types, summary=summary, columns=frame.columns,
+            ordered=False,
+        )  # fmt: skip
+        return spark.sql(text)
+
     if summary or recipe.value is None:
-        return customers
-    return spark_value(customers, score_spark(path, recipe, spark, summary=True), recipe)
+        return query(summary)
+    return spark_value(query(False), query(True), recipe)
 
 
 def spark_value(customers, summary, recipe: Recipe):

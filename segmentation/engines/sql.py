@@ -42,7 +42,7 @@ KEY = "segment_customer_key"  # the customer key, computed before anything else
 # and each group keeps only the numbers the sums need: Spark's DISTINCT over every column
 # carried and compared whole rows of text and was its slowest step. Two different rows of one
 # customer that share a hash (odds of about one in 10**19 per pair) would count once.
-COPIES_COUNTED = {"spark": "XXHASH64"}
+HASHED_DISTINCT = {"spark": "XXHASH64"}
 # The engines' 64-bit hash of several columns for a DISTINCT: with the file's columns known,
 # it compares the columns the query reads and one hash of the others instead of carrying
 # every column of every row (same odds). Other dialects compare every column.
@@ -225,7 +225,7 @@ def compile_recipe(
     customer summary (``customer_id, x, t_x, T, zbar``: purchase days, days from the first to
     the last, days from the first to the period's end, mean spend of the repeat days).
 
-    ``columns`` are the file's columns, when the engine knows them (see ``COPIES_COUNTED``
+    ``columns`` are the file's columns, when the engine knows them (see ``HASHED_DISTINCT``
     and ``ROW_HASH``). ``ordered=False`` leaves out the final ORDER BY
     (Spark runs a global sort's last stage twice: once to sample the ranges)."""
     if dialect not in DIALECTS:
@@ -262,11 +262,11 @@ def compile_recipe(
     for i, column in enumerate(contacts):
         base.append(f"CAST({_q(column)} AS VARCHAR) AS contact_{i}")
     carried = "*"
-    copies = cleaning.duplicates and columns is not None and dialect in COPIES_COUNTED
-    if copies:
+    hashed = cleaning.duplicates and columns is not None and dialect in HASHED_DISTINCT
+    if hashed:
         assert columns is not None
         marked = ", ".join(f"{_q(c)}, {_q(c)} IS NULL" for c in columns)
-        carried = f"*, {COPIES_COUNTED[dialect]}({marked}) AS segment_row_hash"
+        carried = f"*, {HASHED_DISTINCT[dialect]}({marked}) AS segment_row_hash"
         base.append("segment_row_hash")
     elif cleaning.duplicates and columns is not None and dialect in ROW_HASH:
         read = set(roles.values()) | set(contacts)
@@ -276,7 +276,7 @@ def compile_recipe(
             parts.append(f"{ROW_HASH[dialect]}({', '.join(rest)}) AS segment_row_hash")
         carried = ", ".join(parts)
     keyed = f"SELECT {_customer_expr(roles, reading, types)} AS {KEY}, {carried} FROM {table}"
-    distinct = "DISTINCT " if cleaning.duplicates and not copies else ""
+    distinct = "DISTINCT " if cleaning.duplicates and not hashed else ""
     source = f"SELECT {distinct}* FROM ({keyed}) AS keyed_rows"
 
     refund = [f"COALESCE({counted} < 0, FALSE)"]
@@ -344,7 +344,7 @@ def compile_recipe(
         f"kept AS (SELECT *, FLOOR(money * 1000000 + 0.5) AS micros, {loose} AS loose FROM lines)",
     ]
     rows = "kept"
-    if copies:  # each row once: one group per customer and hash of the row (COPIES_COUNTED)
+    if hashed:  # each row once: one group per customer and hash of the row (HASHED_DISTINCT)
         ctes.append(
             "distinct_rows AS (SELECT customer_id, MIN(invoice_date) AS invoice_date, "
             "MIN(refund) AS refund, MIN(money) AS money, MIN(micros) AS micros, MIN(loose) AS "
