@@ -4,6 +4,7 @@ refused clearly."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import sqlglot
 from segmentation.cli import main
 from segmentation.engines.scoring import (
     QUIET_LOGS,
+    parquet_schema,
     score,
     score_duckdb,
     score_pandas,
@@ -134,6 +136,9 @@ def test_spark_sorts_no_rows_across_workers_and_a_collected_file_is_in_customer_
     out = tmp_path / "labelled.csv"
     customers = len(score_pandas(data, recipe))
     assert score(data, recipe, engine="spark", out=out) == ("spark", customers)
+    parts = tmp_path / "labelled.parquet"  # Spark's folder of parts, counted from footers
+    assert score(data, recipe, engine="spark", out=parts) == ("spark", customers)
+    assert len(pd.read_parquet(parts)) == customers
     ids = pd.read_csv(out, dtype={"customer_id": str}, encoding="utf-8-sig")["customer_id"]
     assert ids.tolist() == sorted(ids)
 
@@ -147,7 +152,59 @@ def test_spark_reads_the_rows_once_for_each_grouping_and_never_again_for_the_sna
     data, recipe = fitted
     plan = score_spark(data, recipe, spark)._jdf.queryExecution().executedPlan().toString()
     assert plan.count("FileScan parquet") == 3
-    assert "InMemoryRelation" not in plan and "SortAggregate" in plan  # contacts only
+    assert "InMemoryRelation" not in plan
+
+
+def test_contacts_are_the_latest_values_found_by_hashing_before_any_sort(fitted, spark, tmp_path):
+    """A contact field's value is the one on the customer's latest dated row that has one,
+    also when an older value comes back or the latest row is blank. Spark's MAX_BY over text
+    sorts its input: the rows are first grouped by hashing (customer and values), so the sort
+    sees a few groups per customer, not every row."""
+    _, recipe = fitted
+    day = pd.Timestamp("2024-03-01 10:00")
+    rows = [("4000", 100.0, day, "old@shop.example"),
+            ("4001", 100.0, day + pd.Timedelta(days=1), "new@shop.example"),
+            ("4002", 100.0, day + pd.Timedelta(days=2), "old@shop.example"),
+            ("4003", 100.0, day + pd.Timedelta(days=3), ""),
+            ("4004", 101.0, day + pd.Timedelta(days=5), None),
+            ("4005", 101.0, day, "only@shop.example")]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["InvoiceNo", "CustomerID", "InvoiceDate", "Email"])
+    frame["Quantity"], frame["UnitPrice"] = 1, 2.5
+    data = tmp_path / "contacts.parquet"
+    frame.to_parquet(data, index=False)
+    latest = {"100": "old@shop.example", "101": "only@shop.example"}
+    expected = as_text(score_pandas(data, recipe))
+    assert dict(zip(expected["customer_id"], expected["Email"], strict=True)) == latest
+    relation, _ = score_duckdb(data, recipe)
+    pd.testing.assert_frame_equal(as_text(relation.df()), expected)
+    result = score_spark(data, recipe, spark)
+    pd.testing.assert_frame_equal(as_text(result.toPandas()), expected)
+    plan = result._jdf.queryExecution().executedPlan().toString()
+    sorted_input = plan[plan.index("SortAggregate") :]
+    assert re.search(r"HashAggregate\(keys=\[customer_id#\d+L?, contact_0#\d+\]", sorted_input)
+
+
+def test_spark_takes_a_parquet_file_s_columns_from_its_footer_without_a_job(
+    fitted, spark, tmp_path
+):
+    """Spark's own schema inference runs a job, which on a cluster waits for an executor to
+    start; the driver reads the footer instead, and gets exactly what Spark would infer (from
+    pandas' file, and from Spark's own with its dates and decimals)."""
+    data, recipe = fitted
+    context = spark.sparkContext
+    context.setJobGroup("footer", "the customers' query, not run")
+    score_spark(data, recipe, spark)
+    jobs = context.statusTracker().getJobIdsForGroup("footer")
+    context.setJobGroup("other", "")
+    assert list(jobs) == []
+    written = str(tmp_path / "spark.parquet")
+    spark.sql(
+        "SELECT 'a' AS id, DATE'2024-01-02' AS day, CAST(1.25 AS DECIMAL(9,2)) AS price, "
+        "TIMESTAMP'2024-01-02 10:00:00' AS at"
+    ).coalesce(1).write.parquet(written)
+    single = next(Path(written).glob("*.parquet"))
+    for path in (data, single):
+        assert parquet_schema(spark, Path(path)) == spark.read.parquet(str(path)).schema
 
 
 def test_integer_customer_ids_give_the_same_customers_on_every_engine(fitted, spark, tmp_path):
@@ -488,9 +545,11 @@ def test_spark_s_jvms_collect_garbage_for_throughput_and_stay_quiet_unless_verbo
         settings = spark_settings(master, {})
         for side in ("driver", "executor"):
             options = settings[f"spark.{side}.extraJavaOptions"].split()
-            assert options == ["-XX:+UseParallelGC", quiet]
+            # the JVM's own warnings to its standard error (Spark's log when quiet)
+            warnings = ["-Xlog:disable", "-Xlog:all=warning:stderr"]
+            assert options == ["-XX:+UseParallelGC", *warnings, quiet]
             verbose = spark_settings(master, {}, verbose=True)[f"spark.{side}.extraJavaOptions"]
-            assert verbose == "-XX:+UseParallelGC"
+            assert verbose.split() == ["-XX:+UseParallelGC", *warnings]
     assert spark_settings(None, {})["spark.ui.showConsoleProgress"] == "false"
     assert "spark.ui.showConsoleProgress" not in spark_settings(None, {}, verbose=True)
     told = spark_settings(None, {"spark.driver.extraJavaOptions": "-Xss4m"})

@@ -8,6 +8,7 @@ or a cluster). The SQL engines run the query of :mod:`segmentation.engines.sql`.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import sys
 import tempfile
@@ -23,6 +24,7 @@ from ..columns.loading import LoadedData, load_transactions
 from ..errors import SegmentationError, SettingsError
 from ..method.recipe import Reading, Recipe
 from ..outcomes.labelling import apply_recipe
+from .class_data import JVM_WARNINGS, ClassData
 
 ENGINES = ("auto", "pandas", "duckdb", "spark")
 # Files above this size are scored with DuckDB when no engine is chosen: pandas holds a file
@@ -152,7 +154,10 @@ QUIET_LOGS = Path(__file__).with_name("log4j2-quiet.properties")
 
 
 def spark_settings(
-    master: str | None, conf: Mapping[str, str], verbose: bool = False
+    master: str | None,
+    conf: Mapping[str, str],
+    verbose: bool = False,
+    class_data: ClassData | None = None,
 ) -> dict[str, str]:
     """The session's settings: ours, then the user's ``conf`` (their cluster's settings win).
 
@@ -161,13 +166,15 @@ def spark_settings(
     (with one gigabyte, ten million rows' duplicate check and groupings spill to disk). The
     JVMs use the parallel garbage collector: a scoring run is one batch, and G1's concurrent
     work competes with it for the cores. Unless ``verbose``: no console progress bars, and
-    Spark's logs at ERROR from the JVM's start."""
-    java = ["-XX:+UseParallelGC"]
+    Spark's logs at ERROR from the JVM's start. ``class_data``: the JVMs' class-data archive
+    (:mod:`.class_data`)."""
+    java = ["-XX:+UseParallelGC", *JVM_WARNINGS]
     if not verbose:
         java.append(f"-Dlog4j2.configurationFile={QUIET_LOGS.as_uri()}")
+    shared = class_data or ClassData.none()
     settings = {
-        "spark.driver.extraJavaOptions": " ".join(java),
-        "spark.executor.extraJavaOptions": " ".join(java),
+        "spark.driver.extraJavaOptions": " ".join([*java, *shared.driver]),
+        "spark.executor.extraJavaOptions": " ".join([*java, *shared.executor]),
         **({} if verbose else {"spark.ui.showConsoleProgress": "false"}),
         "spark.ui.enabled": "false",
         "spark.sql.session.timeZone": "UTC",
@@ -207,10 +214,15 @@ def spark_session(
     ``PYSPARK_PYTHON`` names another."""
     import logging
 
+    from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.master(master or "local[*]").appName("customer-segments")
-    settings = spark_settings(master, conf or {}, verbose)
+    # a JVM to start (not one this process already has): its classes from the archive
+    class_data = ClassData() if SparkContext._gateway is None else None
+    settings = spark_settings(master, conf or {}, verbose, class_data)
+    if class_data and "spark.driver.extraJavaOptions" not in (conf or {}):
+        class_data.keep_at_exit()
     if not verbose:
         logging.getLogger("py4j").setLevel(logging.ERROR)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # read when the context starts
@@ -252,7 +264,9 @@ def score_spark(path: str | Path, recipe: Recipe, spark, summary: bool = False) 
     path = Path(path)
     kind = _sql_source(path, "spark")
     if kind == "parquet":
-        frame = spark.read.parquet(str(path))
+        schema = parquet_schema(spark, path)
+        reader = spark.read if schema is None else spark.read.schema(schema)
+        frame = reader.parquet(str(path))
     else:
         frame = spark.read.option("header", True).option("inferSchema", True).csv(str(path))
     date = recipe.reading.role_columns.get("invoice_date") if recipe.reading else None
@@ -279,6 +293,50 @@ def score_spark(path: str | Path, recipe: Recipe, spark, summary: bool = False) 
     if summary or recipe.value is None:
         return query(summary)
     return spark_value(query(False), query(True), recipe)
+
+
+def parquet_schema(spark, path: Path) -> Any:
+    """A parquet file's columns as Spark infers them, read from its footer by the driver:
+    Spark's own inference runs a job, which on a cluster waits for an executor to start (the
+    query is planned meanwhile instead). Spark's converter, from its internal API: any failure
+    (a folder of parts, another Spark version) gives None, and Spark infers the schema."""
+    from pyspark.sql.types import StructType
+
+    if not path.is_file():
+        return None
+    jvm = spark._jvm
+    try:
+        stored = jvm.org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+            jvm.org.apache.hadoop.fs.Path(path.resolve().as_uri()),
+            spark._jsc.hadoopConfiguration(),
+        )
+        reader = jvm.org.apache.parquet.hadoop.ParquetFileReader.open(stored)
+        try:
+            meta = reader.getFooter().getFileMetaData()
+        finally:
+            reader.close()
+        spark_own = meta.getKeyValueMetaData().get("org.apache.spark.sql.parquet.row.metadata")
+        if not spark_own:
+            converter = jvm.org.apache.spark.sql.execution.datasources.parquet
+            spark_own = (
+                converter.ParquetToSparkSchemaConverter(spark._jsparkSession.sessionState().conf())
+                .convert(meta.getSchema())
+                .json()
+            )
+    except Exception:  # Py4J's errors and changed internals alike: Spark infers it
+        return None
+    return StructType.fromJson(_nullable(json.loads(spark_own)))
+
+
+def _nullable(schema: Any) -> Any:
+    """Every field and element nullable, as Spark reads a file (a file Spark wrote may store
+    them not nullable)."""
+    if isinstance(schema, list):
+        return [_nullable(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    flags = ("nullable", "containsNull", "valueContainsNull")
+    return {k: True if k in flags else _nullable(v) for k, v in schema.items()}
 
 
 def spark_value(customers, summary, recipe: Recipe):
@@ -408,6 +466,14 @@ def score(
         raise SegmentationError(f"The {engine} engine stopped: {first}") from exc
 
 
+def _rows_in(folder: Path) -> int:
+    """The rows of the part files Spark wrote, from their footers (not the query again, and
+    no job)."""
+    import pyarrow.parquet as pq
+
+    return sum(pq.read_metadata(part).num_rows for part in folder.glob("*.parquet"))
+
+
 def _score(
     path, recipe, engine, out, spark_master, memory_limit, spark_conf=None, verbose=False
 ) -> tuple[str, int]:
@@ -433,7 +499,7 @@ def _score(
         result = score_spark(path, recipe, spark)
         if parquet:
             result.write.mode("overwrite").parquet(str(out))
-            return engine, spark.read.parquet(str(out)).count()  # not the query again
+            return engine, _rows_in(Path(out))
         frame = result.toPandas().sort_values("customer_id", ignore_index=True, na_position="last")
     if out is not None:
         write_frame(frame, out)

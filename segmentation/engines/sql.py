@@ -394,14 +394,23 @@ def compile_recipe(
     ]
     joins = ""
     if contacts and dialect in ("duckdb", "spark"):
-        # One grouping for every field: the value of the latest dated row that has one
-        # (ARG_MAX, MAX_BY in Spark), which an engine can spill to disk.
-        latest = ", ".join(
-            f"ARG_MAX(contact_{i}, CASE WHEN contact_{i} IS NOT NULL AND TRIM(contact_{i}) <> "
-            f"'' THEN invoice_date END) AS contact_{i}"
-            for i in range(len(contacts))
+        # Each field's value on the latest dated row that has one: the rows first grouped by
+        # customer and their fields' values (keys an engine hashes: a customer's rows mostly
+        # repeat the same few), each with its latest date, then one ARG_MAX (MAX_BY in Spark)
+        # per field over those few groups (an ARG_MAX over text is a sort in Spark).
+        fields = [f"contact_{i}" for i in range(len(contacts))]
+        dates = ", ".join(
+            f"MAX(CASE WHEN {f} IS NOT NULL AND TRIM({f}) <> '' THEN invoice_date END) AS {f}_at"
+            for f in fields
         )
-        ctes.append(f"contacts AS (SELECT customer_id, {latest} FROM src GROUP BY customer_id)")
+        latest = ", ".join(f"ARG_MAX({f}, {f}_at) AS {f}" for f in fields)
+        ctes.append(
+            f"contact_values AS (SELECT customer_id, {', '.join(fields)}, {dates} FROM src "
+            f"GROUP BY customer_id, {', '.join(fields)})"
+        )
+        ctes.append(
+            f"contacts AS (SELECT customer_id, {latest} FROM contact_values GROUP BY customer_id)"
+        )
         joins = " LEFT JOIN contacts ON contacts.customer_id = labelled.customer_id"
         finals += [f"contacts.contact_{i} AS {_q(c)}" for i, c in enumerate(contacts)]
     for i, column in enumerate(contacts if dialect not in ("duckdb", "spark") else []):

@@ -1,0 +1,73 @@
+"""Spark's classes from a class-data archive: written once by the first session (whole, or not
+at all), mapped by the next sessions' JVMs, silent on the tool's output."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from segmentation.engines.class_data import CACHE_ENV, ClassData, maps
+
+pytestmark = pytest.mark.spark
+
+SESSION = """
+import sys
+from pathlib import Path
+from segmentation.engines.scoring import spark_session
+spark = spark_session("local[1]")
+assert spark.range(5).count() == 5
+pid = spark.sparkContext._gateway.proc.pid  # spark-submit runs java in its place
+mapped = any(sys.argv[1] in line for line in Path(f"/proc/{pid}/maps").read_text().splitlines())
+print("mapped" if mapped else "not mapped")
+"""
+
+
+@pytest.fixture(scope="module")
+def java():
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime (apt-get install openjdk-17-jre-headless)")
+    return shutil.which("java")
+
+
+def test_a_truncated_archive_is_never_kept(java, tmp_path):
+    """A JVM that maps a half-written archive crashes: the check starts a JVM on it."""
+    archive = tmp_path / "small.jsa"
+    subprocess.run([java, f"-XX:ArchiveClassesAtExit={archive}", "-version"], check=True,
+                   capture_output=True)  # fmt: skip
+    assert maps(archive)
+    half = tmp_path / "half.jsa"
+    half.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    assert not maps(half)
+    assert not maps(tmp_path / "missing.jsa")
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")
+def test_the_first_session_writes_the_archive_and_the_next_one_maps_it(java, tmp_path):
+    cache = tmp_path / "cache"
+    env = {"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", CACHE_ENV: str(cache),
+           "HOME": str(tmp_path)}  # fmt: skip
+    root = Path(__file__).resolve().parents[1]
+
+    def session() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", SESSION, str(cache)], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=600)  # fmt: skip
+
+    first = session()
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert (first.stdout.strip(), first.stderr) == ("not mapped", "")
+    archives = list(cache.iterdir())
+    assert [p.suffix for p in archives] == [".jsa"]  # kept whole, nothing left half-written
+    second = session()
+    assert (second.stdout.strip(), second.stderr) == ("mapped", "")
+    assert list(cache.iterdir()) == archives
+
+
+def test_without_a_cache_folder_to_write_the_jvm_starts_as_it_always_did(
+    java, tmp_path, monkeypatch
+):
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "file" / "cache"))
+    (tmp_path / "file").write_text("not a folder")
+    nothing = ClassData()
+    assert (nothing.driver, nothing.executor, nothing.pending) == ([], [], None)
