@@ -47,6 +47,12 @@ HASHED_DISTINCT = {"spark": "XXHASH64"}
 # it compares the columns the query reads and one hash of the others instead of carrying
 # every column of every row (same odds). Other dialects compare every column.
 ROW_HASH = {"duckdb": "HASH"}
+# The contact fields' latest values: one ARG_MAX per field over each customer's rows, except in
+# these dialects, where an ARG_MAX over text is a sort of every row: there the rows are first
+# grouped by customer and their fields' values (keys the engine hashes), each group with its
+# latest date per field, and the ARG_MAX sorts only those few groups per customer (DuckDB's
+# ARG_MAX over every row is faster than the extra grouping: 0.96 of the time).
+CONTACTS_GROUPED_FIRST = {"spark"}
 # Roles the SQL path can read, and reading notes it can reproduce.
 # Roles whose meaning needs more than one row (status vocabularies, per-store order numbers,
 # several currencies) are read by the pandas engine only.
@@ -394,22 +400,22 @@ def compile_recipe(
     ]
     joins = ""
     if contacts and dialect in ("duckdb", "spark"):
-        # Each field's value on the latest dated row that has one: the rows first grouped by
-        # customer and their fields' values (keys an engine hashes: a customer's rows mostly
-        # repeat the same few), each with its latest date, then one ARG_MAX (MAX_BY in Spark)
-        # per field over those few groups (an ARG_MAX over text is a sort in Spark).
+        # Each field's value on the latest dated row that has one (CONTACTS_GROUPED_FIRST).
         fields = [f"contact_{i}" for i in range(len(contacts))]
-        dates = ", ".join(
-            f"MAX(CASE WHEN {f} IS NOT NULL AND TRIM({f}) <> '' THEN invoice_date END) AS {f}_at"
-            for f in fields
-        )
-        latest = ", ".join(f"ARG_MAX({f}, {f}_at) AS {f}" for f in fields)
+        dated = [
+            f"CASE WHEN {f} IS NOT NULL AND TRIM({f}) <> '' THEN invoice_date END" for f in fields
+        ]
+        source_rows = "src"
+        if dialect in CONTACTS_GROUPED_FIRST:
+            dates = ", ".join(f"MAX({d}) AS {f}_at" for f, d in zip(fields, dated, strict=True))
+            ctes.append(
+                f"contact_values AS (SELECT customer_id, {', '.join(fields)}, {dates} FROM src "
+                f"GROUP BY customer_id, {', '.join(fields)})"
+            )
+            source_rows, dated = "contact_values", [f"{f}_at" for f in fields]
+        latest = ", ".join(f"ARG_MAX({f}, {d}) AS {f}" for f, d in zip(fields, dated, strict=True))
         ctes.append(
-            f"contact_values AS (SELECT customer_id, {', '.join(fields)}, {dates} FROM src "
-            f"GROUP BY customer_id, {', '.join(fields)})"
-        )
-        ctes.append(
-            f"contacts AS (SELECT customer_id, {latest} FROM contact_values GROUP BY customer_id)"
+            f"contacts AS (SELECT customer_id, {latest} FROM {source_rows} GROUP BY customer_id)"
         )
         joins = " LEFT JOIN contacts ON contacts.customer_id = labelled.customer_id"
         finals += [f"contacts.contact_{i} AS {_q(c)}" for i, c in enumerate(contacts)]
