@@ -31,8 +31,10 @@ def java():
     return shutil.which("java")
 
 
-def test_a_truncated_archive_is_never_kept(java, tmp_path):
-    """A JVM that maps a half-written archive crashes: the check starts a JVM on it."""
+def test_a_truncated_archive_is_never_kept(java, tmp_path, monkeypatch):
+    """A JVM that maps a half-written archive crashes: the check starts a JVM on it, whose
+    crash report is not left in the user's folder."""
+    monkeypatch.chdir(tmp_path)
     archive = tmp_path / "small.jsa"
     subprocess.run([java, f"-XX:ArchiveClassesAtExit={archive}", "-version"], check=True,
                    capture_output=True)  # fmt: skip
@@ -41,6 +43,7 @@ def test_a_truncated_archive_is_never_kept(java, tmp_path):
     half.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
     assert not maps(half)
     assert not maps(tmp_path / "missing.jsa")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["half.jsa", "small.jsa"]
 
 
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")

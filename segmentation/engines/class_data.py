@@ -111,9 +111,11 @@ def maps(archive: Path) -> bool:
     binary = java()
     if binary is None or not archive.is_file():
         return False
+    # a crash report goes nowhere (a JVM writes it into its working folder: the user's)
+    quiet_crash = [f"-XX:ErrorFile={os.devnull}", "-XX:-CreateCoredumpOnCrash"]
     try:
         done = subprocess.run(
-            [binary, *JVM_WARNINGS, f"-XX:SharedArchiveFile={archive}", "-version"],
+            [binary, *JVM_WARNINGS, *quiet_crash, f"-XX:SharedArchiveFile={archive}", "-version"],
             capture_output=True,
             timeout=60,
         )
