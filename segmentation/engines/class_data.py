@@ -58,8 +58,8 @@ class ClassData:
     """The class-data options of one Spark session: ``driver`` and ``executor`` JVM options,
     and, when this session writes the archive, ``pending`` (its temporary name)."""
 
-    def __init__(self, use: bool = True) -> None:
-        self.archive = archive_path() if use else None
+    def __init__(self) -> None:
+        self.archive = archive_path()
         self.pending: Path | None = None
         self.driver: list[str] = []
         self.executor: list[str] = []
@@ -76,11 +76,6 @@ class ClassData:
         self.pending = self.archive.with_name(f"{self.archive.name}.{os.getpid()}.tmp")
         self.driver = [f"-XX:ArchiveClassesAtExit={self.pending}"]
 
-    @classmethod
-    def none(cls) -> ClassData:
-        """No archive: the JVMs start as they always did."""
-        return cls(use=False)
-
     def keep_at_exit(self) -> None:
         """At this process's exit: end the JVM's input (it exits and writes the archive), wait
         for it, and keep the archive when a fresh JVM maps it."""
@@ -93,14 +88,13 @@ class ClassData:
         process = getattr(SparkContext._gateway, "proc", None)
         pending, archive = self.pending, self.archive
         assert pending is not None and archive is not None
-        if process is not None:
-            try:
-                if process.stdin:
-                    process.stdin.close()  # Spark's gateway exits at the end of its input
-                process.wait(timeout=300)
-            except (OSError, subprocess.TimeoutExpired):
-                pass
-        if process is not None and process.returncode == 0 and maps(pending):
+        try:
+            if process is not None and process.stdin:
+                process.stdin.close()  # Spark's gateway exits at the end of its input
+            exited = process is not None and process.wait(timeout=300) == 0
+        except (OSError, subprocess.TimeoutExpired):
+            exited = False
+        if exited and maps(pending):
             os.replace(pending, archive)
         else:
             pending.unlink(missing_ok=True)

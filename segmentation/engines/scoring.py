@@ -171,10 +171,13 @@ def spark_settings(
     java = ["-XX:+UseParallelGC", *JVM_WARNINGS]
     if not verbose:
         java.append(f"-Dlog4j2.configurationFile={QUIET_LOGS.as_uri()}")
-    shared = class_data or ClassData.none()
     settings = {
-        "spark.driver.extraJavaOptions": " ".join([*java, *shared.driver]),
-        "spark.executor.extraJavaOptions": " ".join([*java, *shared.executor]),
+        "spark.driver.extraJavaOptions": " ".join(
+            [*java, *(class_data.driver if class_data else [])]
+        ),
+        "spark.executor.extraJavaOptions": " ".join(
+            [*java, *(class_data.executor if class_data else [])]
+        ),
         **({} if verbose else {"spark.ui.showConsoleProgress": "false"}),
         "spark.ui.enabled": "false",
         "spark.sql.session.timeZone": "UTC",
@@ -218,10 +221,12 @@ def spark_session(
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.master(master or "local[*]").appName("customer-segments")
-    # a JVM to start (not one this process already has): its classes from the archive
-    class_data = ClassData() if SparkContext._gateway is None else None
+    # a JVM to start (not one this process already has) without the user's own options: its
+    # classes from the archive
+    ours = SparkContext._gateway is None and "spark.driver.extraJavaOptions" not in (conf or {})
+    class_data = ClassData() if ours else None
     settings = spark_settings(master, conf or {}, verbose, class_data)
-    if class_data and "spark.driver.extraJavaOptions" not in (conf or {}):
+    if class_data:
         class_data.keep_at_exit()
     if not verbose:
         logging.getLogger("py4j").setLevel(logging.ERROR)
