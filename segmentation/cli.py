@@ -14,7 +14,10 @@ to a subcommand is refused in one line, never ignored."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
 import sys
+import threading
 from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -24,6 +27,7 @@ from .columns.states import parse_decisions
 from .errors import SegmentationError
 from .reading import read_text_file, source_bytes
 from .settings import (
+    ENGINES,
     FREQUENCY_MODES,
     METHODS,
     METRICS,
@@ -358,8 +362,6 @@ PANDAS_ONLY = ("sheet", "map", "dayfirst", "decimal", "currency", "encoding", "s
 
 
 def _score_options(p: argparse.ArgumentParser) -> None:
-    from .engines.scoring import ENGINES
-
     p.description = (
         "Label every customer of a file with a saved recipe, on an engine: the file is read as "
         "the fit read its own (options given here win, on the pandas engine)."
@@ -541,17 +543,24 @@ def run_fit(args: argparse.Namespace) -> None:
         source, name = demo_csv_bytes(), "demo.csv"
     else:
         raise SegmentationError("Give a transactions file, or --demo for the built-in demo data.")
-    loaded = load_transactions(
-        source,
-        name,
-        sheet=args.sheet,
-        roles=roles,
-        dayfirst=args.dayfirst,
-        decimal=args.decimal,
-        currency=args.currency,
-        encoding=args.encoding,
-        statuses=statuses,
-    )
+    # The method's libraries (scikit-learn, SciPy: about 2 s) load while the file is read: the
+    # readers (fastexcel, pyarrow) release the GIL.
+    preload = threading.Thread(target=_preload, args=(f"{__package__}.pipeline",))
+    preload.start()
+    try:  # the import ends before anything else does, a refused file included
+        loaded = load_transactions(
+            source,
+            name,
+            sheet=args.sheet,
+            roles=roles,
+            dayfirst=args.dayfirst,
+            decimal=args.decimal,
+            currency=args.currency,
+            encoding=args.encoding,
+            statuses=statuses,
+        )
+    finally:
+        preload.join()
 
     from .outcomes.labelling import reading_of, recipe_to_json
     from .pipeline import Run
@@ -614,6 +623,11 @@ def run_fit(args: argparse.Namespace) -> None:
             Path(args.recipe).write_text(text, encoding="utf-8")
         except OSError as exc:
             raise SegmentationError(f"Cannot write '{args.recipe}': {exc.strerror}.") from exc
+
+
+def _preload(module: str) -> None:
+    with contextlib.suppress(ImportError):  # a broken install fails where it is used, in words
+        importlib.import_module(module)
 
 
 def _print_kmeans(result) -> None:

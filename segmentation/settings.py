@@ -18,6 +18,8 @@ SAMPLE_UNITS = ("customers", "rows")
 REFUNDS = ("net", "drop", "keep")
 # K-Means segments, classic RFM scores with the segment grid, or both side by side.
 METHODS = ("both", "kmeans", "scores")
+# Where a saved recipe labels a file; auto: DuckDB for large files, pandas otherwise.
+ENGINES = ("auto", "pandas", "duckdb", "spark")
 
 
 # The repeat-purchase models: key, name, fitted parameters (in days).

@@ -16,11 +16,12 @@ def test_core_never_imports_streamlit():
 
 
 def test_the_public_api_is_explicit_and_each_name_is_defined_where_it_is_imported_from():
-    """``segmentation/__init__.py`` imports each public name from the module that defines it
-    (no names made up at import time); ``__all__`` lists exactly those names."""
+    """``segmentation/__init__.pyi`` (what editors and type checkers read, and what the package
+    loads its names from) imports each public name from the module that defines it (no names
+    made up at import time); ``__all__`` lists exactly those names."""
     import ast
 
-    init = ast.parse((ROOT / "segmentation" / "__init__.py").read_text())
+    init = ast.parse((ROOT / "segmentation" / "__init__.pyi").read_text())
     imported = set()
     for node in init.body:
         if isinstance(node, ast.ImportFrom) and node.level:  # from .folder.module import ...

@@ -110,6 +110,7 @@ def test_the_wheel_holds_every_module_declares_its_dependencies_and_a_command(tm
     modules = {str(p.relative_to(root)) for p in (root / "segmentation").rglob("*.py")}
     assert modules <= names
     assert "segmentation/engines/log4j2-quiet.properties" in names  # Spark's quiet logging
+    assert "segmentation/__init__.pyi" in names  # the public API, read at import
     requires = [line for line in meta.splitlines() if line.startswith("Requires-Dist:")]
     plain = [r for r in requires if "extra ==" not in r]
     assert any(r.startswith("Requires-Dist: pandas") for r in plain)
@@ -126,6 +127,24 @@ def test_no_start_up_tricks_or_global_options_in_the_core():
         text = path.read_text()
         assert "os._exit" not in text, path
         assert "pd.set_option" not in text, path
+
+
+def test_the_command_line_reads_before_the_method_s_libraries_are_loaded():
+    """``python -m segmentation`` starts without scikit-learn, SciPy or plotly (about 2 s): they
+    load while the file is read, and every public name still resolves on first use."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, segmentation.cli as cli, segmentation as seg\n"
+        "cli.settings_from_args(cli.build_parser().parse_args(['fit', 'shop.csv']))\n"
+        "print(sorted(m for m in ('sklearn', 'scipy', 'plotly', 'duckdb') if m in sys.modules))\n"
+        "print(seg.segment.__module__, 'sklearn' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == ["[]", "segmentation.pipeline True"]
 
 
 @pytest.mark.slow  # a process of its own, fitting the demo shop

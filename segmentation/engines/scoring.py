@@ -24,9 +24,9 @@ from ..columns.loading import LoadedData, load_transactions
 from ..errors import SegmentationError, SettingsError
 from ..method.recipe import Reading, Recipe
 from ..outcomes.labelling import apply_recipe
+from ..settings import ENGINES
 from .class_data import JVM_WARNINGS, ClassData
 
-ENGINES = ("auto", "pandas", "duckdb", "spark")
 # Files above this size are scored with DuckDB when no engine is chosen: pandas holds a file
 # in memory several times over; DuckDB streams it.
 DUCKDB_ABOVE_MB = 200
