@@ -22,8 +22,9 @@ run: $(VENV)/.runtime
 cli: $(VENV)/.runtime
 	$(PY) -m segmentation --demo
 
+# Every test (browser, Spark, cluster, real data), on two processes.
 test: $(VENV)/.installed
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 # The tests a developer runs while working: no browser, no Spark, no real data, nothing slow;
 # each property test on a tenth of its examples; on two processes.

@@ -231,6 +231,21 @@ def test_warehouse_texts_parse_back_and_name_the_table(fitted):
         assert "rfm_segment" in text
 
 
+def test_recipes_that_differ_only_in_their_values_each_get_their_own(fitted):
+    """The query's text is parsed once for recipes of the same settings (their values are
+    placed in afterwards): each recipe's text still holds its own values, in every order."""
+    import dataclasses
+
+    _, recipe = fitted
+    mean = (123.456, *recipe.kmeans.mean[1:])
+    other = dataclasses.replace(recipe, kmeans=dataclasses.replace(recipe.kmeans, mean=mean))
+    first = compile_recipe(recipe, "duckdb")
+    second = compile_recipe(other, "duckdb")
+    assert "123.456" in second and "123.456" not in first
+    assert second.replace("123.456", repr(recipe.kmeans.mean[0]), 1) == first
+    assert compile_recipe(recipe, "duckdb") == first
+
+
 def test_what_sql_cannot_repeat_is_refused(fitted):
     _, recipe = fitted
     older = {k: v for k, v in recipe.source.items() if k != "reading"}

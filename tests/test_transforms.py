@@ -25,7 +25,8 @@ def test_skewness_table_matches_scipy(rfm):
     assert table.loc["monetary", "none"] == pytest.approx(stats.skew(m))
     assert table.loc["monetary", "log"] == pytest.approx(stats.skew(np.log(m)))
     assert table.loc["monetary", "cbrt"] == pytest.approx(stats.skew(np.cbrt(m)))
-    assert table.loc["monetary", "boxcox"] == pytest.approx(stats.skew(stats.boxcox(m)[0]))
+    boxcox = stats.skew(stats.boxcox(m)[0])  # at a lambda equal to the last digits allowed
+    assert table.loc["monetary", "boxcox"] == pytest.approx(boxcox, abs=1e-6)
     assert list(table.columns) == ["none", "log", "sqrt", "cbrt", "boxcox", "yeojohnson"]
 
 
@@ -96,4 +97,29 @@ def test_a_refit_without_the_skewness_table_fits_only_the_transforms_in_use(rfm)
     }
     assert lean.methods_ == full.methods_ and lean.params_ == full.params_
     pd.testing.assert_frame_equal(lean.transform(rfm), full.transform(rfm))
-    assert lean.params_["recency_days"] == stats.boxcox(rfm["recency_days"].astype(float))[1]
+    assert lean.params_["recency_days"] == pytest.approx(
+        stats.boxcox(rfm["recency_days"].astype(float))[1], abs=1e-6
+    )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.random.default_rng(1).lognormal(3, 1.5, 4000),  # spend
+        np.random.default_rng(2).lognormal(0.3, 0.8, 500).round() + 1,  # order counts
+        np.random.default_rng(3).integers(1, 374, 3000).astype(float),  # recency days
+        np.random.default_rng(4).pareto(1.2, 2000) * 1e5 + 1e5,  # large, heavy-tailed
+        1 + np.random.default_rng(5).random(300) * 1e-4,  # nearly equal, around one
+        np.array([1.0, 2.0, 3.0, 10.0]),
+    ],
+)
+def test_box_cox_lambda_is_scipy_s_maximum_likelihood(values):
+    """The transform's own Box-Cox fit finds the lambda scipy's ``boxcox`` finds (the same
+    log-likelihood maximised by Brent's method), whatever the data's scale: equal to the last
+    digits the flat top of the likelihood allows, and as likely."""
+    from segmentation.method.transforms import fit_param
+
+    ours, scipys = fit_param("boxcox", values), stats.boxcox(values)[1]
+    assert ours == pytest.approx(scipys, rel=1e-6, abs=1e-6)
+    best = stats.boxcox_llf(scipys, values)
+    assert stats.boxcox_llf(ours, values) >= best - 1e-9 * abs(best)

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import optimize, special, stats
 
 from ..errors import DataError, SettingsError
 from ..settings import METRICS
@@ -39,10 +39,35 @@ def fit_param(method: str, values: np.ndarray) -> float | None:
     """The fitted parameter of a transform (the maximum-likelihood lambda), if it has one."""
     x = values.astype("float64")
     if method == "boxcox":
-        return float(stats.boxcox(x)[1])
+        return _boxcox_lambda(x)
     if method == "yeojohnson":
         return float(stats.yeojohnson(x)[1])
     return None
+
+
+def _boxcox_lambda(x: np.ndarray) -> float:
+    """Box-Cox's maximum-likelihood lambda as scipy's ``boxcox`` finds it (Brent's method from
+    the bracket (-2, 2) on the same log-likelihood), with the variance of the powers computed
+    in plain floats, scaled by the largest (or smallest) value so that none overflows: scipy's
+    goes through a complex logsumexp, about 20x slower (40 ms for 4,000 customers, 0.35 s for
+    50,000), and the transform stage fits every metric, every bootstrap again. A lambda whose
+    transform leaves float range is scipy's to find (it bounds it)."""
+    logs = np.log(x)
+    total, n = logs.sum(), len(x)
+
+    def negative_llf(lmb: float) -> float:
+        if lmb == 0:
+            log_var = np.log(np.var(logs))
+        else:  # var(x**lmb / lmb) = exp(2 lmb shift) var(expm1(lmb (log x - shift))) / lmb**2
+            shift = logs.max() if lmb > 0 else logs.min()
+            spread = np.var(np.expm1(lmb * (logs - shift)))
+            log_var = 2 * lmb * shift + np.log(spread) - 2 * np.log(abs(lmb))
+        return -((lmb - 1) * total - n / 2 * log_var)
+
+    with np.errstate(all="ignore"):
+        lmb = float(optimize.brent(negative_llf, brack=(-2.0, 2.0)))
+        ends = special.boxcox(np.array([x.min(), x.max()]), lmb)
+    return lmb if np.isfinite(ends).all() else float(stats.boxcox(x)[1])
 
 
 def apply_transform(method: str, values: np.ndarray, param: float | None = None) -> np.ndarray:

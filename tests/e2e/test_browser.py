@@ -38,9 +38,12 @@ def go(page, label):
 
 
 def idle(page):
-    """Wait until Streamlit has finished the rerun (no running indicator)."""
+    """Wait until Streamlit has finished the rerun: no running indicator, and no element still
+    marked stale (drawn faded until the rerun reaches it: on a busy machine, after the
+    indicator has gone)."""
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000
+        '() => !document.querySelector(\'[data-testid="stStatusWidget"], [data-stale="true"]\')',
+        timeout=120_000,
     )
     page.wait_for_timeout(300)
 
