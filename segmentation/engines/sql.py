@@ -446,7 +446,7 @@ def _transpile(query: str, dialect: str, values: _Values) -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def _parsed(query: str) -> exp.Expression:
+def _parsed(query: str) -> exp.Expr:
     """The query's tree, kept: a recipe's text has placeholders for its values, so every
     dialect of it, and every recipe of the same settings, shares one parse (sqlglot takes
     about 0.1 s to parse the longest)."""
