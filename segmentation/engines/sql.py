@@ -439,7 +439,7 @@ def compile_recipe(
 def _transpile(query: str, dialect: str, values: _Values) -> str:
     """Parse the query's text (ours alone: the recipe's values are placeholders), then put the
     values in as literal nodes, and write the tree in ``dialect``."""
-    tree = exp.replace_placeholders(_parsed(query), **values.nodes)  # a copy: the kept is kept
+    tree = exp.replace_placeholders(_parsed(query), **values.nodes)  # a copy: the kept stays
     if tree.find(exp.Placeholder) is not None:
         raise SettingsError("Internal error: a value of the recipe found no place in the query.")
     return tree.sql(dialect=dialect, pretty=True)
