@@ -275,6 +275,29 @@ def test_a_ten_year_horizon_for_rare_and_daily_buyers_is_a_number_not_a_warning(
     np.testing.assert_allclose(got, expected, rtol=1e-6)
 
 
+@pytest.mark.parametrize("model", ["bgnbd", "mbgnbd"])
+def test_dropout_shared_by_every_customer_gives_numbers_or_a_refusal(model):
+    """A few loyal customers fit a and b in the hundreds of thousands (every customer the same
+    chance to leave); the float form's two factors then leave float range at ordinary horizons
+    and 2F1 at those parameters took mpmath minutes per row (a 240-row file hung the command
+    line). Horizons up to z = 0.6 are numbers equal to the textbook's; a longer one is a number
+    or predict()'s one-line refusal, never a hang."""
+    from segmentation.outcomes.value import SpendModel, predict
+
+    fitted = PurchaseModel(model, 2.5, 40.0, 56_000.0, 950_000.0, 0.0, 1)
+    for t in (140.0, 300.0):  # z = 0.41 and 0.6 for T = 160
+        got = float(fitted.expected_purchases(t, 20, 150.0, 160.0))
+        assert got == pytest.approx(reference_expectation(fitted, t, 20, 150.0, 160.0), rel=1e-6)
+    summary = pd.DataFrame({"x": [20], "t_x": [150.0], "T": [160.0], "zbar": [50.0]}, index=["c"])
+    spend = SpendModel(6.0, 4.0, 15.0, 0.0, 1)
+    try:
+        far = predict(fitted, spend, summary, horizon=3000)  # z = 0.94
+    except DataError as refused:
+        assert "give no number for 1 customers" in str(refused)
+    else:
+        assert (far["expected_purchases_3000d"] > 20).all()
+
+
 def test_segments_forecast_above_their_own_past_are_flagged_in_words():
     from segmentation.outcomes.value import above_own_past
 

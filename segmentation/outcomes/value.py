@@ -198,28 +198,37 @@ class PurchaseModel:
 
 
 def _redo_in_high_precision(product, a, b, c, z) -> np.ndarray:
-    """(1 - z) ** b * 2F1(a, b; c; z) where the float computation was not finite: near
-    z = 1 with a small ``c`` the series grows past float range while its factor vanishes
-    (long horizons); mpmath carries the exponent (a few such rows, not the whole file)."""
+    """(1 - z) ** b * 2F1(a, b; c; z) where the float computation was not finite, first as
+    Pfaff's 2F1(c - a, b; c; z / (z - 1)), which is the same product with no factor to cancel
+    (scipy's, when every customer shares one chance to leave: a and b in the hundreds of
+    thousands), then where that fails too (near z = 1 with a small ``c``: long horizons) at 30
+    digits by mpmath, which carries the exponent, for parameters below ``MPMATH_UP_TO`` (beyond,
+    its series takes minutes per row); what is left is not finite and predict() refuses it."""
     shape = np.shape(product)
     flat = np.array(product, dtype="float64").reshape(-1)
     broken = np.flatnonzero(~np.isfinite(flat))
     if not len(broken):
         return flat.reshape(shape)
+    a, b, c, z = (np.broadcast_to(np.asarray(v, dtype="float64"), shape).reshape(-1)[broken]
+                  for v in (a, b, c, z))  # fmt: skip
+    with np.errstate(all="ignore"):
+        flat[broken] = hyp2f1(c - a, b, c, z / (z - 1))
     import mpmath
 
-    a, b, c, z = (np.broadcast_to(np.asarray(v, dtype="float64"), shape).reshape(-1)
-                  for v in (a, b, c, z))  # fmt: skip
     with mpmath.workdps(30):
-        for i in broken:
+        for i in np.flatnonzero(~np.isfinite(flat[broken])):
+            if max(abs(a[i]), abs(b[i]), abs(c[i])) > MPMATH_UP_TO:
+                continue
             ai, bi, ci, zi = (mpmath.mpf(float(v[i])) for v in (a, b, c, z))
             try:
                 found = mpmath.hyp2f1(ai, bi, ci, zi, maxterms=100_000)
             except mpmath.libmp.NoConvergence:
-                continue  # left not finite: predict() refuses it in one line
-            flat[i] = float(mpmath.power(1 - zi, bi) * found)
+                continue
+            flat[broken[i]] = float(mpmath.power(1 - zi, bi) * found)
     return flat.reshape(shape)
 
+
+MPMATH_UP_TO = 1e5
 
 SERIES_FROM = 30.0  # the third parameter above which 2F1 is summed as its series
 SERIES_TERMS = 400
