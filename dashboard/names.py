@@ -45,10 +45,9 @@ def _grid_names(ctx: Context) -> set[str]:
 
 def name_inputs(ctx: Context, segments: seg.Segments) -> dict[int, str]:
     """One text box per segment, filled with its name; what the user types is remembered with
-    the segment's profile, so the name follows the segment when it is found again."""
+    the segment's profile (as it is typed: a page opened at once interrupts this page's rerun),
+    so the name follows the segment when it is found again."""
     auto = seg.name_segments(segments.centroids)
-    rfm = ctx.run.rfm()
-    profile = seg.cluster_profile(rfm, segments.labels, auto).set_index("cluster")
     saved = _saved(ctx)
     missing = any(S.name_key(c) not in st.session_state for c in auto)  # page was left
     if missing or st.session_state.get(S.NAMES_FOR) != ctx.key:
@@ -74,20 +73,42 @@ def name_inputs(ctx: Context, segments: seg.Segments) -> dict[int, str]:
         cols[cluster % len(cols)].text_input(
             f"Segment {cluster}",
             key=S.name_key(cluster),
+            on_change=_remember,
+            args=(ctx, segments),
             help=f"Playbook row: {kind}. {action} The name is used in the customer file's "
             "segment column, the report, the mailing lists and Movement; the action and rank "
             "stay those of the row.",
         )
-    chosen = {c: st.session_state[S.name_key(c)].strip() or auto[c] for c in auto}
-    taken = _grid_names(ctx)
-    for cluster, name in list(chosen.items()):
-        if name in taken:
+    chosen = _remember(ctx, segments)
+    for cluster, name in chosen.items():
+        typed = st.session_state[S.name_key(cluster)].strip()
+        if typed and typed != name:
             st.warning(
-                f"'{name}' is already the name of an RFM grid segment: segment {cluster} "
-                f"keeps '{auto[cluster]}', so that each name means one group.",
+                f"'{typed}' is already the name of an RFM grid segment: segment {cluster} "
+                f"keeps '{name}', so that each name means one group.",
                 icon=":material/warning:",
             )
-            chosen[cluster] = auto[cluster]
+    for name, clusters in seg.merged_names(chosen).items():
+        st.info(
+            f"Segments {', '.join(map(str, clusters))} are all called '{name}': they are one "
+            "segment in the profile and the downloads."
+        )
+    return chosen
+
+
+def _remember(ctx: Context, segments: seg.Segments) -> dict[int, str]:
+    """The names in the boxes (a blank, or an RFM grid segment's name, gives the automatic
+    one), kept with their segments' mean R, F and M; a name no box holds any more is
+    forgotten."""
+    auto = seg.name_segments(segments.centroids)
+    rfm = ctx.run.rfm()
+    profile = seg.cluster_profile(rfm, segments.labels, auto).set_index("cluster")
+    saved = _saved(ctx)
+    taken = _grid_names(ctx)
+    chosen = {}
+    for cluster, default in auto.items():
+        typed = str(st.session_state.get(S.name_key(cluster), "")).strip()
+        chosen[cluster] = typed if typed and typed not in taken else default
     for cluster, name in chosen.items():
         if name != auto[cluster]:
             row = profile.loc[cluster]
@@ -96,9 +117,4 @@ def name_inputs(ctx: Context, segments: seg.Segments) -> dict[int, str]:
     for name in [n for n in saved if n not in kept]:
         del saved[name]  # a name the user took back
     st.session_state.setdefault(S.RESOLVED_NAMES, {})[ctx.key] = chosen
-    for name, clusters in seg.merged_names(chosen).items():
-        st.info(
-            f"Segments {', '.join(map(str, clusters))} are all called '{name}': they are one "
-            "segment in the profile and the downloads."
-        )
     return chosen

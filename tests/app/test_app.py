@@ -223,6 +223,18 @@ def test_k_and_names_are_kept_after_a_transform_change(app):
     assert app.text_input(key="segment_name_0").value == "VIP shoppers"
 
 
+def test_a_name_typed_just_before_leaving_the_page_is_kept(app):
+    """The user types a name and at once opens another page: the Segments page never reruns
+    with the name (a busy server drops the interrupted rerun), yet the name is kept, and it
+    follows its segment through a transform change."""
+    app.switch_page("pages/2_Segments.py").run()
+    app.text_input(key="segment_name_0").input("VIP shoppers")
+    app.switch_page("pages/1_Explore.py").run()
+    app.selectbox(key="transform_monetary").set_value("log").run()
+    app.switch_page("pages/2_Segments.py").run()
+    assert app.text_input(key="segment_name_0").value == "VIP shoppers"
+
+
 def test_equal_names_merge_segments_in_the_downloads(app):
     app.switch_page("pages/2_Segments.py").run()
     app.slider(key="k").set_value(4).run()
