@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from segmentation.engines.class_data import CACHE_ENV, ClassData, maps
+from tests.test_scoring import fitted  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.spark
 
@@ -19,6 +20,17 @@ from segmentation.engines.scoring import spark_session
 spark = spark_session("local[1]")
 assert spark.range(5).count() == 5
 pid = spark.sparkContext._gateway.proc.pid  # spark-submit runs java in its place
+mapped = any(sys.argv[1] in line for line in Path(f"/proc/{pid}/maps").read_text().splitlines())
+print("mapped" if mapped else "not mapped")
+"""
+# The scoring command as a user runs it, then whether its JVM mapped the archive.
+SCORING = """
+import sys
+from pathlib import Path
+from pyspark import SparkContext
+from segmentation.cli import main
+assert main(["score", *sys.argv[2:]]) == 0
+pid = SparkContext._gateway.proc.pid
 mapped = any(sys.argv[1] in line for line in Path(f"/proc/{pid}/maps").read_text().splitlines())
 print("mapped" if mapped else "not mapped")
 """
@@ -47,23 +59,37 @@ def test_a_truncated_archive_is_never_kept(java, tmp_path, monkeypatch):
 
 
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")
-def test_the_first_session_writes_the_archive_and_the_next_one_maps_it(java, tmp_path):
+def test_the_first_session_writes_the_archive_and_the_scoring_command_maps_it(
+    java,
+    fitted,  # noqa: F811 - the fixture imported above
+    tmp_path,
+):
+    """The first session writes the archive; the next, the scoring command's, maps it and
+    writes nothing on standard error (no progress bars, JVM log lines or library warnings)
+    and one line of its own on standard output."""
     cache = tmp_path / "cache"
     env = {"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", CACHE_ENV: str(cache),
            "HOME": str(tmp_path)}  # fmt: skip
     root = Path(__file__).resolve().parents[1]
 
-    def session() -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-c", SESSION, str(cache)], cwd=root, env=env,
-                              capture_output=True, text=True, timeout=600)  # fmt: skip
+    def run(script: str, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", script, str(cache), *args], cwd=root,
+                              env=env, capture_output=True, text=True, timeout=600)  # fmt: skip
 
-    first = session()
+    first = run(SESSION)
     assert first.returncode == 0, first.stderr[-2000:]
     assert (first.stdout.strip(), first.stderr) == ("not mapped", "")
     archives = list(cache.iterdir())
     assert [p.suffix for p in archives] == [".jsa"]  # kept whole, nothing left half-written
-    second = session()
-    assert (second.stdout.strip(), second.stderr) == ("mapped", "")
+    data, recipe = fitted
+    saved = tmp_path / "recipe.json"
+    saved.write_text(recipe.to_json())
+    second = run(SCORING, str(data), "--apply-recipe", str(saved), "--engine", "spark",
+                 "--spark-master", "local[1]", "--out", str(tmp_path / "s.csv"))  # fmt: skip
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert second.stderr == ""
+    scored, mapped = second.stdout.splitlines()
+    assert scored.startswith("Scored ") and mapped == "mapped"
     assert list(cache.iterdir()) == archives
 
 

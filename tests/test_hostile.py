@@ -68,16 +68,35 @@ def expected_rfm(lines: list[str]) -> pd.DataFrame:
     return out.sort_index()
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", list(CASES))
-def test_cli_exit_code_time_and_memory(name, corpus, tmp_path):
+def assert_exit(name: str, code: int, err: str) -> None:
+    """0 for a good file; else 2 and one line ``error: ...`` naming the problem."""
     case = CASES[name]
+    if case.expect == "ok":
+        assert code == 0, err
+    else:
+        assert code == 2
+        assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
+        assert case.expect in err
+
+
+@pytest.mark.parametrize("name", [n for n, c in CASES.items() if not c.heavy])
+def test_cli_exit_code_and_message(name, corpus, tmp_path, capsys):
+    from segmentation.cli import main
+
+    code = main([str(corpus[name]), *CASES[name].cli_args, "--out", str(tmp_path / "out.csv")])
+    assert_exit(name, code, capsys.readouterr().err)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [n for n, c in CASES.items() if c.heavy])
+def test_cli_exit_code_time_and_memory(name, corpus, tmp_path):
+    """A file built to exhaust memory or time, in the command line's own process."""
     args = [
         sys.executable,
         "-m",
         "segmentation",
         str(corpus[name]),
-        *case.cli_args,
+        *CASES[name].cli_args,
         "--out",
         str(tmp_path / "out.csv"),
     ]
@@ -90,12 +109,7 @@ def test_cli_exit_code_time_and_memory(name, corpus, tmp_path):
     proc.stderr.close()
     assert seconds < MAX_SECONDS
     assert usage.ru_maxrss / 1024 < MAX_MB
-    if case.expect == "ok":
-        assert os.waitstatus_to_exitcode(status) == 0, err
-    else:
-        assert os.waitstatus_to_exitcode(status) == 2
-        assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
-        assert case.expect in err
+    assert_exit(name, proc.returncode, err)
 
 
 def test_zip_bomb_refused_from_the_directory_before_parsing(corpus):

@@ -6,8 +6,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -503,21 +501,6 @@ def test_the_sql_path_decides_from_the_reading_codes_not_the_notes_wording(fitte
     codes[at] = "some_future_decision"
     with pytest.raises(SettingsError, match="score with --engine pandas"):
         compile_recipe(Recipe.from_dict(data))
-
-
-def test_spark_scoring_is_quiet_on_stderr(fitted, spark, tmp_path):
-    """No progress bars, no JVM log lines, no library warnings: the tool's own line only."""
-    data, recipe = fitted
-    saved = tmp_path / "recipe.json"
-    saved.write_text(recipe.to_json())
-    proc = subprocess.run(
-        [sys.executable, "-m", "segmentation", "score", str(data), "--apply-recipe", str(saved),
-         "--engine", "spark", "--spark-master", "local[1]", "--out", str(tmp_path / "s.csv")],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stderr == ""
-    assert proc.stdout.startswith("Scored ") and len(proc.stdout.splitlines()) == 1
 
 
 @pytest.mark.skipif(not hasattr(os, "sysconf"), reason="the machine's memory is not known")
