@@ -24,7 +24,7 @@ cli: $(VENV)/.runtime
 
 # Every test (browser, Spark, cluster, real data), on two processes.
 test: $(VENV)/.installed
-	$(PY) -m pytest -q -n 2
+	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 # The tests a developer runs while working: no browser, no Spark, no real data, nothing slow;
 # each property test on a tenth of its examples; on two processes.

@@ -14,7 +14,13 @@ import pytest
 
 from segmentation.engines.scoring import score_pandas
 from tests.spark_cluster import standalone_cluster
-from tests.test_scoring import ROOT, SKIP_SPARK, as_text, fitted  # noqa: F401 - a fixture
+from tests.test_scoring import (  # noqa: F401 - fixtures
+    ROOT,
+    SKIP_SPARK,
+    as_text,
+    fitted,
+    online_retail_fitted,
+)
 
 pytestmark = pytest.mark.spark
 
@@ -49,8 +55,8 @@ def scored_on(cluster: str, data: Path, recipe, tmp_path: Path) -> pd.DataFrame:
     return pd.read_csv(out, dtype=str, keep_default_na=False).sort_values("customer_id")
 
 
-def assert_same_as_pandas(got: pd.DataFrame, data: Path, recipe) -> None:
-    expected = as_text(score_pandas(data, recipe))
+def assert_same_as_pandas(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """The cluster's customers are pandas' (``as_text``), to the cent."""
     assert list(got.columns) == list(expected.columns)
     assert got["customer_id"].tolist() == expected["customer_id"].tolist()
     cents = got["monetary"].map(lambda v: f"{float(v):.2f}")
@@ -61,17 +67,16 @@ def assert_same_as_pandas(got: pd.DataFrame, data: Path, recipe) -> None:
 
 def test_the_cluster_scores_the_edge_cases_as_pandas_does(cluster, fitted, tmp_path):  # noqa: F811
     data, recipe = fitted
-    assert_same_as_pandas(scored_on(cluster, data, recipe, tmp_path), data, recipe)
+    expected = as_text(score_pandas(data, recipe))
+    assert_same_as_pandas(scored_on(cluster, data, recipe, tmp_path), expected)
 
 
-def test_the_cluster_scores_online_retail_as_pandas_does(cluster, shared_data, tmp_path):
-    from segmentation.cli import main
-    from segmentation.outcomes.labelling import load_recipe
-
-    data = shared_data / "online_retail" / "online_retail.parquet"
-    recipe_path = tmp_path / "fit.json"
-    assert main([str(data), "--recipe", str(recipe_path), "--no-value"]) == 0
-    recipe = load_recipe(recipe_path.read_text())
+def test_the_cluster_scores_online_retail_as_pandas_does(
+    cluster,
+    online_retail_fitted,  # noqa: F811
+    tmp_path,
+):
+    data, recipe, expected = online_retail_fitted
     got = scored_on(cluster, data, recipe, tmp_path)
     assert len(got) == 4_317
-    assert_same_as_pandas(got, data, recipe)
+    assert_same_as_pandas(got, expected)

@@ -2,6 +2,7 @@
 cents for every customer; the SQL texts of every dialect parse back; what SQL cannot repeat is
 refused clearly."""
 
+import fcntl
 import json
 import os
 import re
@@ -91,6 +92,24 @@ def fitted(tmp_path_factory):
     recipe = folder / "recipe.json"
     assert main([str(data), "--k", "3", "--recipe", str(recipe), "--no-value"]) == 0
     return data, load_recipe(recipe.read_text())
+
+
+@pytest.fixture(scope="session")
+def online_retail_fitted(shared_data, tmp_path_factory, worker_id):
+    """Online Retail, its recipe (fitted without value models) and pandas' labelled customers
+    as text, made once per run whatever the number of test processes: the first to take the
+    lock makes them in the run's folder, the others read them."""
+    data = shared_data / "online_retail" / "online_retail.parquet"
+    run = tmp_path_factory.getbasetemp()
+    folder = (run if worker_id == "master" else run.parent) / "online_retail_fitted"
+    folder.mkdir(exist_ok=True)
+    recipe, expected = folder / "recipe.json", folder / "expected.pickle"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not expected.exists():
+            assert main([str(data), "--recipe", str(recipe), "--no-value"]) == 0
+            as_text(score_pandas(data, load_recipe(recipe.read_text()))).to_pickle(expected)
+    return data, load_recipe(recipe.read_text()), pd.read_pickle(expected)
 
 
 def as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -310,12 +329,8 @@ def test_score_command(fitted, tmp_path, capsys, monkeypatch):
 
 
 @pytest.mark.realdata
-def test_online_retail_is_scored_identically_by_every_engine(shared_data, spark, tmp_path):
-    data = shared_data / "online_retail" / "online_retail.parquet"
-    recipe_path = tmp_path / "recipe.json"
-    assert main([str(data), "--recipe", str(recipe_path), "--no-value"]) == 0
-    recipe = load_recipe(recipe_path.read_text())
-    expected = as_text(score_pandas(data, recipe))
+def test_online_retail_is_scored_identically_by_every_engine(online_retail_fitted, spark):
+    data, recipe, expected = online_retail_fitted
     assert len(expected) == 4_317
     relation, _ = score_duckdb(data, recipe)
     pd.testing.assert_frame_equal(as_text(relation.df()), expected)
