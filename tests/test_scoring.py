@@ -172,6 +172,24 @@ def test_spark_reads_the_rows_once_for_each_grouping_and_never_again_for_the_sna
     assert "InMemoryRelation" not in plan
 
 
+def test_spark_sends_the_kept_rows_to_their_customer_once_and_sums_nothing_before(fitted, spark):
+    """The rows and the orders of a file are nearly all distinct: summing them partly before
+    a shuffle (Spark's plan for a GROUP BY customer and row hash, or customer and order) groups
+    nothing. The kept rows are sent to their customer's process instead, and the distinct rows,
+    the customer's sums and the orders are found there (10 M rows on a 2-core standalone
+    cluster, two pairs: 0.92 and 0.95 of the time)."""
+    data, recipe = fitted
+    plan = score_spark(data, recipe, spark)._jdf.queryExecution().executedPlan().toString()
+    assert plan.count("Exchange hashpartitioning(customer_id#") >= 2
+    assert "REPARTITION_BY_COL" in plan
+    partial = (
+        r"HashAggregate\(keys=\[customer_id#\d+, (segment_row_hash|order_key)#\d+\], "
+        r"functions=\[partial_"
+    )
+    assert re.search(partial, plan) is None
+    assert "HashAggregate(keys=[customer_id#" in plan
+
+
 def test_contacts_are_the_latest_values_found_by_hashing_before_any_sort(fitted, spark, tmp_path):
     """A contact field's value is the one on the customer's latest dated row that has one,
     also when an older value comes back or the latest row is blank. Spark's MAX_BY over text
@@ -558,15 +576,32 @@ def test_spark_s_jvms_collect_garbage_for_throughput_and_stay_quiet_unless_verbo
         settings = spark_settings(master, {})
         for side in ("driver", "executor"):
             options = settings[f"spark.{side}.extraJavaOptions"].split()
+            options = [o for o in options if o != "-XX:TieredStopAtLevel=1"]  # the test below
             # the JVM's own warnings to its standard error (Spark's log when quiet)
             warnings = ["-Xlog:disable", "-Xlog:all=warning:stderr"]
             assert options == ["-XX:+UseParallelGC", *warnings, quiet]
             verbose = spark_settings(master, {}, verbose=True)[f"spark.{side}.extraJavaOptions"]
-            assert verbose.split() == ["-XX:+UseParallelGC", *warnings]
+            verbose = [o for o in verbose.split() if o != "-XX:TieredStopAtLevel=1"]
+            assert verbose == ["-XX:+UseParallelGC", *warnings]
     assert spark_settings(None, {})["spark.ui.showConsoleProgress"] == "false"
     assert "spark.ui.showConsoleProgress" not in spark_settings(None, {}, verbose=True)
     told = spark_settings(None, {"spark.driver.extraJavaOptions": "-Xss4m"})
     assert told["spark.driver.extraJavaOptions"] == "-Xss4m"
+
+
+def test_a_cluster_s_driver_compiles_its_code_quickly_and_a_local_one_fully():
+    """On a cluster the driver only plans, compiles the query's code and writes: its JVM
+    compiles with the quick compiler alone (C1), leaving the cores to the executors (10 M rows
+    on a 2-core standalone cluster on this machine, two pairs: 0.87 and 0.89 of the time). A
+    local session runs the tasks in the driver, which keeps the optimising compiler; the
+    executors always do."""
+    c1 = "-XX:TieredStopAtLevel=1"
+    for master in ("spark://127.0.0.1:7077", "yarn", "k8s://https://host:443"):
+        settings = spark_settings(master, {})
+        assert c1 in settings["spark.driver.extraJavaOptions"].split()
+        assert c1 not in settings["spark.executor.extraJavaOptions"].split()
+    for master in (None, "local", "local[2]", "local[*]"):
+        assert c1 not in spark_settings(master, {})["spark.driver.extraJavaOptions"].split()
 
 
 def test_spark_conf_reaches_the_session_and_a_bad_one_is_refused(spark, capsys):

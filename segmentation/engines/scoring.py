@@ -171,9 +171,13 @@ def spark_settings(
     java = ["-XX:+UseParallelGC", *JVM_WARNINGS]
     if not verbose:
         java.append(f"-Dlog4j2.configurationFile={QUIET_LOGS.as_uri()}")
+    local = (master or "local").startswith("local")
+    # A cluster's driver only plans, compiles the query's code and writes: the quick compiler
+    # alone (C1) leaves the cores to the executors; a local driver runs the tasks itself.
+    driver = java if local else [*java, "-XX:TieredStopAtLevel=1"]
     settings = {
         "spark.driver.extraJavaOptions": " ".join(
-            [*java, *(class_data.driver if class_data else [])]
+            [*driver, *(class_data.driver if class_data else [])]
         ),
         "spark.executor.extraJavaOptions": " ".join(
             [*java, *(class_data.executor if class_data else [])]
@@ -185,7 +189,7 @@ def spark_settings(
         # pandas writes nanosecond timestamps, which Spark reads only as numbers (see below)
         "spark.sql.legacy.parquet.nanosAsLong": "true",
     }
-    if (master or "local").startswith("local") and hasattr(os, "sysconf"):
+    if local and hasattr(os, "sysconf"):
         memory = min([os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"), *_cgroup_limit()])
         settings["spark.driver.memory"] = f"{max(memory // 2, 2**30) // 2**20}m"
     return {**settings, **conf}

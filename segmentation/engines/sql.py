@@ -54,6 +54,11 @@ ROW_HASH = {"duckdb": "HASH"}
 # latest date per field, and the ARG_MAX sorts only those few groups per customer (DuckDB's
 # ARG_MAX over every row is faster than the extra grouping: 0.96 of the time).
 CONTACTS_GROUPED_FIRST = {"spark"}
+# The kept rows sent once to the process of their customer, in these dialects (a hint on the
+# ``kept`` rows): every grouping by the customer and something more (each row's hash, each
+# order) then sums there, without summing partly before a shuffle that groups nothing
+# (rows and orders are nearly all distinct) and without a second shuffle by customer.
+DISTRIBUTED_BY_CUSTOMER = {"spark": "REPARTITION(customer_id)"}
 # Roles the SQL path can read, and reading notes it can reproduce.
 # Roles whose meaning needs more than one row (status vocabularies, per-store order numbers,
 # several currencies) are read by the pandas engine only.
@@ -442,6 +447,13 @@ def _transpile(query: str, dialect: str, values: _Values) -> str:
     tree = exp.replace_placeholders(_parsed(query), **values.nodes)  # a copy: the kept stays
     if tree.find(exp.Placeholder) is not None:
         raise SettingsError("Internal error: a value of the recipe found no place in the query.")
+    if dialect in DISTRIBUTED_BY_CUSTOMER:
+        hint = sqlglot.parse_one(
+            f"SELECT /*+ {DISTRIBUTED_BY_CUSTOMER[dialect]} */ 1", read=dialect
+        ).args["hint"]
+        for cte in tree.find_all(exp.CTE):
+            if cte.alias == "kept":
+                cte.this.set("hint", hint)
     return tree.sql(dialect=dialect, pretty=True)
 
 
