@@ -86,6 +86,7 @@ DEMO_CUSTOMER_FILE = [
 ]
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     """Markers by what a test needs: ``spark`` (a JVM), ``e2e`` (a browser), ``realdata``
     (../shared/data); ``make check`` leaves them out. On several processes (``-n 2 --dist

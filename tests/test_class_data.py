@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from segmentation.engines import class_data
 from segmentation.engines.class_data import CACHE_ENV, ClassData, maps
 from tests.test_scoring import fitted  # noqa: F401 - a fixture
 
@@ -17,7 +18,7 @@ SESSION = """
 import sys
 from pathlib import Path
 from segmentation.engines.scoring import spark_session
-spark = spark_session("local[1]")
+spark = spark_session("local[1]", small_input=True)
 assert spark.range(5).count() == 5
 pid = spark.sparkContext._gateway.proc.pid  # spark-submit runs java in its place
 mapped = any(sys.argv[1] in line for line in Path(f"/proc/{pid}/maps").read_text().splitlines())
@@ -100,3 +101,28 @@ def test_without_a_cache_folder_to_write_the_jvm_starts_as_it_always_did(
     (tmp_path / "file").write_text("not a folder")
     nothing = ClassData()
     assert (nothing.driver, nothing.executor, nothing.pending) == ([], [], None)
+
+
+STAND_IN = """
+import sys
+from pathlib import Path
+sys.stdin.read()  # Spark's gateway exits at the end of its input, writing its archive then
+Path(sys.argv[1]).write_bytes(b"archive")
+"""
+
+
+def test_a_session_ending_after_another_kept_the_archive_writes_none(tmp_path, monkeypatch):
+    """Two first sessions at once each start to record; the one ending after the other kept
+    its archive stops its JVM at once instead of waiting for a second archive. (A stand-in
+    for the JVM writes its file at the end of its input, as the JVM does.)"""
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(class_data, "archive_path", lambda: tmp_path / "spark.jsa")
+    session = ClassData()
+    assert session.pending is not None and session.archive is not None
+    jvm = subprocess.Popen([sys.executable, "-c", STAND_IN, str(session.pending)],
+                           stdin=subprocess.PIPE)  # fmt: skip
+    session.archive.write_bytes(b"kept by another session")
+    session.finish(jvm)
+    assert jvm.returncode is not None  # ended, not left running
+    assert not session.pending.exists()
+    assert session.archive.read_bytes() == b"kept by another session"

@@ -77,17 +77,26 @@ class ClassData:
         self.driver = [f"-XX:ArchiveClassesAtExit={self.pending}"]
 
     def keep_at_exit(self) -> None:
-        """At this process's exit: end the JVM's input (it exits and writes the archive), wait
-        for it, and keep the archive when a fresh JVM maps it."""
+        """At this process's exit, :meth:`finish` Spark's JVM."""
         if self.pending is not None:
-            atexit.register(self._keep)
+            atexit.register(self._finish_spark)
 
-    def _keep(self) -> None:
+    def _finish_spark(self) -> None:
         from pyspark import SparkContext
 
-        process = getattr(SparkContext._gateway, "proc", None)
+        self.finish(getattr(SparkContext._gateway, "proc", None))
+
+    def finish(self, process: subprocess.Popen | None) -> None:
+        """End the JVM ``process`` (Spark's gateway, which records its classes). When another
+        session kept an archive meanwhile, stop it at once: a second archive would cost the
+        first's time again (seconds of writing) for nothing. Otherwise end its input (it exits
+        and writes the archive), wait for it, and keep the archive when a fresh JVM maps it."""
         pending, archive = self.pending, self.archive
         assert pending is not None and archive is not None
+        if process is not None and archive.is_file():
+            process.kill()
+            process.wait()
+            return
         try:
             if process is not None and process.stdin:
                 process.stdin.close()  # Spark's gateway exits at the end of its input
