@@ -3,9 +3,11 @@
 A Spark session loads some 20,000 classes from about 200 jars: on a 2-core machine that is
 several seconds of the driver's start and of every executor's. The JVM (17 and later) can map
 classes from an archive it writes at exit (``-XX:ArchiveClassesAtExit``, class-data sharing):
-the first session on a machine writes one into the user's cache folder, later sessions (and
-executors started on this machine) map it. JDK 19 does this by itself
-(``-XX:+AutoCreateSharedArchive``); Spark 4 runs on 17, so it is done here.
+the first session on a machine has a short session of its own write one into the user's cache
+folder, then it and every later session (and executors started on this machine) map it. JDK 19
+does this by itself (``-XX:+AutoCreateSharedArchive``); Spark 4 runs on 17, so it is done here.
+A JVM that records its classes runs slower all its life (Spark's tests: 77 s against 51 s, and
+18 s more to write at exit), which is why the user's own session never records.
 
 A half-written archive crashes the JVM that maps it, so the archive is written under a
 temporary name, and kept (renamed, atomically) only when its JVM exited cleanly and a fresh
@@ -14,11 +16,11 @@ JVM maps it. A user's own ``spark.driver.extraJavaOptions`` replaces all of this
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 # The folder (under the user's cache) and the environment variable that moves it.
@@ -54,59 +56,73 @@ def archive_path() -> Path | None:
     return cache_folder() / f"spark-{pyspark.__version__}-{digest}.jsa"
 
 
-class ClassData:
-    """The class-data options of one Spark session: ``driver`` and ``executor`` JVM options,
-    and, when this session writes the archive, ``pending`` (its temporary name)."""
+# A short Spark session that records the classes a scoring run loads (a parquet file read,
+# grouped and joined) into the archive named by its argument, then waits for its JVM to write it.
+RECORD = """
+import sys, tempfile
+from pyspark import SparkContext
+from pyspark.sql import SparkSession
+# the quick compiler alone: the session is short, and the archive does not depend on it
+options = " ".join([f"-XX:ArchiveClassesAtExit={sys.argv[1]}", "-XX:TieredStopAtLevel=1",
+                    *sys.argv[2:]])
+spark = (SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
+         .config("spark.driver.extraJavaOptions", options).getOrCreate())
+spark.sparkContext.setLogLevel("ERROR")
+with tempfile.TemporaryDirectory() as folder:
+    spark.range(100).selectExpr("id % 7 AS c", "id * 1.5 AS m").write.parquet(folder + "/t")
+    t = spark.read.parquet(folder + "/t")
+    t.groupBy("c").agg({"m": "sum"}).join(t, "c").collect()
+process = SparkContext._gateway.proc
+process.stdin.close()  # Spark's gateway exits at the end of its input and writes the archive
+sys.exit(process.wait())
+"""
 
-    def __init__(self) -> None:
+
+class ClassData:
+    """The class-data options of one Spark session's ``driver`` and ``executor`` JVMs: the
+    archive when there is one. The first session on a machine records one first, with a short
+    session of its own (some 20 seconds once; a JVM that records is slower all its life, so
+    the user's own session never does)."""
+
+    def __init__(self, java_options: list[str] | None = None) -> None:
         self.archive = archive_path()
-        self.pending: Path | None = None
         self.driver: list[str] = []
         self.executor: list[str] = []
         if self.archive is None:
             return
+        if not self.archive.is_file():
+            record(self.archive, java_options or [])
         if self.archive.is_file():
             self.driver = self.executor = [f"-XX:SharedArchiveFile={self.archive}"]
-            return
-        try:
-            self.archive.parent.mkdir(parents=True, exist_ok=True)
-        except OSError:  # no cache to write: the JVM starts as it always did
-            return
-        _remove_abandoned(self.archive)
-        self.pending = self.archive.with_name(f"{self.archive.name}.{os.getpid()}.tmp")
-        self.driver = [f"-XX:ArchiveClassesAtExit={self.pending}"]
 
-    def keep_at_exit(self) -> None:
-        """At this process's exit, :meth:`finish` Spark's JVM."""
-        if self.pending is not None:
-            atexit.register(self._finish_spark)
 
-    def _finish_spark(self) -> None:
-        from pyspark import SparkContext
+def record(archive: Path, java_options: list[str]) -> None:
+    """Write ``archive`` with a short Spark session, and keep it (renamed, atomically) only
+    when its JVM exited cleanly and a fresh JVM maps it. Nothing is kept when the cache cannot
+    be written or the session fails; its output goes to Spark's log, never the tool's."""
+    from .scoring import SPARK_LOG
 
-        self.finish(getattr(SparkContext._gateway, "proc", None))
-
-    def finish(self, process: subprocess.Popen | None) -> None:
-        """End the JVM ``process`` (Spark's gateway, which records its classes). When another
-        session kept an archive meanwhile, stop it at once: a second archive would cost the
-        first's time again (seconds of writing) for nothing. Otherwise end its input (it exits
-        and writes the archive), wait for it, and keep the archive when a fresh JVM maps it."""
-        pending, archive = self.pending, self.archive
-        assert pending is not None and archive is not None
-        if process is not None and archive.is_file():
-            process.kill()
-            process.wait()
-            return
-        try:
-            if process is not None and process.stdin:
-                process.stdin.close()  # Spark's gateway exits at the end of its input
-            exited = process is not None and process.wait(timeout=300) == 0
-        except (OSError, subprocess.TimeoutExpired):
-            exited = False
-        if exited and maps(pending):
+    try:
+        archive.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:  # no cache to write: the JVM starts as it always did
+        return
+    _remove_abandoned(archive)
+    pending = archive.with_name(f"{archive.name}.{os.getpid()}.tmp")
+    try:
+        with open(SPARK_LOG, "ab") as log:
+            done = subprocess.run(
+                [sys.executable, "-c", RECORD, str(pending), *java_options],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                timeout=600,
+            )
+        if done.returncode == 0 and maps(pending):
             os.replace(pending, archive)
-        else:
-            pending.unlink(missing_ok=True)
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    finally:
+        pending.unlink(missing_ok=True)
 
 
 def maps(archive: Path) -> bool:

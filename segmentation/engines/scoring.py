@@ -248,10 +248,9 @@ def spark_session(
     # a JVM to start (not one this process already has) without the user's own options: its
     # classes from the archive
     ours = SparkContext._gateway is None and "spark.driver.extraJavaOptions" not in (conf or {})
-    class_data = ClassData() if ours else None
+    plain = spark_settings(master, {}, verbose)["spark.driver.extraJavaOptions"].split()
+    class_data = ClassData(plain) if ours else None
     settings = spark_settings(master, conf or {}, verbose, class_data, small_input)
-    if class_data:
-        class_data.keep_at_exit()
     if not verbose:
         logging.getLogger("py4j").setLevel(logging.ERROR)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # read when the context starts
