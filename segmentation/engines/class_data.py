@@ -115,7 +115,7 @@ def record(archive: Path, java_options: list[str]) -> None:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,
-                timeout=600,
+                timeout=300,  # about 30 s on a busy 2-core machine
             )
         if done.returncode == 0 and maps(pending):
             os.replace(pending, archive)
