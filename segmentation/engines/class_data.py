@@ -21,6 +21,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 # The folder (under the user's cache) and the environment variable that moves it.
@@ -28,6 +29,8 @@ CACHE_ENV = "SEGMENTATION_CACHE"
 # The JVM's own warnings (an archive it cannot use, classes it leaves out) go to its standard
 # error, which is Spark's log when quiet, never to the tool's output.
 JVM_WARNINGS = ["-Xlog:disable", "-Xlog:all=warning:stderr"]
+# Spark's log: what its JVMs write (their start, their warnings, a recording session's output).
+SPARK_LOG = Path(tempfile.gettempdir()) / "segmentation-spark.log"
 
 
 def cache_folder() -> Path:
@@ -81,7 +84,7 @@ sys.exit(process.wait())
 class ClassData:
     """The class-data options of one Spark session's ``driver`` and ``executor`` JVMs: the
     archive when there is one. The first session on a machine records one first, with a short
-    session of its own (some 20 seconds once; a JVM that records is slower all its life, so
+    session of its own (about 30 s, once; a JVM that records is slower all its life, so
     the user's own session never does)."""
 
     def __init__(self, java_options: list[str] | None = None) -> None:
@@ -100,8 +103,6 @@ def record(archive: Path, java_options: list[str]) -> None:
     """Write ``archive`` with a short Spark session, and keep it (renamed, atomically) only
     when its JVM exited cleanly and a fresh JVM maps it. Nothing is kept when the cache cannot
     be written or the session fails; its output goes to Spark's log, never the tool's."""
-    from .scoring import SPARK_LOG
-
     try:
         archive.parent.mkdir(parents=True, exist_ok=True)
     except OSError:  # no cache to write: the JVM starts as it always did

@@ -25,7 +25,7 @@ from ..errors import SegmentationError, SettingsError
 from ..method.recipe import Reading, Recipe
 from ..outcomes.labelling import apply_recipe
 from ..settings import ENGINES
-from .class_data import JVM_WARNINGS, ClassData
+from .class_data import JVM_WARNINGS, SPARK_LOG, ClassData
 
 # Files above this size are scored with DuckDB when no engine is chosen: pandas holds a file
 # in memory several times over; DuckDB streams it.
@@ -248,8 +248,10 @@ def spark_session(
     # a JVM to start (not one this process already has) without the user's own options: its
     # classes from the archive
     ours = SparkContext._gateway is None and "spark.driver.extraJavaOptions" not in (conf or {})
-    plain = spark_settings(master, {}, verbose)["spark.driver.extraJavaOptions"].split()
-    class_data = ClassData(plain) if ours else None
+    class_data = None
+    if ours:  # recorded, if need be, with the JVM options of this session
+        plain = spark_settings(master, {}, verbose)["spark.driver.extraJavaOptions"].split()
+        class_data = ClassData(plain)
     settings = spark_settings(master, conf or {}, verbose, class_data, small_input)
     if not verbose:
         logging.getLogger("py4j").setLevel(logging.ERROR)
@@ -262,9 +264,6 @@ def spark_session(
         spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
-
-
-SPARK_LOG = Path(tempfile.gettempdir()) / "segmentation-spark.log"
 
 
 @contextmanager
