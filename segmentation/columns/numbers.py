@@ -35,7 +35,6 @@ unit written after a number (``2x``, ``1.5 kg``, ``$44.00/kg``) is set aside and
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -117,15 +116,13 @@ class _Parsed:
     unit: str | None = None
 
 
-@functools.cache
-def _ascii_table() -> dict[int, str]:
-    """Every decimal digit Python knows (category Nd) as its ASCII digit, and the marks above."""
-    table = {ord(k): v for k, v in MARKS.items()}
-    for code in range(0x80, 0x110000):
-        char = chr(code)
-        if unicodedata.category(char) == "Nd":
-            table[code] = str(unicodedata.decimal(char))
-    return table
+_MARK_TABLE = str.maketrans(MARKS)
+_DIGIT = re.compile(r"\d")  # a decimal digit of any script (Unicode's category Nd)
+
+
+def _in_ascii(text: str) -> str:
+    """``text`` with every decimal digit as its ASCII digit, and the marks above as theirs."""
+    return _DIGIT.sub(lambda d: str(unicodedata.decimal(d[0])), text.translate(_MARK_TABLE))
 
 
 NOT_FINITE = {"nan": "nan", "inf": "inf", "+inf": "inf", "-inf": "-inf", "infinity": "inf"}
@@ -138,7 +135,7 @@ def _split(value: str) -> _Parsed | None:
         word = NOT_FINITE[text.lower()]
         return _Parsed(-1 if word.startswith("-") else 1, word.lstrip("-"), None)
     if not text.isascii():
-        text = text.translate(_ascii_table())
+        text = _in_ascii(text)
     for space in SPACES:
         text = text.replace(space, " ")
     # Spaces between a symbol and the digits, or around a sign, carry nothing.
