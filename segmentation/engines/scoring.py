@@ -187,17 +187,18 @@ def spark_settings(
     if not verbose:
         java.append(f"-Dlog4j2.configurationFile={QUIET_LOGS.as_uri()}")
     local = (master or "local").startswith("local")
-    # A cluster's driver only plans, compiles the query's code and writes: the quick compiler
-    # alone (C1) leaves the cores to the executors. A local driver runs the tasks itself: the
-    # optimising compiler (C2) pays back on a large input, not on a small one.
-    quick = not local or small_input
-    driver = [*java, "-XX:TieredStopAtLevel=1"] if quick else java
+    # The quick compiler alone (C1) for a JVM that runs no task or only a small input's: a
+    # cluster's driver only plans, compiles the query's code and writes, leaving the cores to
+    # the executors; the optimising compiler (C2) pays back on a large input's tasks only.
+    c1 = ["-XX:TieredStopAtLevel=1"]
+    driver = [*java, *(c1 if not local or small_input else [])]
+    executor = [*java, *(c1 if small_input else [])]
     settings = {
         "spark.driver.extraJavaOptions": " ".join(
             [*driver, *(class_data.driver if class_data else [])]
         ),
         "spark.executor.extraJavaOptions": " ".join(
-            [*java, *(class_data.executor if class_data else [])]
+            [*executor, *(class_data.executor if class_data else [])]
         ),
         **({} if verbose else {"spark.ui.showConsoleProgress": "false"}),
         "spark.ui.enabled": "false",
