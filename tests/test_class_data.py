@@ -4,27 +4,12 @@ output."""
 
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from segmentation.engines.class_data import CACHE_ENV, ClassData, maps, record
-from tests.test_scoring import fitted  # noqa: F401 - a fixture
+from segmentation.engines.class_data import CACHE_ENV, ClassData, archive_path, maps, record
 
 pytestmark = pytest.mark.spark
-
-# The scoring command as a user runs it, then whether its JVM mapped the archive.
-SCORING = """
-import sys
-from pathlib import Path
-from pyspark import SparkContext
-from segmentation.cli import main
-assert main(["score", *sys.argv[2:]]) == 0
-pid = SparkContext._gateway.proc.pid
-mapped = any(sys.argv[1] in line for line in Path(f"/proc/{pid}/maps").read_text().splitlines())
-print("mapped" if mapped else "not mapped")
-"""
 
 
 @pytest.fixture(scope="module")
@@ -49,35 +34,25 @@ def test_a_truncated_archive_is_never_kept(java, tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["half.jsa", "small.jsa"]
 
 
-@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")
-def test_the_first_scoring_command_has_the_archive_recorded_then_maps_it_quietly(
-    java,
-    fitted,  # noqa: F811 - the fixture imported above
-    tmp_path,
+def test_the_first_session_has_the_archive_recorded_whole_then_named_quietly(
+    java, tmp_path, monkeypatch, capfd
 ):
-    """On a machine without the archive, the scoring command has a short session record it,
-    keeps it whole, and its own JVM maps it (so does every later session: the archive stays);
-    standard error stays empty (no progress bars, JVM log lines or library warnings) and
-    standard output holds the tool's one line."""
+    """On a machine without the archive, the first session's class-data options have a short
+    session record it (about 30 s, once): kept whole (nothing half-written beside it), mapped
+    by a fresh JVM, named for the driver's and the executors' JVMs; nothing reaches the tool's
+    standard output or error. A later session finds it and records nothing."""
     cache = tmp_path / "cache"
-    env = {"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", CACHE_ENV: str(cache),
-           "HOME": str(tmp_path)}  # fmt: skip
-    data, recipe = fitted
-    saved = tmp_path / "recipe.json"
-    saved.write_text(recipe.to_json())
-    scoring = subprocess.run(
-        [sys.executable, "-c", SCORING, str(cache), str(data), "--apply-recipe", str(saved),
-         "--engine", "spark", "--spark-master", "local[1]", "--out", str(tmp_path / "s.csv")],
-        cwd=Path(__file__).resolve().parents[1], env=env, capture_output=True, text=True,
-        timeout=600,
-    )  # fmt: skip
-    assert scoring.returncode == 0, scoring.stderr[-2000:]
-    assert scoring.stderr == ""
-    scored, mapped = scoring.stdout.splitlines()
-    assert scored.startswith("Scored ") and mapped == "mapped"
-    archives = list(cache.iterdir())
-    assert [p.suffix for p in archives] == [".jsa"]  # kept whole, nothing left half-written
-    assert maps(archives[0])
+    monkeypatch.setenv(CACHE_ENV, str(cache))
+    first = ClassData(["-XX:+UseParallelGC"])
+    (archive,) = cache.iterdir()
+    assert archive == archive_path() and archive.suffix == ".jsa"
+    assert maps(archive)
+    assert first.driver == first.executor == [f"-XX:SharedArchiveFile={archive}"]
+    assert capfd.readouterr() == ("", "")
+    written = archive.stat().st_mtime_ns
+    later = ClassData()
+    assert later.driver == first.driver
+    assert list(cache.iterdir()) == [archive] and archive.stat().st_mtime_ns == written
 
 
 def test_without_a_cache_folder_to_write_the_jvm_starts_as_it_always_did(

@@ -15,6 +15,7 @@ import pytest
 import sqlglot
 
 from segmentation.cli import main
+from segmentation.engines.class_data import archive_path
 from segmentation.engines.scoring import (
     QUIET_LOGS,
     SMALL_INPUT_BYTES,
@@ -135,6 +136,19 @@ def test_duckdb_equals_pandas_on_every_customer_and_column(fitted):
     pd.testing.assert_frame_equal(got, expected)
     # The customer whose refund cancels the purchase is gone; 12346-style float ids are whole.
     assert "199" not in set(got["customer_id"]) and "100" in set(got["customer_id"])
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")
+def test_a_session_s_jvm_maps_the_class_data_archive(spark):
+    """A session started as the scoring command starts it maps the class-data archive (the
+    first one on a machine has it recorded: tests/test_class_data.py): its JVM does not load
+    Spark's classes one by one."""
+    from pyspark import SparkContext
+
+    archive = archive_path()
+    assert archive is not None and archive.is_file()
+    maps = Path(f"/proc/{SparkContext._gateway.proc.pid}/maps").read_text()
+    assert str(archive) in maps
 
 
 def test_spark_equals_pandas(fitted, spark):
