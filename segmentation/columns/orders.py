@@ -51,7 +51,8 @@ def orders_as_read(
         orphan = written.isna() & raw[roles.customer_id].isna()
         written = written.where(~orphan, written.ffill())
     ids = tx["invoice_id"].dropna()
-    ids = ids[ids.isin(set(written.dropna().unique()))]
+    known = set(written.dropna().unique())  # (pandas' isin on text makes an object per id)
+    ids = ids[ids.map(known.__contains__)]
     if ids.empty:
         return ()
     unique = pd.unique(ids)
