@@ -44,5 +44,6 @@ def draw(customers: pd.DataFrame, kinds: dict, consent_column: str | None, stem:
         "application/zip",
         key="dl_mailing",
         icon=":material/download:",
+        on_click="ignore",
         disabled=not listed,
     )

@@ -123,6 +123,7 @@ def draw(move: seg.Movement, symbol: str, from_file: bool) -> None:
             "text/csv",
             key=f"dl_{stem}_{move.by}",
             icon=":material/download:",
+            on_click="ignore",
             disabled=part.empty,
         )
 

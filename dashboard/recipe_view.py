@@ -60,6 +60,7 @@ def draw(ctx: Context) -> None:
         "text/csv",
         key="dl_recipe_labelled",
         icon=":material/download:",
+        on_click="ignore",
     )
     if right.button("Forget this recipe", key="forget_recipe"):
         del st.session_state[S.RECIPE]

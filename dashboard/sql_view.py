@@ -43,4 +43,5 @@ def draw(recipe: dict) -> None:
         "application/sql",
         key="dl_sql",
         icon=":material/download:",
+        on_click="ignore",
     )

@@ -58,6 +58,7 @@ left.download_button(
     "text/csv",
     key="dl_movement",
     icon=":material/download:",
+    on_click="ignore",
 )
 right.download_button(
     "Every customer whose segment changed (CSV)",
@@ -66,6 +67,7 @@ right.download_button(
     "text/csv",
     key="dl_movers",
     icon=":material/download:",
+    on_click="ignore",
 )
 st.page_link(
     "pages/4_Value.py",

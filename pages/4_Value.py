@@ -142,6 +142,7 @@ st.download_button(
     "text/csv",
     key="dl_gone",
     icon=":material/download:",
+    on_click="ignore",
     disabled=gone.empty,
 )
 

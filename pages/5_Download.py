@@ -103,6 +103,7 @@ with left:
         "text/csv",
         key="dl_customers_csv",
         icon=":material/download:",
+        on_click="ignore",
     )
     st.download_button(
         "One list per segment (zip of CSV files)",
@@ -111,6 +112,7 @@ with left:
         "application/zip",
         key="dl_segment_zip",
         icon=":material/download:",
+        on_click="ignore",
     )
     st.download_button(
         "Customers, a sheet per segment, summary (Excel)",
@@ -127,6 +129,7 @@ with left:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="dl_customers_xlsx",
         icon=":material/download:",
+        on_click="ignore",
     )
 with right:
     st.markdown("**How the segments were made**")
@@ -138,6 +141,7 @@ with right:
         "text/html",
         key="dl_report_html",
         icon=":material/download:",
+        on_click="ignore",
     )
     st.download_button(
         "Segment summary (CSV)",
@@ -146,6 +150,7 @@ with right:
         "text/csv",
         key="dl_summary",
         icon=":material/download:",
+        on_click="ignore",
     )
     st.download_button(
         "Recipe (JSON): label next month's file the same way",
@@ -154,6 +159,7 @@ with right:
         "application/json",
         key="dl_recipe",
         icon=":material/download:",
+        on_click="ignore",
     )
     st.download_button(
         "Cleaning report (CSV)",
@@ -162,6 +168,7 @@ with right:
         "text/csv",
         key="dl_report",
         icon=":material/download:",
+        on_click="ignore",
     )
 mailing_view.draw(customers, ctx.contact_fields().kinds, consent_column, stem)
 st.caption(
