@@ -90,13 +90,16 @@ DEMO_CUSTOMER_FILE = [
 def pytest_collection_modifyitems(config, items):
     """Markers by what a test needs: ``spark`` (a JVM), ``e2e`` (a browser), ``realdata``
     (../shared/data); ``make check`` leaves them out. On several processes (``-n 2 --dist
-    loadgroup``) the tests of Spark's in-process session all run in one of them (one JVM
-    started, not one per process), and so do the browser tests (one dashboard server and one
-    browser)."""
+    loadgroup``) the Spark tests all run in one of them, the class-data recording first (one
+    in-process JVM started, not one per process; no two JVMs competing; on a fresh machine
+    one recording of the class-data archive, which every later session maps), and so do the
+    browser tests (one dashboard server and one browser)."""
+    items.sort(key=lambda item: item.path.name != "test_class_data.py")  # stable: first
     for item in items:
         if "spark" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.spark)
-            item.add_marker(pytest.mark.xdist_group("spark-session"))
+        if item.get_closest_marker("spark"):
+            item.add_marker(pytest.mark.xdist_group("spark"))
         if "server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("browser"))
         if "shared_data" in getattr(item, "fixturenames", ()):
