@@ -94,8 +94,9 @@ def test_pipeline_is_consistent_or_a_clear_error(tx, k, seed, cleaning):
     lines = cleaned.groupby("customer_id").size()
     assert (customers["frequency"] >= 1).all()
     assert (customers.set_index("customer_id")["frequency"] <= lines).all()
-    # Same seed, same labels.
-    assert segment(tx, config).customers.equals(customers)
+    # Same seed, same labels (checked on a quarter of the examples: a whole second run each).
+    if seed == 0:
+        assert segment(tx, config).customers.equals(customers)
 
 
 NAMES = ["x.csv", "x.txt", "x.xlsx", "x.xls", "x.parquet"]
