@@ -66,8 +66,8 @@ import sys, tempfile
 from pyspark import SparkContext
 from pyspark.sql import SparkSession
 # the quick compiler alone: the session is short, and the archive does not depend on it
-options = " ".join([f"-XX:ArchiveClassesAtExit={sys.argv[1]}", "-XX:TieredStopAtLevel=1",
-                    *sys.argv[2:]])
+options = " ".join(dict.fromkeys([f"-XX:ArchiveClassesAtExit={sys.argv[1]}",
+                                  "-XX:TieredStopAtLevel=1", *sys.argv[2:]]))  # each once
 spark = (SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
          .config("spark.driver.extraJavaOptions", options).getOrCreate())
 spark.sparkContext.setLogLevel("ERROR")
