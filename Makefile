@@ -2,18 +2,22 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# uv installs the pinned packages (downloads at once, no compiling every module ahead): a fresh
+# .venv in about 50 s where pip took about 85 s (see README dependency notes).
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
 
 .PHONY: run test check lint bench cli exports
 
 # The dashboard's install (requirements.txt: no pyspark); the tests add requirements-dev.txt.
 $(VENV)/.runtime: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q uv==$(UV_VERSION)
+	$(UV) pip install -q --python $(PY) -r requirements.txt
 	touch $@
 
 $(VENV)/.installed: $(VENV)/.runtime requirements-dev.txt
-	$(PY) -m pip install -q -r requirements-dev.txt
+	$(UV) pip install -q --python $(PY) -r requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.runtime
