@@ -33,6 +33,9 @@ CHROMIUM_ARGS = [
 ]
 
 
+CHROMIUM_VIEWPORT = {"width": 1400, "height": 1000}
+
+
 def _missing(reason: str) -> None:
     """CI sets REQUIRE_E2E=1: there a missing browser fails the run instead of skipping."""
     if os.environ.get("REQUIRE_E2E") == "1":
@@ -105,7 +108,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    context = browser.new_context(viewport=CHROMIUM_VIEWPORT, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(90_000)
     yield page

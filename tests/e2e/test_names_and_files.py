@@ -1,6 +1,7 @@
 """A real browser: a rename carries its action everywhere, one name is one group, a recipe
-uploaded on the Data page labels a file as the command line does, the report fits a laptop
-screen and an A4 page, and the mailing lists have the tools' columns."""
+uploaded on the Data page labels a file as the command line does, the report draws every chart
+offline and fits a laptop screen and an A4 page, and the mailing lists have the tools'
+columns."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 
 import segmentation as seg
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM_VIEWPORT
 from tests.e2e.test_browser import go, idle, shot, upload
 
 pytestmark = pytest.mark.e2e
@@ -28,6 +29,28 @@ def download(page, name, saved_as):
     info.value.save_as(str(path))
     idle(page)
     return path
+
+
+# The Download page's files on the demo shop: button, saved as.
+DEMO_FILES = {
+    "customers": ("Customers (CSV)", "names.csv"),
+    "report": ("Report to share (HTML, opens offline)", "report.html"),
+    "mailing": ("Mailing lists, one per segment (zip of CSV files)", "mailing.zip"),
+}
+
+
+@pytest.fixture(scope="module")
+def demo_files(server, browser):
+    """What the Download page gives on the demo shop, each file by a click on its button, in
+    one visit for the tests that read the files."""
+    context = browser.new_context(viewport=CHROMIUM_VIEWPORT, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(server)
+    go(page, "Download")
+    files = {key: download(page, button, saved) for key, (button, saved) in DEMO_FILES.items()}
+    context.close()
+    return files
 
 
 def rename(page, box, name):
@@ -71,16 +94,13 @@ def test_a_rename_keeps_its_action_in_the_csv_the_report_and_movement(server, pa
     del before
 
 
-def test_no_name_stands_for_two_groups_on_any_page_or_in_the_csv(server, page):
-    page.goto(server)
-    go(page, "Download")
-    page.get_by_role("button", name="Customers (CSV)").wait_for()
-    idle(page)
-    customers = pd.read_csv(download(page, "Customers (CSV)", "names.csv"))
+def test_no_name_stands_for_two_groups_on_any_page_or_in_the_csv(server, page, demo_files):
+    customers = pd.read_csv(demo_files["customers"])
     kmeans, grid = set(customers["segment"]), set(customers["rfm_segment"])
     assert kmeans and grid and not kmeans & grid
     # Each page names K-Means segments only with K-Means names: every name shown on the
     # Segments page's K-Means boxes is one of the file's K-Means names, none a grid name.
+    page.goto(server)
     go(page, "Segments")
     page.get_by_label("Segment 0", exact=True).wait_for()
     idle(page)
@@ -124,13 +144,28 @@ def overflow(page) -> int:
     )
 
 
-def test_the_report_fits_a_laptop_screen_and_an_a4_page(server, page, browser):
-    page.goto(server)
-    idle(page)
-    go(page, "Download")
-    page.get_by_role("button", name="Report to share (HTML, opens offline)").wait_for()
-    idle(page)
-    saved = download(page, "Report to share (HTML, opens offline)", "report_fit.html")
+def test_the_report_draws_every_chart_offline(demo_files, browser):
+    offline = browser.new_context()
+    offline.set_offline(True)  # no network: everything must be in the file
+    requests = []
+    report = offline.new_page()
+    report.on("request", lambda r: requests.append(r.url))
+    report.goto(demo_files["report"].resolve().as_uri())
+    charts = report.locator(".plotly-graph-div")
+    report.wait_for_function(
+        "() => [...document.querySelectorAll('.plotly-graph-div')]"
+        ".every(d => d.querySelector('.main-svg'))",
+        timeout=30_000,
+    )
+    assert charts.count() == 4  # elbow, K-Means sizes, RFM grid sizes, crosstab
+    assert report.locator(".card").count() >= 3 + 5
+    assert [u for u in requests if not u.startswith("file:")] == []
+    shot(report, "report")
+    offline.close()
+
+
+def test_the_report_fits_a_laptop_screen_and_an_a4_page(demo_files, browser):
+    saved = demo_files["report"]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     report = context.new_page()
     report.goto(saved.resolve().as_uri())
@@ -153,14 +188,8 @@ def test_the_report_fits_a_laptop_screen_and_an_a4_page(server, page, browser):
     context.close()
 
 
-def test_the_mailing_lists_have_the_tools_columns(server, page):
-    page.goto(server)
-    go(page, "Download")
-    button = page.get_by_role("button", name="Mailing lists, one per segment (zip of CSV files)")
-    button.wait_for()
-    idle(page)
-    saved = download(page, "Mailing lists, one per segment (zip of CSV files)", "mailing.zip")
-    with zipfile.ZipFile(saved) as archive:
+def test_the_mailing_lists_have_the_tools_columns(demo_files):
+    with zipfile.ZipFile(demo_files["mailing"]) as archive:
         names = archive.namelist()
         assert names
         for name in names:
