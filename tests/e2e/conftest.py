@@ -33,9 +33,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-CHROMIUM_VIEWPORT = {"width": 1400, "height": 1000}
-
-
 def _missing(reason: str) -> None:
     """CI sets REQUIRE_E2E=1: there a missing browser fails the run instead of skipping."""
     if os.environ.get("REQUIRE_E2E") == "1":
@@ -106,17 +103,24 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, request):
-    context = browser.new_context(viewport=CHROMIUM_VIEWPORT, accept_downloads=True)
+def new_page(browser):
+    """A page of its own context (the laptop-sized window, downloads kept, a slow machine's
+    timeout); closing its context closes it."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(90_000)
+    return page
+
+
+@pytest.fixture
+def page(browser, request):
+    page = new_page(browser)
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
-    context.close()
+    page.context.close()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import segmentation as seg
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM_VIEWPORT
+from tests.e2e.conftest import ARTIFACTS, new_page
 from tests.e2e.test_browser import go, idle, shot, upload
 
 pytestmark = pytest.mark.e2e
@@ -43,13 +43,11 @@ DEMO_FILES = {
 def demo_files(server, browser):
     """What the Download page gives on the demo shop, each file by a click on its button, in
     one visit for the tests that read the files."""
-    context = browser.new_context(viewport=CHROMIUM_VIEWPORT, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(90_000)
+    page = new_page(browser)
     page.goto(server)
     go(page, "Download")
     files = {key: download(page, button, saved) for key, (button, saved) in DEMO_FILES.items()}
-    context.close()
+    page.context.close()
     return files
 
 
